@@ -1,0 +1,316 @@
+"""Pupils, their families, classes, the SEN register history and ranked needs.
+
+Invariants live in the database: one open register entry per pupil, one open need per rank,
+end dates never before start dates. Changes go through pupils/services.py, which also audits them.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import School, SchoolYear
+from pupils import census
+from pupils.upn import InvalidUPN, parse_upn
+
+SENProvisionChoices = models.TextChoices(  # type: ignore[misc]
+    "SENProvisionChoices", [(code, (code, label)) for code, label in census.SEN_PROVISION_LABELS.items()]
+)
+SENTypeChoices = models.TextChoices(  # type: ignore[misc]
+    "SENTypeChoices", [(code, (code, f"{label} ({code})")) for code, label, _ in census.SEN_TYPES]
+)
+BroadAreaChoices = models.TextChoices(  # type: ignore[misc]
+    "BroadAreaChoices", [(code, (code, label)) for code, label in census.BROAD_AREA_LABELS.items()]
+)
+
+
+def validate_upn(value: str) -> None:
+    try:
+        parse_upn(value)
+    except InvalidUPN as exc:
+        raise ValidationError(str(exc), code="invalid_upn") from exc
+
+
+def validate_not_future(value: date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError("The date must be today or in the past.", code="future_date")
+
+
+class Pupil(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    upn = models.CharField("UPN", max_length=13, unique=True, validators=[validate_upn])
+    legal_forename = models.CharField(max_length=100)
+    legal_surname = models.CharField(max_length=100)
+    middle_names = models.CharField(max_length=100, blank=True)
+    preferred_forename = models.CharField(max_length=100, blank=True)
+    preferred_surname = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(validators=[validate_not_future])
+    sex = models.CharField(max_length=1, choices=census.SEX_CODES)
+    nc_year = models.CharField("NC year", max_length=2, choices=census.NC_YEARS)
+    eal = models.BooleanField("English as an additional language", default=False)
+    fsm = models.BooleanField("Free school meals", default=False)
+    looked_after = models.BooleanField(default=False)
+    attendance_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text="This school year so far"
+    )
+    admission_date = models.DateField(null=True, blank=True)
+    leaving_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["legal_surname", "legal_forename"]
+        indexes = [models.Index(fields=["school", "legal_surname", "legal_forename"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(leaving_date__isnull=True)
+                | Q(admission_date__isnull=True)
+                | Q(leaving_date__gte=F("admission_date")),
+                name="pupil_leaves_after_admission",
+                violation_error_message="The leaving date cannot be before the admission date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance_percent__isnull=True)
+                | Q(attendance_percent__gte=0, attendance_percent__lte=100),
+                name="pupil_attendance_is_a_percentage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def forename(self) -> str:
+        return self.preferred_forename or self.legal_forename
+
+    @property
+    def surname(self) -> str:
+        return self.preferred_surname or self.legal_surname
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+    @property
+    def nc_year_label(self) -> str:
+        return census.NC_YEAR_LABELS.get(self.nc_year, self.nc_year)
+
+    def clean(self) -> None:
+        if self.upn:
+            self.upn = self.upn.strip().upper().replace(" ", "")
+        if self.admission_date and self.leaving_date and self.leaving_date < self.admission_date:
+            raise ValidationError({"leaving_date": "The leaving date cannot be before the admission date."})
+
+
+class Contact(models.Model):
+    """A parent, carer or other family contact. `user` is set when they have a family login."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="contacts")
+    title = models.CharField(max_length=20, blank=True)
+    forename = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    preferred_language = models.CharField(max_length=40, default="English")
+    needs_interpreter = models.BooleanField(default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+
+    class Meta:
+        ordering = ["surname", "forename"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.forename} {self.surname}".strip()
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    PARENT = "parent", "Parent"
+    STEP_PARENT = "step_parent", "Step-parent"
+    GRANDPARENT = "grandparent", "Grandparent"
+    FOSTER_CARER = "foster_carer", "Foster carer"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    OTHER = "other", "Other relative or carer"
+
+
+class FamilyLink(models.Model):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="family_links")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="family_links")
+    relationship = models.CharField(max_length=16, choices=Relationship.choices)
+    parental_responsibility = models.BooleanField(default=True)
+    lives_with_pupil = models.BooleanField(default=True)
+    contact_priority = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["contact_priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "contact"], name="family_link_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.get_relationship_display()}) of {self.pupil}"
+
+
+class GroupKind(models.TextChoices):
+    CLASS = "class", "Class"
+    TEACHING_GROUP = "set", "Teaching group"
+    TUTOR_GROUP = "tutor", "Tutor group"
+
+
+class TeachingGroup(models.Model):
+    """A class, set or tutor group: links the teachers who teach it to its pupils."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="teaching_groups")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="teaching_groups")
+    name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=6, choices=GroupKind.choices, default=GroupKind.CLASS)
+    subject = models.CharField(max_length=60, blank=True)
+    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teaching_groups", blank=True)
+    pupils = models.ManyToManyField(Pupil, related_name="teaching_groups", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school_year", "name"], name="teaching_group_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PupilAssignment(models.Model):
+    """A teaching assistant (or other support adult) assigned to work with a pupil."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="assignments")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pupil_assignments")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    purpose = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="assignment_ends_after_start",
+            ),
+        ]
+
+
+class NotificationMethod(models.TextChoices):
+    MEETING = "meeting", "In a meeting"
+    PHONE = "phone", "By phone"
+    LETTER = "letter", "By letter"
+    EMAIL = "email", "By email"
+    APP = "app", "Through the parent app or portal"
+
+
+class RegisterEntry(models.Model):
+    """One period of a pupil's SEN provision (N, K or E). Placing on, changing and removing from
+    the register each close the open entry and open a new one, so the history is complete."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="register_entries")
+    provision = models.CharField(max_length=1, choices=SENProvisionChoices.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by_name = models.CharField(
+        max_length=120, blank=True, help_text="Who decided, when not a sendpath user (imported history)"
+    )
+    parents_informed_on = models.DateField(null=True, blank=True)
+    parents_informed_how = models.CharField(
+        max_length=8, choices=NotificationMethod.choices, blank=True
+    )
+    parents_informed_note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name_plural = "register entries"
+        indexes = [models.Index(fields=["provision", "end_date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil"],
+                condition=Q(end_date__isnull=True),
+                name="register_one_open_entry_per_pupil",
+                violation_error_message="This pupil already has an open register entry.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="register_entry_ends_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(parents_informed_on__isnull=True) | ~Q(parents_informed_how=""),
+                name="register_entry_informed_says_how",
+                violation_error_message="Say how the parents were told.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} {self.provision} from {self.start_date}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None
+
+    @property
+    def decided_by_label(self) -> str:
+        if self.decided_by_id:
+            return str(self.decided_by)
+        return self.decided_by_name
+
+    @property
+    def awaiting_parent_notification(self) -> bool:
+        return self.parents_informed_on is None
+
+
+class Need(models.Model):
+    """A census SEN type with its rank: 1 the primary need, 2 the secondary need."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="needs")
+    need_type = models.CharField(max_length=4, choices=SENTypeChoices.choices)
+    rank = models.PositiveSmallIntegerField(choices=[(1, "Primary need"), (2, "Secondary need")])
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True, help_text="How the need shows itself for this pupil")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["rank", "-start_date"]
+        indexes = [models.Index(fields=["need_type", "end_date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "rank"],
+                condition=Q(end_date__isnull=True),
+                name="need_one_open_per_rank",
+                violation_error_message="This pupil already has an open need of that rank.",
+            ),
+            models.CheckConstraint(condition=Q(rank__in=[1, 2]), name="need_rank_is_1_or_2"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="need_ends_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need_type} (rank {self.rank})"
+
+    @property
+    def broad_area(self) -> str:
+        return census.broad_area(self.need_type)
+
+    @property
+    def broad_area_label(self) -> str:
+        return census.BROAD_AREA_LABELS[self.broad_area]
+
+    @property
+    def label(self) -> str:
+        return census.SEN_TYPE_LABELS[self.need_type]

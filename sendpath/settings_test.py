@@ -1,0 +1,15 @@
+"""Test settings: plain static storage (no collectstatic), fast hashing, an in-memory outbox."""
+
+import os
+
+os.environ.setdefault("SENDPATH_SECRET_KEY", "test-only-not-secret")
+
+from sendpath.settings import *  # noqa: E402,F403
+from sendpath.settings import STORAGES  # noqa: E402
+
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from api.api import api
+from sendpath import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("staff/", include("pupils.urls")),
+    path("staff/audit/", include("audit.urls")),
+    path("family/", include("pupils.family_urls")),
+    path("overview/", include("accounts.overview_urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "sendpath.views.forbidden"
+handler404 = "sendpath.views.not_found"
+handler500 = "sendpath.views.server_error"
