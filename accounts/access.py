@@ -88,7 +88,9 @@ def _current_start_year(today: date | None = None) -> int:
     return schooldates.school_year_start(today or timezone.localdate())
 
 
-def visible_pupils(user: User, school: School | None = None, *, today: date | None = None) -> QuerySet[Pupil]:
+def visible_pupils(
+    user: User, school: School | None = None, *, today: date | None = None
+) -> QuerySet[Pupil]:
     """Every pupil whose named record this user may see (optionally within one school)."""
     if not user.is_authenticated or not user.is_active:
         return Pupil.objects.none()
@@ -168,7 +170,9 @@ def overview_schools(user: User) -> QuerySet[School]:
     trusts = [m.trust_id for m in memberships(user) if m.role == Role.TRUST_OFFICER]
     if not las and not trusts:
         return School.objects.none()
-    return School.objects.filter(Q(la_id__in=las) | Q(trust_id__in=trusts)).select_related("la", "trust")
+    return School.objects.filter(Q(la_id__in=las) | Q(trust_id__in=trusts)).select_related(
+        "la", "trust"
+    )
 
 
 def overview_scopes(user: User) -> list[LocalAuthority | Trust]:

@@ -67,7 +67,8 @@ class School(models.Model):
     )
     la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="schools")
     establishment_number = models.CharField(
-        max_length=4, validators=[RegexValidator(r"^\d{4}$", "An establishment number is 4 digits.")]
+        max_length=4,
+        validators=[RegexValidator(r"^\d{4}$", "An establishment number is 4 digits.")],
     )
     name = models.CharField(max_length=160)
     phase = models.CharField(max_length=12, choices=Phase.choices)
@@ -78,7 +79,9 @@ class School(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["la", "establishment_number"], name="school_unique_dfe_number"),
+            models.UniqueConstraint(
+                fields=["la", "establishment_number"], name="school_unique_dfe_number"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,7 +133,9 @@ class Term(models.Model):
         ordering = ["start_date"]
         constraints = [
             models.UniqueConstraint(fields=["school_year", "name"], name="term_unique_name"),
-            models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="term_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")), name="term_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,15 +190,36 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_one_scope_for_role",
                 condition=(
-                    Q(role__in=[r.value for r in SCHOOL_ROLES], school__isnull=False, trust__isnull=True, la__isnull=True)
-                    | Q(role=Role.TRUST_OFFICER, trust__isnull=False, school__isnull=True, la__isnull=True)
-                    | Q(role=Role.LA_OFFICER, la__isnull=False, school__isnull=True, trust__isnull=True)
+                    Q(
+                        role__in=[r.value for r in SCHOOL_ROLES],
+                        school__isnull=False,
+                        trust__isnull=True,
+                        la__isnull=True,
+                    )
+                    | Q(
+                        role=Role.TRUST_OFFICER,
+                        trust__isnull=False,
+                        school__isnull=True,
+                        la__isnull=True,
+                    )
+                    | Q(
+                        role=Role.LA_OFFICER,
+                        la__isnull=False,
+                        school__isnull=True,
+                        trust__isnull=True,
+                    )
                 ),
                 violation_error_message="A school role needs a school, a trust officer a trust, an LA officer an LA.",
             ),
-            models.UniqueConstraint(fields=["user", "school", "role"], name="membership_unique_school_role"),
-            models.UniqueConstraint(fields=["user", "trust", "role"], name="membership_unique_trust_role"),
-            models.UniqueConstraint(fields=["user", "la", "role"], name="membership_unique_la_role"),
+            models.UniqueConstraint(
+                fields=["user", "school", "role"], name="membership_unique_school_role"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "trust", "role"], name="membership_unique_trust_role"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "la", "role"], name="membership_unique_la_role"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -237,7 +263,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
         key = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=_hash_key(key), key_start=key[:10])
+        token = cls.objects.create(
+            user=user, name=name, key_hash=_hash_key(key), key_start=key[:10]
+        )
         return token, key
 
     @classmethod

@@ -38,7 +38,9 @@ def mask(data: Mapping[str, Any]) -> dict[str, Any]:
         elif isinstance(value, Mapping):
             out[key] = mask(value)
         else:
-            out[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+            out[key] = (
+                value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+            )
     return out
 
 
@@ -63,7 +65,11 @@ def log(
     """Append one audit event. `pupil_id` and `school_id` are taken from `obj` when it has them."""
     ip, agent, via = _client(request)
     if obj is not None:
-        pupil_id = pupil_id or _attr_id(obj, "pupil") or (obj.pk if obj._meta.model_name == "pupil" else None)
+        pupil_id = (
+            pupil_id
+            or _attr_id(obj, "pupil")
+            or (obj.pk if obj._meta.model_name == "pupil" else None)
+        )
         school_id = school_id or _attr_id(obj, "school") or _pupil_school_id(obj)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(

@@ -17,7 +17,8 @@ from pupils import census
 from pupils.upn import InvalidUPN, parse_upn
 
 SENProvisionChoices = models.TextChoices(  # type: ignore[misc]
-    "SENProvisionChoices", [(code, (code, label)) for code, label in census.SEN_PROVISION_LABELS.items()]
+    "SENProvisionChoices",
+    [(code, (code, label)) for code, label in census.SEN_PROVISION_LABELS.items()],
 )
 SENTypeChoices = models.TextChoices(  # type: ignore[misc]
     "SENTypeChoices", [(code, (code, f"{label} ({code})")) for code, label, _ in census.SEN_TYPES]
@@ -101,7 +102,9 @@ class Pupil(models.Model):
         if self.upn:
             self.upn = self.upn.strip().upper().replace(" ", "")
         if self.admission_date and self.leaving_date and self.leaving_date < self.admission_date:
-            raise ValidationError({"leaving_date": "The leaving date cannot be before the admission date."})
+            raise ValidationError(
+                {"leaving_date": "The leaving date cannot be before the admission date."}
+            )
 
 
 class Contact(models.Model):
@@ -116,7 +119,11 @@ class Contact(models.Model):
     preferred_language = models.CharField(max_length=40, default="English")
     needs_interpreter = models.BooleanField(default=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
     )
 
     class Meta:
@@ -165,17 +172,23 @@ class TeachingGroup(models.Model):
     """A class, set or tutor group: links the teachers who teach it to its pupils."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="teaching_groups")
-    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="teaching_groups")
+    school_year = models.ForeignKey(
+        SchoolYear, on_delete=models.CASCADE, related_name="teaching_groups"
+    )
     name = models.CharField(max_length=60)
     kind = models.CharField(max_length=6, choices=GroupKind.choices, default=GroupKind.CLASS)
     subject = models.CharField(max_length=60, blank=True)
-    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teaching_groups", blank=True)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="teaching_groups", blank=True
+    )
     pupils = models.ManyToManyField(Pupil, related_name="teaching_groups", blank=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["school_year", "name"], name="teaching_group_unique_name"),
+            models.UniqueConstraint(
+                fields=["school_year", "name"], name="teaching_group_unique_name"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -186,7 +199,9 @@ class PupilAssignment(models.Model):
     """A teaching assistant (or other support adult) assigned to work with a pupil."""
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="assignments")
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pupil_assignments")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pupil_assignments"
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     purpose = models.CharField(max_length=120, blank=True)
@@ -198,6 +213,9 @@ class PupilAssignment(models.Model):
                 name="assignment_ends_after_start",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} with {self.pupil}"
 
 
 class NotificationMethod(models.TextChoices):
@@ -221,7 +239,9 @@ class RegisterEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_by_name = models.CharField(
-        max_length=120, blank=True, help_text="Who decided, when not a sendpath user (imported history)"
+        max_length=120,
+        blank=True,
+        help_text="Who decided, when not a sendpath user (imported history)",
     )
     parents_informed_on = models.DateField(null=True, blank=True)
     parents_informed_how = models.CharField(

@@ -61,7 +61,9 @@ def parse_upn(raw: str) -> UPN:
         raise InvalidUPN("A UPN ends in a digit, or a letter (not I, O or S) if it is temporary.")
     expected = check_letter(value[1:])
     if head != expected:
-        raise InvalidUPN(f"The check letter does not match: a UPN with these digits starts {expected}.")
+        raise InvalidUPN(
+            f"The check letter does not match: a UPN with these digits starts {expected}."
+        )
     return UPN(value)
 
 

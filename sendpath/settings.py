@@ -103,7 +103,9 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{DATA_DIR / 'sendpath.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("SENDPATH_DATABASE_URL") or os.environ.get("DATABASE_URL") or _default_sqlite,
+        os.environ.get("SENDPATH_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
+        or _default_sqlite,
         conn_max_age=int(os.environ.get("SENDPATH_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
