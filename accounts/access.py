@@ -14,6 +14,7 @@ A pupil outside your reach is a 404; a write your role may not make is a 403.
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -88,18 +89,29 @@ def _current_start_year(today: date | None = None) -> int:
     return schooldates.school_year_start(today or timezone.localdate())
 
 
+Reach = Literal["staff", "family", "any"]
+
+
 def visible_pupils(
-    user: User, school: School | None = None, *, today: date | None = None
+    user: User, school: School | None = None, *, reach: Reach = "staff", today: date | None = None
 ) -> QuerySet[Pupil]:
-    """Every pupil whose named record this user may see (optionally within one school)."""
+    """Every pupil whose named record this user may see (optionally within one school).
+
+    reach="staff" (the staff pages) counts staff roles only; "family" (the parents' pages) counts
+    only a parent's or carer's own children; "any" (the API, which serves both) counts both. So a
+    teacher who is also a parent at the school sees their child's staff record only if they teach
+    them."""
     if not user.is_authenticated or not user.is_active:
         return Pupil.objects.none()
-    reach = Q(pk__in=[])
+    where = Q(pk__in=[])
     for m in memberships(user):
         if school is not None and m.school_id != school.pk:
             continue
-        reach |= _reach_of(m, user, today)
-    return Pupil.objects.filter(reach)
+        as_parent = m.role == Role.PARENT
+        if (reach == "staff" and as_parent) or (reach == "family" and not as_parent):
+            continue
+        where |= _reach_of(m, user, today)
+    return Pupil.objects.filter(where)
 
 
 def _reach_of(m: Membership, user: User, today: date | None) -> Q:
@@ -126,13 +138,19 @@ def _reach_of(m: Membership, user: User, today: date | None) -> Q:
 
 
 def get_pupil_for_user(
-    request: HttpRequest, pk: int, *, write: bool = False, queryset: QuerySet[Pupil] | None = None
+    request: HttpRequest,
+    pk: int,
+    *,
+    write: bool = False,
+    family: bool = False,
+    queryset: QuerySet[Pupil] | None = None,
 ) -> Pupil:
     """The pupil, if this user may see them (else 404); with write=True, also if they may change
-    the SEN register for them (else 403)."""
+    the SEN register for them (else 403). family=True for the parents' pages."""
     user = request.user
     base = queryset if queryset is not None else Pupil.objects.all()
-    pupil = base.filter(pk__in=visible_pupils(user).values("pk")).filter(pk=pk).first()  # type: ignore[arg-type]
+    allowed = visible_pupils(user, reach="family" if family else "staff").values("pk")  # type: ignore[arg-type]
+    pupil = base.filter(pk__in=allowed).filter(pk=pk).first()
     if pupil is None:
         raise Http404("No such pupil.")
     if write and not can_change_register(user, pupil.school):  # type: ignore[arg-type]

@@ -1,16 +1,45 @@
 from django.http import HttpRequest
+from django.urls import reverse
 
 from accounts import access
 
 
 def school(request: HttpRequest) -> dict[str, object]:
-    """The school the user is working in and the others they may switch to."""
+    """The school the user is working in, the others they may switch to, and their menu."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     schools = access.staff_schools(user)
+    current = access.current_school(request) if schools else None
+    items: list[tuple[str, str]] = []
+    if current is not None:
+        items.append(("School home", reverse("school_home")))
+        if access.sees_named_records(user, current):
+            items.append(("SEN register", reverse("register")))
+        if access.can_read_audit(user, current):
+            items.append(("Audit trail", reverse("audit_search")))
+    if access.is_parent(user):
+        items.append(("Your children", reverse("family_home")))
+    if access.overview_scopes(user):
+        items.append(("Schools overview", reverse("overview_home")))
+    path = request.path
+    nav = [
+        {
+            "text": t,
+            "href": h,
+            "current": path == h or (h != "/" and path.startswith(h) and len(h) > 7),
+        }
+        for t, h in items
+    ]
+    # Only the most specific matching item is current.
+    matches = [n for n in nav if n["current"]]
+    if len(matches) > 1:
+        longest = max(matches, key=lambda n: len(str(n["href"])))
+        for n in nav:
+            n["current"] = n is longest
     return {
-        "current_school": access.current_school(request) if schools else None,
+        "current_school": current,
         "switchable_schools": schools,
         "home_area": access.home_area(user),
+        "nav_items": nav,
     }

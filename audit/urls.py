@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from audit import views
+
+urlpatterns = [
+    path("", views.audit_search, name="audit_search"),
+    path("export.csv", views.audit_export, name="audit_export"),
+]

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from pupils import family_views
+
+urlpatterns = [
+    path("", family_views.family_home, name="family_home"),
+    path("children/<int:pk>/", family_views.family_pupil, name="family_pupil"),
+]

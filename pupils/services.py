@@ -288,3 +288,39 @@ def need_end(*, need: Need, end_date: date, by: User, request: HttpRequest | Non
     need.save(update_fields=["end_date"])
     audit.log(AuditAction.UPDATE, by, need, {"end_date": end_date.isoformat()}, request=request)
     return need
+
+
+@transaction.atomic
+def register_change_with_need(
+    *,
+    pupil: Pupil,
+    provision: str,
+    start_date: date,
+    reason: str,
+    need_type: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> RegisterEntry:
+    """A register decision that also records the primary need, for a pupil placed on the
+    register who has none yet. Both rows or neither."""
+    entry = register_change(
+        pupil=pupil,
+        provision=provision,
+        start_date=start_date,
+        reason=reason,
+        by=by,
+        request=request,
+    )
+    if need_type and provision in census.ON_REGISTER:
+        try:
+            need_add(
+                pupil=pupil,
+                need_type=need_type,
+                rank=1,
+                start_date=start_date,
+                by=by,
+                request=request,
+            )
+        except ValidationError as exc:
+            raise ValidationError({"need_type": exc.messages}) from exc
+    return entry

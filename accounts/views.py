@@ -1,0 +1,110 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import access
+from accounts.forms import ApiTokenForm
+from accounts.models import ApiToken, User
+from audit import log as audit
+from audit.models import AuditAction
+from pupils import census
+from pupils.models import Need, Pupil, RegisterEntry
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Personal API tokens: each reaches exactly what its owner reaches. The key shows once."""
+    user = _user(request)
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        token, new_key = ApiToken.issue(user=user, name=form.cleaned_data["name"])
+        audit.log(AuditAction.CREATE, user, token, {"name": token.name}, request=request)
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=user)
+    return render(
+        request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    token = get_object_or_404(ApiToken, pk=pk, user=user)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.log(AuditAction.UPDATE, user, token, {"revoked": True}, request=request)
+        messages.success(request, f"The token ‘{token.name}’ has been revoked.")
+    return redirect("api_tokens")
+
+
+@login_required
+def overview_home(request: HttpRequest) -> HttpResponse:
+    """Aggregate figures for every school an LA or trust officer oversees: no named pupils."""
+    user = _user(request)
+    scopes = access.overview_scopes(user)
+    if not scopes:
+        raise PermissionDenied("This page is for LA and trust officers.")
+    schools = access.overview_schools(user).order_by("name")
+    on_roll = Q(pupils__leaving_date__isnull=True)
+    open_k = (
+        Q(pupils__register_entries__end_date__isnull=True, pupils__register_entries__provision="K")
+        & on_roll
+    )
+    open_e = (
+        Q(pupils__register_entries__end_date__isnull=True, pupils__register_entries__provision="E")
+        & on_roll
+    )
+    rows = schools.annotate(
+        roll=Count("pupils", filter=on_roll, distinct=True),
+        sen_support=Count("pupils", filter=open_k, distinct=True),
+        ehc_plans=Count("pupils", filter=open_e, distinct=True),
+    )
+    registered = Pupil.objects.filter(
+        school__in=schools,
+        leaving_date__isnull=True,
+        register_entries__end_date__isnull=True,
+        register_entries__provision__in=census.ON_REGISTER,
+    )
+    needs = dict(
+        Need.objects.filter(pupil__in=registered, rank=1, end_date__isnull=True)
+        .values_list("need_type")
+        .annotate(n=Count("pk"))
+        .values_list("need_type", "n")
+    )
+    awaiting = RegisterEntry.objects.filter(
+        pupil__school__in=schools,
+        end_date__isnull=True,
+        provision__in=census.ON_REGISTER,
+        parents_informed_on__isnull=True,
+    ).count()
+    totals = {
+        "roll": sum(r.roll for r in rows),
+        "sen_support": sum(r.sen_support for r in rows),
+        "ehc_plans": sum(r.ehc_plans for r in rows),
+    }
+    return render(
+        request,
+        "accounts/overview.html",
+        {
+            "scopes": scopes,
+            "rows": rows,
+            "totals": totals,
+            "needs": [
+                (c, label, needs.get(c, 0)) for c, label, _ in census.SEN_TYPES if needs.get(c)
+            ],
+            "awaiting": awaiting,
+        },
+    )

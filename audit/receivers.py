@@ -1,0 +1,26 @@
+from typing import Any
+
+from audit import log as audit
+from audit.models import AuditAction
+
+
+def logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit.log(AuditAction.LOGIN, user, None, request=request, object_type="session")
+
+
+def logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.log(AuditAction.LOGOUT, user, None, request=request, object_type="session")
+
+
+def login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    audit.log(
+        AuditAction.LOGIN_FAILED,
+        None,
+        None,
+        {"username": str(credentials.get("username", ""))[:150]},
+        request=request,
+        object_type="session",
+    )

@@ -1,0 +1,46 @@
+"""Database triggers that refuse UPDATE, DELETE (and on PostgreSQL TRUNCATE) of audit events.
+
+Installed by migration 0002 unless settings.SENDPATH_AUDIT_TRIGGERS is False. The test settings turn
+them off so the test runner can empty tables between tests; audit/tests installs them inside a
+test transaction to prove they work."""
+
+from typing import Any
+
+SQLITE_UP = [
+    """CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
+    """CREATE TRIGGER audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
+]
+SQLITE_DOWN = [
+    "DROP TRIGGER IF EXISTS audit_auditevent_no_update;",
+    "DROP TRIGGER IF EXISTS audit_auditevent_no_delete;",
+]
+POSTGRES_UP = [
+    """CREATE OR REPLACE FUNCTION audit_auditevent_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql;""",
+    """CREATE TRIGGER audit_auditevent_no_change BEFORE UPDATE OR DELETE ON audit_auditevent
+       FOR EACH ROW EXECUTE FUNCTION audit_auditevent_append_only();""",
+    # TRUNCATE skips row triggers; refuse it too.
+    """CREATE TRIGGER audit_auditevent_no_truncate BEFORE TRUNCATE ON audit_auditevent
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_auditevent_append_only();""",
+]
+POSTGRES_DOWN = [
+    "DROP TRIGGER IF EXISTS audit_auditevent_no_truncate ON audit_auditevent;",
+    "DROP TRIGGER IF EXISTS audit_auditevent_no_change ON audit_auditevent;",
+    "DROP FUNCTION IF EXISTS audit_auditevent_append_only();",
+]
+
+
+def install(connection: Any) -> None:
+    statements = POSTGRES_UP if connection.vendor == "postgresql" else SQLITE_UP
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def uninstall(connection: Any) -> None:
+    statements = POSTGRES_DOWN if connection.vendor == "postgresql" else SQLITE_DOWN
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)

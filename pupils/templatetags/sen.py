@@ -1,0 +1,33 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from pupils import census
+
+register = template.Library()
+
+_TAG_COLOURS = {"K": "govuk-tag--blue", "E": "govuk-tag--purple", "N": "govuk-tag--grey"}
+
+
+@register.filter
+def provision_tag(code: str | None) -> SafeString:
+    code = code or "N"
+    label = census.SEN_PROVISION_LABELS.get(code, code)
+    return format_html(
+        '<strong class="govuk-tag {}">{} ({})</strong>', _TAG_COLOURS.get(code, ""), label, code
+    )
+
+
+@register.filter
+def need_label(code: str | None) -> str:
+    return census.SEN_TYPE_LABELS.get(code or "", "")
+
+
+@register.filter
+def area_label(code: str | None) -> str:
+    return census.BROAD_AREA_LABELS[census.broad_area(code)] if code else ""
+
+
+@register.filter
+def provision_label(code: str | None) -> str:
+    return census.SEN_PROVISION_LABELS.get(code or "N", "")

@@ -1,0 +1,412 @@
+"""Staff pages: the school home, the SEN register, the pupil record and register decisions."""
+
+import csv
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
+
+from accounts import access
+from accounts.models import School, User
+from audit import log as audit
+from audit.models import AuditAction
+from pupils import census, selectors, services
+from pupils.forms import (
+    NeedEndForm,
+    NeedForm,
+    ParentsInformedForm,
+    PupilForm,
+    RegisterChangeForm,
+    RegisterFilterForm,
+)
+from pupils.models import Need, Pupil, RegisterEntry, TeachingGroup
+
+REGISTER_PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _school(request: HttpRequest) -> School:
+    school = access.current_school(request)
+    if school is None:
+        raise PermissionDenied("You have no staff role at a school.")
+    return school
+
+
+def _form_errors_from(
+    exc: ValidationError, form: object, field_map: dict[str, str] | None = None
+) -> None:
+    """Show a service's field errors on the form (the service wrote nothing)."""
+    field_map = field_map or {}
+    for key, msgs in exc.message_dict.items():
+        name = field_map.get(key, key)
+        target = name if name in form.fields else None  # type: ignore[attr-defined]
+        for msg in msgs:
+            form.add_error(target, msg)  # type: ignore[attr-defined]
+
+
+@login_required
+def school_home(request: HttpRequest) -> HttpResponse:
+    school = _school(request)
+    user = _user(request)
+    counts = selectors.register_counts(Pupil.objects.filter(school=school))
+    return render(
+        request,
+        "pupils/school_home.html",
+        {
+            "school": school,
+            "counts": counts,
+            "named": access.sees_named_records(user, school),
+            "can_change": access.can_change_register(user, school),
+            "can_add_pupil": access.can_edit_pupil_details(user, school),
+            "my_pupils": access.visible_pupils(user, school).count()
+            if access.sees_named_records(user, school)
+            else None,
+        },
+    )
+
+
+def _register_rows(request: HttpRequest, school: School) -> tuple[RegisterFilterForm, object]:
+    user = _user(request)
+    if not access.sees_named_records(user, school):
+        raise PermissionDenied("Your role sees the school's figures, not named pupils.")
+    groups = TeachingGroup.objects.filter(
+        school=school, school_year__start_year=_start_year()
+    ).order_by("name")
+    form = RegisterFilterForm(request.GET or None, groups=groups)
+    filters = selectors.RegisterFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.RegisterFilters(
+            q=data["q"],
+            provision=data["provision"],
+            need=data["need"],
+            area=data["area"],
+            year=data["year"],
+            group=data["group"],
+        )
+    rows = selectors.register(access.visible_pupils(user, school), filters)
+    return form, rows
+
+
+def _start_year() -> int:
+    from accounts.schooldates import school_year_start
+
+    return school_year_start(timezone.localdate())
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    school = _school(request)
+    form, rows = _register_rows(request, school)
+    page = Paginator(rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    visible = access.visible_pupils(_user(request), school)
+    counts = selectors.register_counts(visible)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "school": school,
+        "form": form,
+        "page": page,
+        "counts": counts,
+        "query": query.urlencode(),
+        "whole_school": access.has_role(_user(request), school, access.WHOLE_SCHOOL_ROLES),
+        "provision_labels": census.SEN_PROVISION_LABELS,
+        "need_labels": census.SEN_TYPE_LABELS,
+    }
+    template = "pupils/register.html#results" if request.htmx else "pupils/register.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+EXPORT_COLUMNS = [
+    "UPN",
+    "Surname",
+    "Forename",
+    "Year",
+    "Date of birth",
+    "Sex",
+    "SEN provision",
+    "Since",
+    "Primary need",
+    "Secondary need",
+    "Broad area",
+    "Parents told",
+]
+
+
+def _export_rows(rows: object) -> list[list[str]]:
+    out = []
+    for p in rows:  # type: ignore[attr-defined]
+        out.append(
+            [
+                p.upn,
+                p.surname,
+                p.forename,
+                p.nc_year,
+                p.date_of_birth.isoformat(),
+                p.sex,
+                p.provision,
+                p.on_register_since.isoformat() if p.on_register_since else "",
+                p.primary_need or "",
+                p.secondary_need or "",
+                census.BROAD_AREA_LABELS[census.broad_area(p.primary_need)]
+                if p.primary_need
+                else "",
+                p.parents_informed_on.isoformat() if p.parents_informed_on else "not yet",
+            ]
+        )
+    return out
+
+
+@login_required
+def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    school = _school(request)
+    form, rows = _register_rows(request, school)
+    data = _export_rows(rows)
+    audit.log(
+        AuditAction.EXPORT,
+        _user(request),
+        None,
+        {"format": fmt, "rows": len(data), "filters": request.GET.dict()},
+        request=request,
+        school_id=school.pk,
+        object_type="SEN register",
+    )
+    stamp = timezone.localdate().isoformat()
+    filename = f"sen-register-{school.urn}-{stamp}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        writer = csv.writer(response)
+        writer.writerow(EXPORT_COLUMNS)
+        writer.writerows(data)
+        return response
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "SEN register"
+    sheet.append(EXPORT_COLUMNS)
+    for row in data:
+        sheet.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    pupil = access.get_pupil_for_user(
+        request, pk, queryset=selectors.pupil_record(Pupil.objects.all())
+    )
+    audit.log(AuditAction.VIEW, user, pupil, request=request)
+    entries = list(pupil.register_entries.all())
+    current = next((e for e in entries if e.end_date is None), None)
+    open_needs = [n for n in pupil.needs.all() if n.end_date is None]
+    return render(
+        request,
+        "pupils/pupil_detail.html",
+        {
+            "pupil": pupil,
+            "current": current,
+            "provision": current.provision if current else "N",
+            "provision_label": census.SEN_PROVISION_LABELS[current.provision if current else "N"],
+            "open_needs": open_needs,
+            "past_needs": [n for n in pupil.needs.all() if n.end_date is not None],
+            "timeline": selectors.timeline(pupil),
+            "can_change": access.can_change_register(user, pupil.school),
+            "can_edit": access.can_edit_pupil_details(user, pupil.school),
+            "groups": [
+                g for g in pupil.teaching_groups.all() if g.school_year.start_year == _start_year()
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pupil_create(request: HttpRequest) -> HttpResponse:
+    school = _school(request)
+    user = _user(request)
+    if not access.can_edit_pupil_details(user, school):
+        raise PermissionDenied("Only the SENCo or a school administrator can add pupils.")
+    form = PupilForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pupil = services.pupil_create(
+                school=school, data=form.cleaned_data, by=user, request=request
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, f"{pupil.full_name} has been added.")
+            return redirect("pupil_detail", pk=pupil.pk)
+    return render(
+        request, "pupils/pupil_form.html", {"form": form, "school": school, "title": "Add a pupil"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    pupil = access.get_pupil_for_user(request, pk)
+    if not access.can_edit_pupil_details(user, pupil.school):
+        raise PermissionDenied("Only the SENCo or a school administrator can change pupil details.")
+    form = PupilForm(request.POST or None, instance=Pupil.objects.get(pk=pupil.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pupil_update(pupil=pupil, data=form.cleaned_data, by=user, request=request)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "The pupil's details have been saved.")
+            return redirect("pupil_detail", pk=pupil.pk)
+    return render(
+        request,
+        "pupils/pupil_form.html",
+        {"form": form, "pupil": pupil, "title": f"Change details for {pupil.full_name}"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 1 of a register decision: the decision itself. Step 2 records telling the parents."""
+    user = _user(request)
+    pupil = access.get_pupil_for_user(request, pk, write=True)
+    current = services.current_provision(pupil)
+    needs_primary = not pupil.needs.filter(rank=1, end_date__isnull=True).exists()
+    form = RegisterChangeForm(request.POST or None, current=current, needs_primary=needs_primary)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.register_change_with_need(
+                pupil=pupil,
+                provision=data["provision"],
+                start_date=data["start_date"],
+                reason=data["reason"],
+                need_type=data.get("need_type") or "",
+                by=user,
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(
+                request,
+                f"{pupil.full_name}: {census.SEN_PROVISION_LABELS[entry.provision]} from {entry.start_date:%-d %B %Y}. Now record how the parents were told.",
+            )
+            return redirect("parents_informed", pk=pupil.pk, entry_pk=entry.pk)
+    return render(
+        request,
+        "pupils/register_change.html",
+        {"form": form, "pupil": pupil, "current_label": census.SEN_PROVISION_LABELS[current]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def parents_informed(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    user = _user(request)
+    pupil = access.get_pupil_for_user(request, pk, write=True)
+    entry = get_object_or_404(RegisterEntry, pk=entry_pk, pupil=pupil)
+    form = ParentsInformedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.register_record_parents_informed(
+                entry=entry,
+                informed_on=data["informed_on"],
+                how=data["how"],
+                note=data["note"],
+                by=user,
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "Recorded how the parents were told.")
+            return redirect("pupil_detail", pk=pupil.pk)
+    contacts = pupil.family_links.select_related("contact").filter(parental_responsibility=True)
+    return render(
+        request,
+        "pupils/parents_informed.html",
+        {"form": form, "pupil": pupil, "entry": entry, "contacts": contacts},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    pupil = access.get_pupil_for_user(request, pk, write=True)
+    form = NeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.need_add(
+                pupil=pupil,
+                need_type=data["need_type"],
+                rank=data["rank"],
+                start_date=data["start_date"],
+                description=data["description"],
+                by=user,
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "The need has been recorded.")
+            return redirect("pupil_detail", pk=pupil.pk)
+    return render(request, "pupils/need_form.html", {"form": form, "pupil": pupil})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_end(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
+    user = _user(request)
+    pupil = access.get_pupil_for_user(request, pk, write=True)
+    need = get_object_or_404(Need, pk=need_pk, pupil=pupil)
+    form = NeedEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.need_end(
+                need=need, end_date=form.cleaned_data["end_date"], by=user, request=request
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, f"{need.label} ended.")
+            return redirect("pupil_detail", pk=pupil.pk)
+    return render(request, "pupils/need_end.html", {"form": form, "pupil": pupil, "need": need})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_switch(request: HttpRequest) -> HttpResponse:
+    schools = access.staff_schools(_user(request))
+    if request.method == "POST":
+        chosen = request.POST.get("school")
+        school = next((s for s in schools if str(s.pk) == chosen), None)
+        if school is None:
+            raise Http404("No such school.")
+        request.session[access.SESSION_SCHOOL_KEY] = school.pk
+        messages.success(request, f"You are now working in {school.name}.")
+        return redirect(reverse("school_home"))
+    return render(request, "pupils/school_switch.html", {"schools": schools})

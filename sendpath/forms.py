@@ -1,0 +1,33 @@
+"""Form pieces shared by every app: GOV.UK date inputs with plain-English messages."""
+
+from datetime import date
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size
+from django.core.exceptions import ValidationError
+
+
+class GovDateField(DateInputField):
+    """A GOV.UK date input (day, month, year) that reports an impossible date in words."""
+
+    def compress(self, data_list: Any) -> date | None:
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(str(year)) != 4:
+            raise ValidationError("The year must have 4 numbers, for example 2025.")
+        try:
+            return date(day=int(day), month=int(month), year=int(year))
+        except ValueError as exc:
+            raise ValidationError("Enter a real date, for example 27 3 2025.") from exc
+
+
+def gds_helper(*, method: str = "post", form_tag: bool = False) -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = method
+    helper.form_tag = form_tag
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    return helper

@@ -1,0 +1,141 @@
+"""Every page for every persona: 200 where the role reaches, 403 for a write the role may not
+make or an area it has no part in, 404 for a pupil outside its reach, a redirect to sign in for
+the anonymous. The expected table is written out by hand from the access rules in
+accounts/access.py so a change of reach shows up here."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sendpath.testing import World
+
+PERSONAS = [
+    "senco",
+    "teacher",
+    "ta",
+    "slt",
+    "governor",
+    "dpo",
+    "admin",
+    "parent",
+    "outsider",
+    "la_officer",
+    "trust_officer",
+    "nobody",
+]
+
+
+def urls(w: World) -> dict[str, str]:
+    amy_entry = w.amy.register_entries.get(end_date__isnull=True)
+    amy_need = w.amy.needs.get(rank=1)
+    return {
+        "school_home": reverse("school_home"),
+        "register": reverse("register"),
+        "register_csv": reverse("register_export", args=["csv"]),
+        "register_xlsx": reverse("register_export", args=["xlsx"]),
+        "pupil_new": reverse("pupil_create"),
+        "amy": reverse("pupil_detail", args=[w.amy.pk]),
+        "ben": reverse("pupil_detail", args=[w.ben.pk]),
+        "dan": reverse("pupil_detail", args=[w.dan.pk]),
+        "cara": reverse("pupil_detail", args=[w.cara.pk]),
+        "amy_edit": reverse("pupil_edit", args=[w.amy.pk]),
+        "amy_register_change": reverse("register_change", args=[w.amy.pk]),
+        "amy_parents_informed": reverse("parents_informed", args=[w.amy.pk, amy_entry.pk]),
+        "amy_need_add": reverse("need_add", args=[w.amy.pk]),
+        "amy_need_end": reverse("need_end", args=[w.amy.pk, amy_need.pk]),
+        "cara_register_change": reverse("register_change", args=[w.cara.pk]),
+        "audit": reverse("audit_search"),
+        "audit_csv": reverse("audit_export"),
+        "family_home": reverse("family_home"),
+        "family_amy": reverse("family_pupil", args=[w.amy.pk]),
+        "family_ben": reverse("family_pupil", args=[w.ben.pk]),
+        "overview": reverse("overview_home"),
+        "switch_school": reverse("school_switch"),
+        "api_tokens": reverse("api_tokens"),
+    }
+
+
+O, F, N = 200, 403, 404
+# One column per persona, in PERSONAS order:
+#                       senco teach ta   slt  gov  dpo  admin parent outs  la   trust nobody
+EXPECTED = {
+    "school_home": [O, O, O, O, O, O, O, F, O, F, F, F],
+    "register": [O, O, O, O, F, F, O, F, O, F, F, F],
+    "register_csv": [O, O, O, O, F, F, O, F, O, F, F, F],
+    "register_xlsx": [O, O, O, O, F, F, O, F, O, F, F, F],
+    "pupil_new": [O, F, F, F, F, F, O, F, O, F, F, F],
+    "amy": [O, O, N, O, N, N, O, N, N, N, N, N],
+    "ben": [O, O, O, O, N, N, O, N, N, N, N, N],
+    "dan": [O, N, N, O, N, N, O, N, N, N, N, N],
+    "cara": [N, N, N, N, N, N, N, N, O, N, N, N],
+    "amy_edit": [O, F, N, F, N, N, O, N, N, N, N, N],
+    "amy_register_change": [O, F, N, F, N, N, F, N, N, N, N, N],
+    "amy_parents_informed": [O, F, N, F, N, N, F, N, N, N, N, N],
+    "amy_need_add": [O, F, N, F, N, N, F, N, N, N, N, N],
+    "amy_need_end": [O, F, N, F, N, N, F, N, N, N, N, N],
+    "cara_register_change": [N, N, N, N, N, N, N, N, O, N, N, N],
+    "audit": [O, F, F, F, F, O, F, F, O, F, F, F],
+    "audit_csv": [O, F, F, F, F, O, F, F, O, F, F, F],
+    "family_home": [O, O, O, O, O, O, O, O, O, O, O, O],
+    "family_amy": [N, N, N, N, N, N, N, O, N, N, N, N],
+    "family_ben": [N, N, N, N, N, N, N, N, N, N, N, N],
+    "overview": [F, F, F, F, F, F, F, F, F, O, O, F],
+    "switch_school": [O, O, O, O, O, O, O, O, O, O, O, O],
+    "api_tokens": [O, O, O, O, O, O, O, O, O, O, O, O],
+}
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        w = World.build()
+        yield w, urls(w)
+        # Module-wide rows live outside the per-test transactions: empty the tables afterwards.
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def test_every_url_is_in_the_matrix(matrix_world):
+    _, paths = matrix_world
+    assert set(paths) == set(EXPECTED)
+    assert all(len(row) == len(PERSONAS) for row in EXPECTED.values())
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_get_every_url_as(persona, matrix_world):
+    w, paths = matrix_world
+    client = Client()
+    client.force_login(w.users[persona])
+    column = PERSONAS.index(persona)
+    got = {name: client.get(path).status_code for name, path in paths.items()}
+    want = {name: EXPECTED[name][column] for name in paths}
+    assert got == want
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_sign_in(world):
+    client = Client()
+    for path in urls(world).values():
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("login")), path
+
+
+@pytest.mark.django_db
+def test_writes_refused_for_read_only_roles(world):
+    """A POST to a register decision by anyone but the SENCo changes nothing."""
+    path = reverse("register_change", args=[world.ben.pk])
+    form = {
+        "provision": "K",
+        "start_date_0": "1",
+        "start_date_1": "10",
+        "start_date_2": "2025",
+        "reason": "x",
+        "need_type": "MLD",
+    }
+    for persona in ["teacher", "ta", "slt", "admin", "governor", "parent", "la_officer"]:
+        client = Client()
+        client.force_login(world.users[persona])
+        assert client.post(path, form).status_code in (403, 404), persona
+    assert not world.ben.register_entries.exists()

@@ -1,0 +1,39 @@
+"""Smoke tests for the test infrastructure itself: Debian's chromium + Playwright + live_server, and
+that a `make test` PostgreSQL run really runs on PostgreSQL."""
+
+import json
+import os
+
+import pytest
+from django.db import connection
+
+
+# TODO(lead): once /accounts/login/ exists, point this at the login page and check it with axe:
+#     page.goto(live_server.url + "/accounts/login/")
+#     assert page.locator('input[name="username"]').is_visible()
+#     axe_check(page)
+# (and add a test using the `login` fixture, e.g. login(page, world.users["senco"])).
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_chromium_opens_healthz(page, live_server):
+    # A JSON response has no <link rel="icon">, so chromium asks for /favicon.ico and logs its 404
+    # as a console error (HTML pages declare `data:` in base.html). Answer it here.
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    response = page.goto(live_server.url + "/healthz")
+    assert response is not None
+    assert response.status == 200
+    assert json.loads(page.locator("body").inner_text()) == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_database_is_the_one_asked_for():
+    """`make test` runs the suite a second time with SENDPATH_DATABASE_URL pointing at a throwaway
+    PostgreSQL (scripts/with-postgres.sh); make sure that run is not quietly on SQLite."""
+    url = os.environ.get("SENDPATH_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    if url and expected == "sqlite" and not url.startswith("sqlite"):
+        pytest.skip(f"unrecognised database URL scheme: {url.split(':', 1)[0]}")
+    assert connection.vendor == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
