@@ -55,34 +55,36 @@ def urls(w: World) -> dict[str, str]:
     }
 
 
-O, F, N = 200, 403, 404
+OK, F, N = 200, 403, 404
 # One column per persona, in PERSONAS order:
-#                       senco teach ta   slt  gov  dpo  admin parent outs  la   trust nobody
+# fmt: off
+#                        senco teach ta   slt  gov  dpo  admin parent outs la  trust nobody
 EXPECTED = {
-    "school_home": [O, O, O, O, O, O, O, F, O, F, F, F],
-    "register": [O, O, O, O, F, F, O, F, O, F, F, F],
-    "register_csv": [O, O, O, O, F, F, O, F, O, F, F, F],
-    "register_xlsx": [O, O, O, O, F, F, O, F, O, F, F, F],
-    "pupil_new": [O, F, F, F, F, F, O, F, O, F, F, F],
-    "amy": [O, O, N, O, N, N, O, N, N, N, N, N],
-    "ben": [O, O, O, O, N, N, O, N, N, N, N, N],
-    "dan": [O, N, N, O, N, N, O, N, N, N, N, N],
-    "cara": [N, N, N, N, N, N, N, N, O, N, N, N],
-    "amy_edit": [O, F, N, F, N, N, O, N, N, N, N, N],
-    "amy_register_change": [O, F, N, F, N, N, F, N, N, N, N, N],
-    "amy_parents_informed": [O, F, N, F, N, N, F, N, N, N, N, N],
-    "amy_need_add": [O, F, N, F, N, N, F, N, N, N, N, N],
-    "amy_need_end": [O, F, N, F, N, N, F, N, N, N, N, N],
-    "cara_register_change": [N, N, N, N, N, N, N, N, O, N, N, N],
-    "audit": [O, F, F, F, F, O, F, F, O, F, F, F],
-    "audit_csv": [O, F, F, F, F, O, F, F, O, F, F, F],
-    "family_home": [O, O, O, O, O, O, O, O, O, O, O, O],
-    "family_amy": [N, N, N, N, N, N, N, O, N, N, N, N],
-    "family_ben": [N, N, N, N, N, N, N, N, N, N, N, N],
-    "overview": [F, F, F, F, F, F, F, F, F, O, O, F],
-    "switch_school": [O, O, O, O, O, O, O, O, O, O, O, O],
-    "api_tokens": [O, O, O, O, O, O, O, O, O, O, O, O],
+    "school_home":            [OK , OK , OK , OK , OK , OK , OK , F  , OK , F  , F  , F],
+    "register":               [OK , OK , OK , OK , F  , F  , OK , F  , OK , F  , F  , F],
+    "register_csv":           [OK , OK , OK , OK , F  , F  , OK , F  , OK , F  , F  , F],
+    "register_xlsx":          [OK , OK , OK , OK , F  , F  , OK , F  , OK , F  , F  , F],
+    "pupil_new":              [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "amy":                    [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    "ben":                    [OK , OK , OK , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    "dan":                    [OK , N  , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    "cara":                   [N  , N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N],
+    "amy_edit":               [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
+    "amy_register_change":    [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "amy_parents_informed":   [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "amy_need_add":           [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "amy_need_end":           [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "cara_register_change":   [N  , N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N],
+    "audit":                  [OK , F  , F  , F  , F  , OK , F  , F  , OK , F  , F  , F],
+    "audit_csv":              [OK , F  , F  , F  , F  , OK , F  , F  , OK , F  , F  , F],
+    "family_home":            [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
+    "family_amy":             [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
+    "family_ben":             [N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N],
+    "overview":               [F  , F  , F  , F  , F  , F  , F  , F  , F  , OK , OK , F],
+    "switch_school":          [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
+    "api_tokens":             [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
 }
+# fmt: on
 
 
 @pytest.fixture(scope="module")
