@@ -2,9 +2,15 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage, Page
+    from pytest_django.live_server_helper import LiveServer
+
+    from sendpath.testing import World
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -14,7 +20,7 @@ os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 
 @pytest.fixture
-def world(db):
+def world(db: None) -> "World":
     from sendpath.testing import World
 
     return World.build()
@@ -51,7 +57,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {
         **browser_type_launch_args,
         "executable_path": os.environ.get("CHROMIUM_EXECUTABLE", "/usr/bin/chromium"),
@@ -59,11 +65,11 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-class ConsoleErrors(list):
+class ConsoleErrors(list[str]):
     """Console errors and uncaught exceptions seen by one page, as readable strings."""
 
-    def watch(self, page: Any) -> None:
-        def on_console(msg: Any) -> None:
+    def watch(self, page: "Page") -> None:
+        def on_console(msg: "ConsoleMessage") -> None:
             if msg.type == "error":
                 loc = msg.location or {}
                 where = f" ({loc.get('url', '')}:{loc.get('lineNumber', '')})" if loc else ""
@@ -74,7 +80,7 @@ class ConsoleErrors(list):
 
 
 @pytest.fixture
-def console_errors(page) -> Iterator[ConsoleErrors]:
+def console_errors(page: "Page") -> Iterator[ConsoleErrors]:
     """Fail the test if the page logs a console error or throws an uncaught error.
 
     Automatic for every test marked `browser` that uses `page`. A test that expects an error can
@@ -91,7 +97,7 @@ def console_errors(page) -> Iterator[ConsoleErrors]:
 
 
 @pytest.fixture(autouse=True)
-def _browser_fails_on_console_errors(request):
+def _browser_fails_on_console_errors(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("browser") and "page" in request.fixturenames:
         request.getfixturevalue("console_errors")
 
@@ -122,7 +128,7 @@ def axe_check() -> Callable[..., list[dict[str, Any]]]:
     """
 
     def check(
-        page: Any,
+        page: "Page",
         *,
         context: Any = None,
         options: dict[str, Any] | None = None,
@@ -134,7 +140,7 @@ def axe_check() -> Callable[..., list[dict[str, Any]]]:
             # source through the DevTools protocol is exempt from CSP; @axe-core/playwright does
             # the same.
             page.evaluate(_axe_source())
-        violations = page.evaluate(
+        violations: list[dict[str, Any]] = page.evaluate(
             "([context, options]) => axe.run(context || document, options || {})"
             ".then(r => r.violations)",
             [context, options],
@@ -152,12 +158,12 @@ def axe_check() -> Callable[..., list[dict[str, Any]]]:
 
 
 @pytest.fixture
-def login(live_server) -> Callable[..., None]:
+def login(live_server: "LiveServer") -> Callable[..., None]:
     """`login(page, user_or_username, password=sendpath.testing.PASSWORD)` signs in through the
     real login form at /accounts/login/ and fails the test if the form comes back."""
     from sendpath.testing import PASSWORD
 
-    def do_login(page: Any, user: Any, password: str = PASSWORD) -> None:
+    def do_login(page: "Page", user: Any, password: str = PASSWORD) -> None:
         username = user if isinstance(user, str) else user.get_username()
         login_url = live_server.url + "/accounts/login/"
         page.goto(login_url)

@@ -119,7 +119,7 @@ def _reach_of(m: Membership, user: User, today: date | None) -> Q:
         return Q(school_id=m.school_id)
     if m.role == Role.TEACHER:
         groups = TeachingGroup.objects.filter(
-            school_id=m.school_id,
+            school=m.school,
             school_year__start_year=_current_start_year(today),
             teachers=user,
             pupils=OuterRef("pk"),

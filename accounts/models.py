@@ -191,7 +191,7 @@ class Membership(models.Model):
                 name="membership_one_scope_for_role",
                 condition=(
                     Q(
-                        role__in=[r.value for r in SCHOOL_ROLES],
+                        role__in=sorted(r.value for r in SCHOOL_ROLES),
                         school__isnull=False,
                         trust__isnull=True,
                         la__isnull=True,

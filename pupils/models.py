@@ -16,14 +16,14 @@ from accounts.models import School, SchoolYear
 from pupils import census
 from pupils.upn import InvalidUPN, parse_upn
 
-SENProvisionChoices = models.TextChoices(  # type: ignore[misc]
+SENProvisionChoices = models.TextChoices(  # type: ignore[call-overload]
     "SENProvisionChoices",
     [(code, (code, label)) for code, label in census.SEN_PROVISION_LABELS.items()],
 )
-SENTypeChoices = models.TextChoices(  # type: ignore[misc]
+SENTypeChoices = models.TextChoices(  # type: ignore[call-overload]
     "SENTypeChoices", [(code, (code, f"{label} ({code})")) for code, label, _ in census.SEN_TYPES]
 )
-BroadAreaChoices = models.TextChoices(  # type: ignore[misc]
+BroadAreaChoices = models.TextChoices(  # type: ignore[call-overload]
     "BroadAreaChoices", [(code, (code, label)) for code, label in census.BROAD_AREA_LABELS.items()]
 )
 
@@ -76,6 +76,7 @@ class Pupil(models.Model):
                 condition=Q(attendance_percent__isnull=True)
                 | Q(attendance_percent__gte=0, attendance_percent__lte=100),
                 name="pupil_attendance_is_a_percentage",
+                violation_error_message="Attendance is a percentage from 0 to 100.",
             ),
         ]
 

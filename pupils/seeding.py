@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
-from itertools import accumulate
+from itertools import accumulate, takewhile
 from math import ceil
 
 from django.contrib.auth.hashers import make_password
@@ -53,11 +53,9 @@ DAY = timedelta(days=1)
 
 # --- Facts and rates (standards.md §4) ------------------------------------------------------
 
-# Every seventh... tenth school: 70% primary, 20% secondary, 10% special.
-PHASE_CYCLE = ("primary", "secondary", "primary", "primary", "special") + ("primary",) * 2 + (
-    "secondary",
-    "primary",
-    "primary",
+# Ten schools in turn: 7 primary, 2 secondary, 1 special.
+PHASE_CYCLE = ("primary", "secondary", "primary", "primary", "special") + (
+    ("primary", "primary", "secondary", "primary", "primary")
 )
 NC_YEARS: dict[str, tuple[str, ...]] = {
     Phase.PRIMARY: ("R", "1", "2", "3", "4", "5", "6"),
@@ -74,7 +72,11 @@ URN_RANGE = range(100000, 150000)  # the demo's fixed URNs lie outside it
 
 # (SEN support, EHC plan) shares by phase. Mainstream: primary 18.2% and secondary 16.5% with any
 # SEN (2024/25), ~3-4% with a plan; special schools are almost all EHC plans.
-SEN_RATES = {Phase.PRIMARY: (0.145, 0.037), Phase.SECONDARY: (0.133, 0.032), Phase.SPECIAL: (0.02, 0.98)}
+SEN_RATES = {
+    Phase.PRIMARY: (0.145, 0.037),
+    Phase.SECONDARY: (0.133, 0.032),
+    Phase.SPECIAL: (0.02, 0.98),
+}
 # Identification rises through primary (prevalence peaks about age 9); support eases in secondary.
 YEAR_WEIGHT_K = {"R": 0.55, "1": 0.8, "2": 1.0, "3": 1.1, "4": 1.2, "5": 1.2, "6": 1.15}
 YEAR_WEIGHT_K |= {"7": 1.1, "8": 1.05, "9": 1.0, "10": 0.95, "11": 0.9}
@@ -147,21 +149,35 @@ LANGUAGES: dict[str, tuple[float, str, str, str]] = {
                 "Emir Yusuf Mert Can Kerem Arda Ömer Efe",
                 "Yılmaz Kaya Demir Şahin Çelik Yıldız Aydın Öztürk"),
 }  # fmt: skip
+# Children's forenames: popular names for babies born in England and Wales 2010-2021 (ONS). Faker's
+# en_GB forenames are a generation older and go to staff and parents (and some pupils).
+CHILD_FEMALE = (  # noqa: SIM905 (a word list reads best as words)
+    "Olivia Amelia Isla Ava Mia Ivy Lily Isabella Rosie Sophia Grace Freya Willow Florence Emily "
+    "Ella Poppy Evie Elsie Charlotte Evelyn Sienna Sofia Daisy Phoebe Sophie Alice Harper Matilda "
+    "Ruby Emilia Maya Millie Isabelle Eva Luna Jessica Ellie Aria Esme Chloe Layla Scarlett Erin "
+    "Maisie Lola Imogen Eliza Mila Thea Violet Harriet Lucy Holly Molly Georgia Darcie Zara Hannah"
+).split()
+CHILD_MALE = (  # noqa: SIM905 (a word list reads best as words)
+    "Oliver George Harry Noah Jack Leo Arthur Muhammad Oscar Charlie Jacob Thomas Henry Freddie "
+    "Alfie Theo William Archie Joshua Alexander James Isaac Edward Lucas Tommy Finley Max Logan "
+    "Ethan Teddy Benjamin Arlo Joseph Sebastian Harrison Elijah Adam Daniel Samuel Louie Mason "
+    "Reuben Rory Hugo Luca Zachary Reggie Louis Dylan Jude Frankie Roman Toby Riley Ronnie Stanley"
+).split()
 NICKNAMES = dict(Alexander="Alex", Thomas="Tom", William="Will", Elizabeth="Beth", Daniel="Dan",
                  Rebecca="Becky", Christopher="Chris", Benjamin="Ben", Samuel="Sam", Joshua="Josh",
                  Katherine="Kate", Jessica="Jess", Matthew="Matt", Nicholas="Nick", Abigail="Abi",
                  Jonathan="Jon", Victoria="Tori", Margaret="Maggie", Oliver="Olly", Charlotte="Lottie")  # fmt: skip
 
-PLACE_HEADS = (
+PLACE_HEADS = (  # noqa: SIM905 (a word list reads best as words)
     "Ash Oak Elm Birch Beech Brook Mill Kings Queens Church Long High Nether Upper Wood Haw Thorn "
     "Brad Stan Hart Hay Fern Broad Stone Mead Red White Black Green Nor Sut West East Win Hol Bram "
     "Cal Dun Fair Mar Rad Shel Sil Ald Ather Bex Char Cran Elles Lang Moor Pen Rush Whit"
 ).split()
-PLACE_TAILS = (
+PLACE_TAILS = (  # noqa: SIM905 (a word list reads best as words)
     "field ley ton bury ford wood brook hurst mead well thorpe by combe dale holme ham wick stead "
     "gate bridge more worth don"
 ).split()
-SAINTS = (
+SAINTS = (  # noqa: SIM905 (a word list reads best as words)
     "Mary John Peter Paul Andrew Anne Joseph Michael Margaret Thomas Bede Chad Hilda Aidan "
     "Cuthbert Edmund Luke Mark Nicholas Augustine Teresa Francis Wilfrid Oswald"
 ).split()
@@ -175,7 +191,7 @@ SCHOOL_NAMES = {
 }  # fmt: skip
 TRUST_NAMES = ["{p} Learning Trust", "{p} Academies Trust", "{p} Education Partnership",
                "St {s} Catholic Academy Trust"]  # fmt: skip
-CLASS_TREES = (
+CLASS_TREES = (  # noqa: SIM905 (a word list reads best as words)
     "Willow Rowan Hazel Maple Cedar Aspen Holly Juniper Alder Larch Hawthorn Sycamore Chestnut "
     "Poplar Yew Elder Linden Spruce Cherry Magnolia"
 ).split()
@@ -215,27 +231,30 @@ SUPPORT_PURPOSES: dict[str, tuple[str, ...]] = {
     "NA": ("In-class support", "Morning check-in", "Small-group support"),
 }
 PLACED_REASONS = (
-    "Little progress over two terms despite quality-first teaching and a catch-up group; "
-    "assessment shows {need}.",
-    "Assessment through the graduated approach showed {need}; needs are additional to and "
-    "different from ordinary classroom provision.",
-    "Concerns raised by the class teacher and parents; observation and screening show {need}.",
-    "Joined with information from the previous school showing {need}; support continues here.",
+    "Little progress over two terms despite quality-first teaching and a catch-up group. "
+    "Primary need: {need}.",
+    "Assessment through the graduated approach shows needs additional to and different from "
+    "ordinary classroom provision. Primary need: {need}.",
+    "Concerns raised by the class teacher and parents; observation and screening followed. "
+    "Primary need: {need}.",
+    "Joined with information from the previous school; SEN support continues here. "
+    "Primary need: {need}.",
 )
 EHC_REASONS = (
-    "EHC plan issued by {la} following a statutory assessment the school requested.",
-    "EHC plan issued by {la} after a parental request for assessment; {need} is the primary need.",
-    "Joined with an EHC plan maintained by {la}.",
+    "EHC plan issued by {la} following a statutory assessment the school requested. "
+    "Primary need: {need}.",
+    "EHC plan issued by {la} after a parental request for assessment. Primary need: {need}.",
+    "Joined with an EHC plan maintained by {la}. Primary need: {need}.",
 )
 REMOVED_REASONS = (
-    "Targets met over three review cycles and needs now met through ordinary provision; "
+    "Targets met at two successive reviews and needs now met through ordinary provision; "
     "parents agreed at the review.",
     "Progress now in line with peers; the class teacher keeps monitoring.",
 )
 READDED_REASONS = (
-    "Returned to SEN support: progress slowed again after removal; assessment shows {need}.",
+    "Returned to SEN support: progress slowed again after removal. Primary need: {need}.",
 )
-CEASED_REASONS = ("EHC plan ceased by {la} at annual review: needs met through SEN support.",)
+CEASED_REASONS = ("EHC plan ceased by {la} at annual review; needs now met through SEN support.",)
 INFORMED_HOW = {
     NotificationMethod.MEETING: 45,
     NotificationMethod.PHONE: 20,
@@ -293,7 +312,9 @@ def seed_schools(
     rng = random.Random(seed)
     with transaction.atomic():
         if la is None:
-            la, _ = LocalAuthority.objects.get_or_create(code="820", defaults={"name": "Northshire"})
+            la, _ = LocalAuthority.objects.get_or_create(
+                code="820", defaults={"name": "Northshire"}
+            )
         trusts = _make_trusts(rng, schools)
         specs = []
         for i in range(schools):
@@ -434,14 +455,18 @@ class Seeder:
         }
 
     # -- people ----------------------------------------------------------------------------
-    def person(self, sex: str, language: str = "English") -> tuple[str, str]:
+    def person(self, sex: str, language: str = "English", child: bool = False) -> tuple[str, str]:
         rng = self.rng
         if language in LANGUAGES and rng.random() < 0.75:
             _, female, male, surnames = LANGUAGES[language]
             return rng.choice((female if sex == "F" else male).split()), rng.choice(
                 surnames.split()
             )
-        return rng.choice(self.female if sex == "F" else self.male), rng.choice(self.surnames)
+        if child and rng.random() < 0.9:
+            forenames = CHILD_FEMALE if sex == "F" else CHILD_MALE
+        else:
+            forenames = self.female if sex == "F" else self.male
+        return rng.choice(forenames), rng.choice(self.surnames)
 
     def language(self, phase: str) -> str:
         if self.rng.random() >= EAL[phase]:
@@ -659,6 +684,8 @@ class _SchoolBuilder:
         if status in BOYS:
             return BOYS[status]
         k, e = SEN_RATES[self.phase]
+        if k + e >= 1:
+            return ALL_BOYS
         # Chosen so the whole roll is about 51% boys once SEN pupils are mostly boys.
         return max(0.3, (ALL_BOYS - k * BOYS["K"] - e * BOYS["E"]) / (1 - k - e))
 
@@ -668,12 +695,12 @@ class _SchoolBuilder:
         sex = "M" if rng.random() < self._boys_share(status) else "F"
         looked_after = rng.random() < LOOKED_AFTER[status]
         family = self._family(nc, status, looked_after)
-        first, last = self.s.person(sex, family.language)
+        first, last = self.s.person(sex, family.language, child=True)
         if not family.cared_for and rng.random() < 0.9:
             last = family.surname
         lo, hi = schooldates.birth_date_range(nc, self.start_year)
         dob = lo + timedelta(days=rng.randint(0, (hi - lo).days))
-        middle = rng.choice(self.s.female if sex == "F" else self.s.male)
+        middle = rng.choice(CHILD_FEMALE if sex == "F" else CHILD_MALE)
         admission = self._admission(nc, status)
         pupil = Pupil(
             school=self.school,
@@ -787,25 +814,29 @@ class _SchoolBuilder:
         """(provision, start) for the pupil's register entries, oldest first."""
         rng, status = self.rng, child.status
         admitted = child.pupil.admission_date or self.s.history_start
-        with_plan = self.phase == Phase.SPECIAL and status == "E" and rng.random() < 0.85
-        lo = max(admitted + (DAY * 0 if with_plan else DAY * 28), self.s.history_start)
-        lo = min(lo, self.today)
-        if with_plan:
-            return [("E", lo)]
-        r = rng.random()
-        patterns: list[tuple[tuple[str, ...], tuple[int, ...]]] = {
-            "N": [(("K", "N"), (90,))] if r < 0.04 else [],
-            "K": [(("K", "N", "K"), (90, 60))] if r < 0.09 else [(("E", "K"), (365,))]
-            if r < 0.11 else [],
-            "E": [(("K", "E"), (150,))] if r < 0.55 else [],
-        }[status]  # fmt: skip
-        for provisions, gaps in patterns:
-            starts = self._spread(lo, gaps)
-            if starts:
-                return list(zip(provisions, starts, strict=True))
+        if self.phase == Phase.SPECIAL and status == "E" and rng.random() < 0.85:
+            return [("E", max(admitted, self.s.history_start))]  # came with the plan
+        lo = min(max(admitted + DAY * 28, self.s.history_start), self.today)
+        provisions, gaps = self._pattern(status)
+        starts = self._spread(lo, gaps) if provisions else None
+        if starts:
+            return list(zip(provisions, starts, strict=True))
         if status == "N":
             return []
         return [(status, lo + DAY * rng.randint(0, (self.today - lo).days))]
+
+    def _pattern(self, status: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """A history shape for the current provision, and the least days between its steps."""
+        r = self.rng.random()
+        if status == "N":
+            return (("K", "N"), (180,)) if r < 0.04 else ((), ())  # removed in the past
+        if status == "K" and r < 0.09:
+            return ("K", "N", "K"), (180, 90)  # removed, then added again
+        if status == "K" and r < 0.11:
+            return ("E", "K"), (365,)  # plan ceased, needs met through SEN support
+        if status == "E" and r < 0.55:
+            return ("K", "E"), (150,)  # SEN support, then statutory assessment and a plan
+        return ((status,), ())
 
     def _spread(self, lo: date, gaps: tuple[int, ...]) -> list[date] | None:
         """Start dates from `lo` to today, each at least its gap (in days) after the last."""
@@ -816,20 +847,28 @@ class _SchoolBuilder:
         return [lo + DAY * (off + sum(gaps[:i])) for i, off in enumerate(offsets)]
 
     def _history(self, child: _Child) -> None:
+        """Register entries (contiguous: each ends the day before the next starts) and, for each
+        unbroken time on the register, its needs."""
         chain = self._chain(child)
-        needs_before: tuple[str, ...] = ()
-        period: list[tuple[str, date]] = []
+        earlier: list[str] = []
+        timeline: list[tuple[date, str]] = []
         for i, (provision, start) in enumerate(chain):
-            end = chain[i + 1][1] - DAY if i + 1 < len(chain) else None
-            self.entries.append(self._entry(child, provision, start, end, chain[:i], period))
-            if provision == "N":
-                period = []
-                continue
-            period.append((provision, start))
-            if end is None or chain[i + 1][0] == "N":
-                needs_before = self._period_needs(child, period, end, needs_before)
+            following = chain[i + 1 :]
+            end = following[0][1] - DAY if following else None
+            previous = chain[i - 1][0] if i else "N"
+            if provision != "N" and previous == "N":
+                run = [(provision, start)]
+                run += list(takewhile(lambda step: step[0] != "N", following))
+                rest = following[len(run) - 1 :]
+                timeline = self._period_needs(
+                    child, run, rest[0][1] - DAY if rest else None, earlier
+                )
+                earlier += [code for _, code in timeline]
+            need = next((code for since, code in reversed(timeline) if since <= start), "")
+            readded = any(p == "K" for p, _ in chain[:i])
+            self.entries.append(self._entry(child, provision, start, end, previous, readded, need))
         if child.status in census.ON_REGISTER:
-            self._assign(child, chain[-1][1] if chain else self.today)
+            self._assign(child, chain[-1][1])
 
     def _entry(
         self,
@@ -837,13 +876,11 @@ class _SchoolBuilder:
         provision: str,
         start: date,
         end: date | None,
-        before: list[tuple[str, date]],
-        period: list[tuple[str, date]],
+        previous: str,
+        readded: bool,
+        need: str,
     ) -> RegisterEntry:
         rng = self.rng
-        la = f"{self.school.la.name} Council"
-        need = "the need recorded"
-        previous = before[-1][0] if before else "N"
         if provision == "E":
             reason = rng.choice(EHC_REASONS[:2] if previous == "K" else EHC_REASONS)
             decided = f"{self.school.la.name} SEND team (LA)"
@@ -852,19 +889,19 @@ class _SchoolBuilder:
                 reason = rng.choice(REMOVED_REASONS)
             elif previous == "E":
                 reason = rng.choice(CEASED_REASONS)
-            elif any(p == "K" for p, _ in before):
-                reason = rng.choice(READDED_REASONS)
             else:
-                reason = rng.choice(PLACED_REASONS)
+                reason = rng.choice(READDED_REASONS if readded else PLACED_REASONS)
+            # The SENCo changed at the start of last school year; earlier entries were imported.
             current_from = date(self.start_year - 1, 9, 1)
             decided = self.senco.label + " (SENCo)" if start >= current_from else self.former_senco
         informed_on, how, note = self._informed(child, start)
+        label = f"{census.SEN_TYPE_LABELS[need].lower()} ({need})" if need else "not recorded"
         return RegisterEntry(
             pupil=child.pupil,
             provision=provision,
             start_date=start,
             end_date=end,
-            reason=reason.format(la=la, need=need),
+            reason=reason.format(la=f"{self.school.la.name} Council", need=label),
             decided_by_name=decided,
             parents_informed_on=informed_on,
             parents_informed_how=how,
@@ -891,27 +928,28 @@ class _SchoolBuilder:
         child: _Child,
         period: list[tuple[str, date]],
         end: date | None,
-        earlier: tuple[str, ...],
-    ) -> tuple[str, ...]:
-        """Needs for one unbroken time on the register; returns the primary needs recorded."""
+        earlier: list[str],
+    ) -> list[tuple[date, str]]:
+        """Needs for one unbroken time on the register, ending on `end` (None: still open).
+        Returns the primary need's timeline as (from, code)."""
         rng = self.rng
         start, last = period[0][1], period[-1][0]
-        primary = self.s.need(last, self.phase)
-        if earlier and rng.random() < 0.6:
+        had_plan = any(p == "E" for p, _ in period)
+        primary = self.s.need(last, self.phase, exclude=("NSA",) if had_plan else ())
+        if earlier and earlier[-1] != "NSA" and rng.random() < 0.6:
             primary = earlier[-1]  # the same need brought them back
         plan_from = next((s for p, s in period if p == "E"), None)
-        codes: tuple[str, ...] = (primary,)
+        timeline = [(start, primary)]
         if period[0][0] == "K" and plan_from and plan_from > start and rng.random() < 0.25:
             before = self.s.need("K", self.phase, exclude=(primary, "NSA"))
             self._add_need(child, before, 1, start, plan_from - DAY)  # diagnosis came with the plan
-            start = plan_from
-            codes = (before, primary)
-        self._add_need(child, primary, 1, start, end)
+            timeline = [(start, before), (plan_from, primary)]
+        self._add_need(child, primary, 1, timeline[-1][0], end)
         if primary != "NSA" and rng.random() < SECOND_NEED_SHARE:
             second = self.s.need(last, self.phase, exclude=(primary, "NSA", "DS"))
-            since = period[0][1] + DAY * rng.randint(0, ((end or self.today) - period[0][1]).days)
+            since = start + DAY * rng.randint(0, ((end or self.today) - start).days)
             self._add_need(child, second, 2, since, end)
-        return earlier + codes
+        return timeline
 
     def _add_need(self, child: _Child, code: str, rank: int, start: date, end: date | None) -> None:
         self.needs.append(
@@ -933,11 +971,10 @@ class _SchoolBuilder:
         pool = self.group_tas[child.group] or self.tas
         if not pool or rng.random() >= share:
             return
-        need = next((n for n in reversed(self.needs) if n.pupil is child.pupil and n.rank == 1))
+        need = next(n for n in reversed(self.needs) if n.pupil is child.pupil and n.rank == 1)
         purpose = rng.choice(SUPPORT_PURPOSES[census.broad_area(need.need_type)])
         year_start = date(self.start_year, 9, 1)
-        start = max(since, year_start) if since <= self.today else self.today
-        start = min(start, self.today)
+        start = max(since, year_start)
         ta = rng.choice(pool)
         self.assignments.append(
             PupilAssignment(pupil=child.pupil, staff=ta.user, start_date=start, purpose=purpose)

@@ -44,7 +44,7 @@ class RegisterFilters:
 def register(pupils: QuerySet[Pupil], filters: RegisterFilters) -> QuerySet[Pupil]:
     """Pupils on the SEN register (K or E) among `pupils`, filtered, in surname order."""
     rows = with_register_status(pupils.filter(leaving_date__isnull=True))
-    rows = rows.filter(
+    rows = rows.filter(  # type: ignore[misc]  # `provision` is the annotation above
         provision__in=[filters.provision] if filters.provision else sorted(census.ON_REGISTER)
     )
     if filters.q:

@@ -16,7 +16,7 @@ from accounts.models import School, User
 from audit import log as audit
 from audit.models import AuditAction
 from pupils import census
-from pupils.models import Need, Pupil, RegisterEntry
+from pupils.models import Need, NotificationMethod, Pupil, RegisterEntry
 
 PUPIL_FIELDS = (
     "upn",

@@ -6,7 +6,7 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -109,7 +109,7 @@ def _start_year() -> int:
 def register(request: HttpRequest) -> HttpResponse:
     school = _school(request)
     form, rows = _register_rows(request, school)
-    page = Paginator(rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    page: Page[Pupil] = Paginator(rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     visible = access.visible_pupils(_user(request), school)
     counts = selectors.register_counts(visible)
     query = request.GET.copy()

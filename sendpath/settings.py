@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "crispy_forms",
     "crispy_forms_gds",
     "rules.apps.AutodiscoverRulesConfig",
@@ -180,11 +181,27 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-EMAIL_BACKEND = os.environ.get(
-    "SENDPATH_EMAIL_BACKEND",
-    "django.core.mail.backends.filebased.EmailBackend",
-)
-EMAIL_FILE_PATH = DATA_DIR / "outbox"
+# Mail (password reset links). Without SENDPATH_SMTP_HOST, messages are written to data/outbox.
+if os.environ.get("SENDPATH_SMTP_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["SENDPATH_SMTP_HOST"],
+                "port": int(os.environ.get("SENDPATH_SMTP_PORT", "587")),
+                "username": os.environ.get("SENDPATH_SMTP_USER", ""),
+                "password": os.environ.get("SENDPATH_SMTP_PASSWORD", ""),
+                "use_tls": _env_bool("SENDPATH_SMTP_TLS", True),
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(DATA_DIR / "outbox")},
+        }
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("SENDPATH_FROM_EMAIL", "sendpath@localhost")
 
 LOGGING = {

@@ -3,9 +3,14 @@ that a `make test` PostgreSQL run really runs on PostgreSQL."""
 
 import json
 import os
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import connection
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Route
+    from pytest_django.live_server_helper import LiveServer
 
 
 # TODO(lead): once /accounts/login/ exists, point this at the login page and check it with axe:
@@ -15,10 +20,13 @@ from django.db import connection
 # (and add a test using the `login` fixture, e.g. login(page, world.users["senco"])).
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_chromium_opens_healthz(page, live_server):
+def test_chromium_opens_healthz(page: "Page", live_server: "LiveServer") -> None:
     # A JSON response has no <link rel="icon">, so chromium asks for /favicon.ico and logs its 404
     # as a console error (HTML pages declare `data:` in base.html). Answer it here.
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    def no_favicon(route: "Route") -> None:
+        route.fulfill(status=204)
+
+    page.route("**/favicon.ico", no_favicon)
     response = page.goto(live_server.url + "/healthz")
     assert response is not None
     assert response.status == 200
@@ -26,7 +34,7 @@ def test_chromium_opens_healthz(page, live_server):
 
 
 @pytest.mark.django_db
-def test_database_is_the_one_asked_for():
+def test_database_is_the_one_asked_for() -> None:
     """`make test` runs the suite a second time with SENDPATH_DATABASE_URL pointing at a throwaway
     PostgreSQL (scripts/with-postgres.sh); make sure that run is not quietly on SQLite."""
     url = os.environ.get("SENDPATH_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""

@@ -1,0 +1,32 @@
+"""Who is calling: a personal API token (``Authorization: Bearer sp_...``) or, so the browser can
+read and try the docs, a signed-in session. Either way the caller reaches exactly what their user
+reaches; accounts/access.py decides that."""
+
+from typing import cast
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from accounts.models import ApiToken, User
+
+
+class ApiTokenAuth(HttpBearer):
+    """A bearer token issued by ApiToken.issue; revoked tokens and inactive users are refused."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        if not token.startswith(ApiToken.PREFIX):
+            return None
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            # The access rules and the audit trail read request.user, as in the web views.
+            request.user = user
+        return user
+
+
+# The session cookie: ninja checks the CSRF token on unsafe methods for this one.
+session_auth = SessionAuth()
+
+
+def api_user(request: HttpRequest) -> User:
+    """The user the request was authenticated as (ninja sets request.auth)."""
+    return cast(User, request.auth)  # type: ignore[attr-defined]
