@@ -16,7 +16,13 @@ class RegisterFilterForm(forms.Form):
     provision = forms.ChoiceField(
         label="SEN provision",
         required=False,
-        choices=[("", "K and E"), ("K", "SEN support (K)"), ("E", "EHC plan (E)")],
+        choices=[
+            ("", "On the register (K and E)"),
+            ("K", "SEN support (K)"),
+            ("E", "EHC plan (E)"),
+            ("N", "Not on the register (N)"),
+            ("all", "All pupils"),
+        ],
     )
     need = forms.ChoiceField(
         label="Need",

@@ -42,11 +42,14 @@ class RegisterFilters:
 
 
 def register(pupils: QuerySet[Pupil], filters: RegisterFilters) -> QuerySet[Pupil]:
-    """Pupils on the SEN register (K or E) among `pupils`, filtered, in surname order."""
+    """Pupils on the SEN register (K or E) among `pupils` (or, with provision "N" or "all", those
+    not on it or everyone), filtered, in surname order."""
     rows = with_register_status(pupils.filter(leaving_date__isnull=True))
-    rows = rows.filter(  # type: ignore[misc]  # `provision` is the annotation above
-        provision__in=[filters.provision] if filters.provision else sorted(census.ON_REGISTER)
-    )
+    if filters.provision == "N":  # never on the register, or removed from it
+        rows = rows.filter(Q(provision__isnull=True) | Q(provision="N"))  # type: ignore[misc]
+    elif filters.provision != "all":
+        wanted = [filters.provision] if filters.provision else sorted(census.ON_REGISTER)
+        rows = rows.filter(provision__in=wanted)  # type: ignore[misc]
     if filters.q:
         q = filters.q.strip()
         rows = rows.filter(

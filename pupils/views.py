@@ -120,6 +120,10 @@ def register(request: HttpRequest) -> HttpResponse:
         "page": page,
         "counts": counts,
         "query": query.urlencode(),
+        "caption": {"N": "Pupils not on the register", "all": "All pupils"}.get(
+            form.cleaned_data.get("provision", "") if form.is_valid() else "",
+            "Pupils on the register",
+        ),
         "whole_school": access.has_role(_user(request), school, access.WHOLE_SCHOOL_ROLES),
         "provision_labels": census.SEN_PROVISION_LABELS,
         "need_labels": census.SEN_TYPE_LABELS,

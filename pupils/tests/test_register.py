@@ -320,6 +320,14 @@ def test_register_filters(world):
     assert names(area="CI") == {"Brown, Ben"}
     assert names(q=world.ben.upn) == {"Brown, Ben"}
     assert names(year="6") == set()
+    assert names(provision="N") == set()  # Amy is K and Ben is E: neither is off the register
+    assert names(provision="all") == {"Adams, Amy", "Brown, Ben"}
+
+
+def test_register_can_list_pupils_not_on_it(world):
+    html = login(world, "senco").get(reverse("register"), {"provision": "N"}).content.decode()
+    assert "Brown, Ben" in html and "Dale, Dan" in html and "Adams, Amy" not in html
+    assert "Pupils not on the register" in html
 
 
 def test_register_htmx_returns_only_the_results(world):
