@@ -174,10 +174,10 @@ def register_record_parents_informed(
         errors["informed_on"] = ["The date the parents were told cannot be in the future."]
     if informed_on < entry.start_date - timedelta(days=60):
         errors["informed_on"] = ["That is long before the decision; check the date."]
-    if how not in {
-        c for c, _ in RegisterEntry._meta.get_field("parents_informed_how").choices or []
-    }:
+    if how not in NotificationMethod.values:
         errors["how"] = ["Choose how the parents were told."]
+    if len(note) > 300:
+        errors["note"] = ["Keep the note to 300 characters."]
     if errors:
         raise ValidationError(errors)
     entry.parents_informed_on = informed_on
