@@ -62,8 +62,9 @@ NC_YEARS: dict[str, tuple[str, ...]] = {
     Phase.SECONDARY: ("7", "8", "9", "10", "11"),
     Phase.SPECIAL: ("R", *(str(n) for n in range(1, 14))),
 }
-CLASS_SIZE = {Phase.PRIMARY: 30, Phase.SECONDARY: 28, Phase.SPECIAL: 10}
-ESTABLISHMENT_RANGE = {
+TAS_PER_CLASS: dict[str, int] = {Phase.PRIMARY: 1, Phase.SPECIAL: 2}
+CLASS_SIZE: dict[str, int] = {Phase.PRIMARY: 30, Phase.SECONDARY: 28, Phase.SPECIAL: 10}
+ESTABLISHMENT_RANGE: dict[str, range] = {
     Phase.PRIMARY: range(2001, 3000),
     Phase.SECONDARY: range(4001, 5000),
     Phase.SPECIAL: range(7001, 8000),
@@ -72,7 +73,7 @@ URN_RANGE = range(100000, 150000)  # the demo's fixed URNs lie outside it
 
 # (SEN support, EHC plan) shares by phase. Mainstream: primary 18.2% and secondary 16.5% with any
 # SEN (2024/25), ~3-4% with a plan; special schools are almost all EHC plans.
-SEN_RATES = {
+SEN_RATES: dict[str, tuple[float, float]] = {
     Phase.PRIMARY: (0.145, 0.037),
     Phase.SECONDARY: (0.133, 0.032),
     Phase.SPECIAL: (0.02, 0.98),
@@ -85,8 +86,8 @@ BOYS = {"E": 0.71, "K": 0.61}  # boys' share of EHC plans and of SEN support
 ALL_BOYS = 0.51
 FSM = {"N": 0.222, "K": 0.393, "E": 0.438}
 LOOKED_AFTER = {"N": 0.004, "K": 0.02, "E": 0.03}
-EAL = {Phase.PRIMARY: 0.22, Phase.SECONDARY: 0.18, Phase.SPECIAL: 0.14}
-SIBLINGS = {Phase.PRIMARY: 0.15, Phase.SECONDARY: 0.10, Phase.SPECIAL: 0.03}
+EAL: dict[str, float] = {Phase.PRIMARY: 0.22, Phase.SECONDARY: 0.18, Phase.SPECIAL: 0.14}
+SIBLINGS: dict[str, float] = {Phase.PRIMARY: 0.15, Phase.SECONDARY: 0.10, Phase.SPECIAL: 0.03}
 ABSENCE_MEAN = {"N": 5.5, "K": 8.5, "E": 10.0}  # percentage of sessions missed
 
 # EHC primary-need mix, standards.md §4.2 (4-10 for primary, 11-15 for secondary, special total);
@@ -181,7 +182,7 @@ SAINTS = (  # noqa: SIM905 (a word list reads best as words)
     "Mary John Peter Paul Andrew Anne Joseph Michael Margaret Thomas Bede Chad Hilda Aidan "
     "Cuthbert Edmund Luke Mark Nicholas Augustine Teresa Francis Wilfrid Oswald"
 ).split()
-SCHOOL_NAMES = {
+SCHOOL_NAMES: dict[str, list[str]] = {
     Phase.PRIMARY: ["{p} Primary School"] * 5 + ["{p} Community Primary School"] * 2
     + ["{p} Primary Academy"] * 2 + ["{p} Infant and Junior School", "St {s}'s CofE Primary School",
     "St {s}'s Catholic Primary School"],
@@ -359,6 +360,14 @@ def seed_specs(
     return seeder.result
 
 
+def local_authority(code: str) -> LocalAuthority:
+    """The LA with this code, made with a fictional name if missing (820 is Northshire)."""
+    if not (len(code) == 3 and code.isdigit()):
+        raise ValueError("An LA code is 3 digits.")
+    name = "Northshire" if code == "820" else f"{PLACE_HEADS[int(code) % len(PLACE_HEADS)]}shire"
+    return LocalAuthority.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
 def _make_trusts(rng: random.Random, schools: int) -> list[Trust]:
     if schools < 3:
         return []
@@ -432,9 +441,9 @@ class Seeder:
         fake = Faker("en_GB")
         fake.seed_instance(seed)
         # Pools drawn from Faker once: calling it per row costs ~40 µs a surname.
-        self.female = [fake.first_name_female() for _ in range(500)]
-        self.male = [fake.first_name_male() for _ in range(500)]
-        self.surnames = [fake.last_name() for _ in range(1500)]
+        self.female = [fake.first_name_female() for _ in range(300)]
+        self.male = [fake.first_name_male() for _ in range(300)]
+        self.surnames = [fake.last_name() for _ in range(800)]
         self.languages = _weighted({k: v[0] for k, v in LANGUAGES.items()})
         self.today = today
         self.start_year = schooldates.school_year_start(today)
@@ -640,7 +649,7 @@ class _SchoolBuilder:
                     TeachingGroup(school=self.school, school_year=year, name=name, kind=kind)
                 )
                 self.group_teachers.append(teacher)
-                per_class = {Phase.PRIMARY: 1, Phase.SPECIAL: 2}.get(self.phase, 0)
+                per_class = TAS_PER_CLASS.get(self.phase, 0)
                 class_tas = [
                     self._staff_member(Role.TEACHING_ASSISTANT, 0.9) for _ in range(per_class)
                 ]

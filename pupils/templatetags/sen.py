@@ -6,6 +6,7 @@ from pupils import census
 
 register = template.Library()
 
+_SHORT = {"K": "SEN support", "E": "EHC plan", "N": "No SEN"}
 _TAG_COLOURS = {"K": "govuk-tag--blue", "E": "govuk-tag--purple", "N": "govuk-tag--grey"}
 
 
@@ -13,8 +14,13 @@ _TAG_COLOURS = {"K": "govuk-tag--blue", "E": "govuk-tag--purple", "N": "govuk-ta
 def provision_tag(code: str | None) -> SafeString:
     code = code or "N"
     label = census.SEN_PROVISION_LABELS.get(code, code)
+    short = _SHORT.get(code, label)
     return format_html(
-        '<strong class="govuk-tag {}">{} ({})</strong>', _TAG_COLOURS.get(code, ""), label, code
+        '<strong class="govuk-tag sp-tag {}" title="{}">{} ({})</strong>',
+        _TAG_COLOURS.get(code, ""),
+        label,
+        short,
+        code,
     )
 
 

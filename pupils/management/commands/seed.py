@@ -4,11 +4,10 @@ import time
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from accounts.models import LocalAuthority
-from pupils.seeding import seed_schools
+from pupils.seeding import local_authority, seed_schools
 
 
 class Command(BaseCommand):
@@ -27,9 +26,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        la, _ = LocalAuthority.objects.get_or_create(
-            code=options["la_code"], defaults={"name": f"Synthetic LA {options['la_code']}"}
-        )
+        try:
+            la = local_authority(options["la_code"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         result = seed_schools(
             schools=options["schools"],
             pupils_per_school=options["pupils_per_school"],
