@@ -69,3 +69,23 @@ def birth_date_range(nc_year: str, start_year: int) -> tuple[date, date]:
     turns = _YEAR_OFFSETS[nc_year]
     born_year = start_year - turns + 1  # turns `turns` between 1 Sep start_year and 31 Aug next
     return date(born_year - 1, 9, 1), date(born_year, 8, 31)
+
+
+def term_problems(terms: list[TermDates], start_year: int) -> dict[str, str]:
+    """What is wrong with a school's term dates, by term name: each term ends after it starts,
+    lies inside the school year (1 September to 31 August) and starts after the previous one ends."""
+    first, last = school_year_bounds(start_year)
+    problems: dict[str, str] = {}
+    previous: TermDates | None = None
+    for term in terms:
+        if term.end <= term.start:
+            problems[term.name] = "The term must end after it starts."
+        elif term.start < first or term.end > last:
+            label = school_year_label(start_year)
+            problems[term.name] = (
+                f"The term must fall within the school year {label} (1 September to 31 August)."
+            )
+        elif previous is not None and term.start <= previous.end:
+            problems[term.name] = f"The term must start after the {previous.name} term ends."
+        previous = term
+    return problems

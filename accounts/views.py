@@ -1,15 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import access
-from accounts.forms import ApiTokenForm
-from accounts.models import ApiToken, User
+from accounts import access, schooldates
+from accounts.forms import ApiTokenForm, TermDatesForm
+from accounts.models import ApiToken, Term, User
+from accounts.services import term_dates_save
 from audit import log as audit
 from audit.models import AuditAction
 from pupils import census
@@ -106,5 +107,51 @@ def overview_home(request: HttpRequest) -> HttpResponse:
                 (c, label, needs.get(c, 0)) for c, label, _ in census.SEN_TYPES if needs.get(c)
             ],
             "awaiting": awaiting,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_terms(request: HttpRequest, start_year: int | None = None) -> HttpResponse:
+    """The current school's term dates for a school year, editable by the SENCo or administrator."""
+    user = _user(request)
+    school = access.current_school(request)
+    if school is None or not access.can_edit_pupil_details(user, school):
+        raise PermissionDenied("The SENCo or a school administrator sets the term dates.")
+    year = start_year or schooldates.school_year_start(timezone.localdate())
+    saved = {
+        t.name: t
+        for t in Term.objects.filter(school_year__school=school, school_year__start_year=year)
+    }
+    initial = {}
+    for t in schooldates.default_terms(year):
+        term = saved.get(t.name)
+        initial[f"{t.name}_start"] = term.start_date if term else t.start
+        initial[f"{t.name}_end"] = term.end_date if term else t.end
+    form = TermDatesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            term_dates_save(
+                school=school, start_year=year, terms=form.terms(), by=user, request=request
+            )
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                for msg in msgs:
+                    form.add_error(field, msg)
+        else:
+            messages.success(
+                request, f"Term dates for {schooldates.school_year_label(year)} saved."
+            )
+            return redirect("school_terms_year", start_year=year)
+    return render(
+        request,
+        "accounts/school_terms.html",
+        {
+            "form": form,
+            "school": school,
+            "label": schooldates.school_year_label(year),
+            "year": year,
+            "saved": bool(saved),
         },
     )

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts import schooldates
-from accounts.models import LocalAuthority, Membership, Phase, Role, School, Trust, User
+from accounts.models import Membership, Phase, Role, School, Trust, User
 from pupils.models import (
     Contact,
     FamilyLink,
@@ -20,14 +20,13 @@ from pupils.models import (
     RegisterEntry,
     TeachingGroup,
 )
-from pupils.seeding import SchoolSpec, Seeder
+from pupils.seeding import SchoolSpec, Seeder, local_authority
 
 # Published on purpose: it signs in to synthetic data on a developer's own machine.
 DEMO_PASSWORD = "sendpath-demo"  # noqa: S105
 DEMO_DOMAIN = "demo.sendpath"
 DEMO_SEED = 820
 DEMO_LA_CODE = "820"
-DEMO_LA_NAME = "Northshire"
 # Outside the generator's URN range, so seeding before the demo cannot take them.
 PRIMARY_URN, SECONDARY_URN, SPECIAL_URN = "158201", "158202", "158203"
 
@@ -95,9 +94,9 @@ def demo_logins() -> list[DemoLogin]:
 
 
 def _build(today: date) -> None:
-    la, _ = LocalAuthority.objects.get_or_create(code=DEMO_LA_CODE, defaults={"name": DEMO_LA_NAME})
+    la = local_authority(DEMO_LA_CODE)  # Northshire
     trust = Trust.objects.create(
-        name=f"{DEMO_LA_NAME} Learning Partnership", companies_house_number="09876543"
+        name=f"{la.name} Learning Partnership", companies_house_number="09876543"
     )
     seeder = Seeder(seed=DEMO_SEED, today=today, la=la, years_of_history=3)
     primary = seeder.seed_school(

@@ -312,10 +312,7 @@ def seed_schools(
     in ten. Some schools join a few new trusts. Staff cannot sign in unless `staff_password`."""
     rng = random.Random(seed)
     with transaction.atomic():
-        if la is None:
-            la, _ = LocalAuthority.objects.get_or_create(
-                code="820", defaults={"name": "Northshire"}
-            )
+        la = la or local_authority("820")
         trusts = _make_trusts(rng, schools)
         specs = []
         for i in range(schools):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("staff/", include("pupils.urls")),
     path("staff/audit/", include("audit.urls")),
+    path("staff/school/", include("accounts.school_urls")),
     path("family/", include("pupils.family_urls")),
     path("overview/", include("accounts.overview_urls")),
     path("api/v1/", api.urls),

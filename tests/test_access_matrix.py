@@ -52,6 +52,7 @@ def urls(w: World) -> dict[str, str]:
         "overview": reverse("overview_home"),
         "switch_school": reverse("school_switch"),
         "api_tokens": reverse("api_tokens"),
+        "school_terms": reverse("school_terms"),
     }
 
 
@@ -83,6 +84,7 @@ EXPECTED = {
     "overview":               [F  , F  , F  , F  , F  , F  , F  , F  , F  , OK , OK , F],
     "switch_school":          [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
     "api_tokens":             [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
+    "school_terms":           [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
 }
 # fmt: on
 

@@ -78,7 +78,9 @@ def test_school_switcher_changes_the_working_school(world):
     Membership.objects.create(user=world.users["senco"], role=Role.SENCO, school=world.elm)
     client = login(world, "senco")
     heading = '<h1 class="govuk-heading-xl">{}</h1>'
-    assert heading.format("Elm Primary") in client.get(reverse("school_home")).content.decode()  # first by name
+    assert (
+        heading.format("Elm Primary") in client.get(reverse("school_home")).content.decode()
+    )  # first by name
     client.post(reverse("school_switch"), {"school": world.oak.pk})
     assert heading.format("Oak Primary") in client.get(reverse("school_home")).content.decode()
     other = School.objects.create(
@@ -100,3 +102,44 @@ def test_overview_counts_without_names(world):
     assert "Adams" not in html and "Cole" not in html
     trust_html = login(world, "trust_officer").get(reverse("overview_home")).content.decode()
     assert "Oak Primary" in trust_html and "Elm Primary" not in trust_html
+
+
+def _terms_post(
+    autumn=("8", "9", "2025", "19", "12", "2025"),
+    spring=("5", "1", "2026", "27", "3", "2026"),
+    summer=("13", "4", "2026", "22", "7", "2026"),
+):
+    data = {}
+    for name, values in (("autumn", autumn), ("spring", spring), ("summer", summer)):
+        for i, part in enumerate(values[:3]):
+            data[f"{name}_start_{i}"] = part
+        for i, part in enumerate(values[3:]):
+            data[f"{name}_end_{i}"] = part
+    return data
+
+
+def test_term_dates_are_saved_and_audited(world):
+    client = login(world, "admin")
+    response = client.post(reverse("school_terms_year", args=[2025]), _terms_post())
+    assert response.status_code == 302
+    summer = world.oak.school_years.get(start_year=2025).terms.get(name="summer")
+    assert (summer.start_date.isoformat(), summer.end_date.isoformat()) == (
+        "2026-04-13",
+        "2026-07-22",
+    )
+
+
+def test_overlapping_terms_show_an_error_and_save_nothing(world):
+    client = login(world, "senco")
+    response = client.post(
+        reverse("school_terms_year", args=[2025]),
+        _terms_post(spring=("10", "12", "2025", "27", "3", "2026")),
+    )
+    assert response.status_code == 200
+    assert "must start after the autumn term ends" in response.content.decode()
+    assert not world.oak.school_years.filter(start_year=2025).exists()
+
+
+def test_only_senco_and_admin_set_term_dates(world):
+    assert login(world, "teacher").get(reverse("school_terms")).status_code == 403
+    assert login(world, "senco").get(reverse("school_terms")).status_code == 200

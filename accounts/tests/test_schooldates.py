@@ -4,11 +4,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.schooldates import (
+    TermDates,
     birth_date_range,
     default_terms,
     expected_nc_year,
     school_year_label,
     school_year_start,
+    term_problems,
 )
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31))
@@ -53,3 +55,30 @@ def test_birth_date_range_and_expected_year_agree(year_group, start_year, offset
     first, last = birth_date_range(year_group, start_year)
     born = min(first + timedelta(days=offset), last)
     assert expected_nc_year(born, start_year) == year_group
+
+
+@given(st.integers(2000, 2060))
+def test_default_terms_have_no_problems(start_year):
+    assert term_problems(default_terms(start_year), start_year) == {}
+
+
+@given(st.integers(2000, 2060), st.sampled_from([0, 1, 2]), st.integers(1, 200))
+def test_a_term_moved_into_its_neighbour_or_out_of_the_year_is_a_problem(start_year, index, days):
+    terms = default_terms(start_year)
+    moved = terms[index]
+    if index == 0:
+        bad = TermDates(
+            moved.name, moved.start - timedelta(days=days + 10), moved.end
+        )  # before 1 September
+    else:
+        bad = TermDates(
+            moved.name, terms[index - 1].end - timedelta(days=days % 20), moved.end
+        )  # overlaps
+    terms[index] = bad
+    assert moved.name in term_problems(terms, start_year)
+
+
+def test_a_term_that_ends_before_it_starts_is_a_problem():
+    terms = default_terms(2025)
+    terms[1] = TermDates("spring", date(2026, 3, 1), date(2026, 2, 1))
+    assert term_problems(terms, 2025) == {"spring": "The term must end after it starts."}
