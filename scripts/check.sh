@@ -10,7 +10,7 @@
 # A pytest run that collects no test (exit code 5) counts as a failure.
 # PYTEST_ARGS (e.g. "-x" or "-n 2") is passed to both pytest runs.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 mode="${1:-test}"
 case "$mode" in

@@ -62,6 +62,7 @@ else
     as_pg() { (cd / && "$@"); }
 fi
 
+# shellcheck disable=SC2329 # invoked by the EXIT trap
 cleanup() {
     if [ -f "$PGDATA_DIR/postmaster.pid" ]; then
         as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w -t 30 stop >/dev/null 2>&1 ||
