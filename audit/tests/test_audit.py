@@ -47,7 +47,11 @@ def test_the_database_refuses_updates_and_deletes_when_the_triggers_are_installe
             "UPDATE audit_auditevent SET action = 'x'",
             "DELETE FROM audit_auditevent",
         ):
-            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            with (
+                pytest.raises(DatabaseError, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
                 cursor.execute(statement)
         triggers.uninstall(connection)
     assert AuditEvent.objects.filter(action="view").count() == 1
