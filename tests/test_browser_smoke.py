@@ -13,11 +13,8 @@ if TYPE_CHECKING:
     from pytest_django.live_server_helper import LiveServer
 
 
-# TODO(lead): once /accounts/login/ exists, point this at the login page and check it with axe:
-#     page.goto(live_server.url + "/accounts/login/")
-#     assert page.locator('input[name="username"]').is_visible()
-#     axe_check(page)
-# (and add a test using the `login` fixture, e.g. login(page, world.users["senco"])).
+# The login page and the staff pages are checked with axe in tests/test_browser_register.py; this
+# test proves the plumbing alone (Debian chromium + Playwright + live_server).
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_chromium_opens_healthz(page: "Page", live_server: "LiveServer") -> None:
