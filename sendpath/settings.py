@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sendpath",
     "accounts",
     "pupils",
+    "support",
     "audit",
     "api",
 ]
@@ -145,6 +146,11 @@ USE_I18N = True
 USE_TZ = True
 DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "j M Y"
+
+# Uploaded documents: outside the web root, served only through an access check.
+SENDPATH_UPLOADS_DIR = Path(os.environ.get("SENDPATH_UPLOADS_DIR", DATA_DIR / "uploads")).resolve()
+SENDPATH_MAX_UPLOAD_BYTES = int(os.environ.get("SENDPATH_MAX_UPLOAD_MB", "10")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
