@@ -27,6 +27,10 @@ from pupils.models import FamilyLink, Pupil, PupilAssignment, TeachingGroup
 
 WHOLE_SCHOOL_ROLES = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
 REGISTER_WRITERS = frozenset({Role.SENCO})
+# The SENCo runs the graduated approach (decides concerns, opens cycles, writes plans, reviews);
+# teachers and TAs contribute to the pupils they reach (concerns, views, Do notes).
+CYCLE_RUNNERS = frozenset({Role.SENCO})
+CONTRIBUTORS = frozenset({Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT})
 PUPIL_DETAIL_WRITERS = frozenset({Role.SENCO, Role.ADMIN})
 AUDIT_READERS = frozenset({Role.SENCO, Role.DATA_PROTECTION_OFFICER})
 AGGREGATE_READERS = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.SEN_GOVERNOR, Role.ADMIN})
@@ -164,6 +168,15 @@ def has_role(user: User, school: School, allowed: Iterable[str]) -> bool:
 
 def can_change_register(user: User, school: School) -> bool:
     return has_role(user, school, REGISTER_WRITERS)
+
+
+def can_run_cycles(user: User, school: School) -> bool:
+    return has_role(user, school, CYCLE_RUNNERS)
+
+
+def can_contribute(user: User, school: School) -> bool:
+    """May add concerns, assessment views, Do notes and documents for pupils they reach."""
+    return has_role(user, school, CONTRIBUTORS)
 
 
 def can_edit_pupil_details(user: User, school: School) -> bool:

@@ -15,3 +15,8 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # The test runner empties tables between tests; audit/tests installs the triggers itself.
 SENDPATH_AUDIT_TRIGGERS = False
+# Uploads from tests go to a throwaway folder, never the data folder.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+SENDPATH_UPLOADS_DIR = Path(tempfile.mkdtemp(prefix="sendpath-test-uploads-"))

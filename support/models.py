@@ -10,7 +10,6 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.functional import LazyObject
 
 from pupils import census
 from pupils.models import Pupil
@@ -19,15 +18,10 @@ from support import rules
 USER = settings.AUTH_USER_MODEL
 
 
-class PrivateStorage(LazyObject):
+def private_storage() -> FileSystemStorage:
     """Uploaded documents live in the data folder, outside the web root: they are only ever
     served by support.views.attachment_download, after an access check."""
-
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.SENDPATH_UPLOADS_DIR, base_url=None)
-
-
-private_storage = PrivateStorage()
+    return FileSystemStorage(location=settings.SENDPATH_UPLOADS_DIR, base_url=None)
 
 
 class ConcernSource(models.TextChoices):

@@ -1,6 +1,7 @@
 """The pure rules of the graduated approach, read like the Code of Practice."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import assume, given
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 from support import rules, smart
 
 words = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz "), min_size=0, max_size=40)
-good = dict(
+good: dict[str, Any] = dict(
     baseline="reads 12 of 45 phonics sounds",
     measure="phonics tracker check",
     target_value="30 of 45 sounds",

@@ -1,0 +1,725 @@
+"""Writes of the graduated approach. Each is keyword-only, takes `by`, is atomic and audited;
+validation failures raise ValidationError with field errors and write nothing.
+
+A completed review locks its cycle: the only way to change a locked cycle is `cycle_amend`, with
+a reason.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import Term as SchoolTerm
+from accounts.models import User
+from audit import log as audit
+from audit.models import AuditAction
+from pupils.models import Pupil
+from support import rules, uploads
+from support.models import (
+    AssessmentView,
+    Attachment,
+    Concern,
+    ConcernOutcome,
+    Cycle,
+    DoNote,
+    OtherFactor,
+    Passport,
+    Plan,
+    Review,
+    Target,
+    TargetRating,
+)
+
+Errors = dict[str, list[str]]
+
+
+def _fail(errors: Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _not_future(errors: Errors, field: str, day: date | None, what: str) -> None:
+    if day is not None and day > timezone.localdate():
+        errors.setdefault(field, []).append(f"{what} cannot be in the future.")
+
+
+def _open(cycle: Cycle, errors: Errors) -> None:
+    if cycle.is_locked:
+        errors.setdefault("cycle", []).append(
+            f"Cycle {cycle.number} was reviewed on {cycle.closed_on:%-d %B %Y} and is locked: change it with an amendment."
+        )
+
+
+def school_terms(pupil: Pupil, around: date) -> list[rules.Term]:
+    """The pupil's school's terms from the one before `around` on, for review dates."""
+    rows = SchoolTerm.objects.filter(
+        school_year__school_id=pupil.school_id, end_date__gte=around
+    ).order_by("start_date")
+    return [rules.Term(t.start_date, t.end_date) for t in rows[:4]]
+
+
+# --- concerns ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def concern_raise(
+    *,
+    pupil: Pupil,
+    source: str,
+    raised_on: date,
+    area: str,
+    what_was_seen: str,
+    evidence: str = "",
+    raised_by_name: str = "",
+    by: User,
+    request: HttpRequest | None = None,
+) -> Concern:
+    """Record a concern raised by a teacher, parent, the pupil or someone else."""
+    errors: Errors = {}
+    _not_future(errors, "raised_on", raised_on, "The date the concern was raised")
+    if not what_was_seen.strip():
+        errors["what_was_seen"] = ["Say what was seen or heard: it is what the decision rests on."]
+    _fail(errors)
+    concern = Concern(
+        pupil=pupil,
+        source=source,
+        raised_on=raised_on,
+        area=area,
+        what_was_seen=what_was_seen.strip(),
+        evidence=evidence.strip(),
+        raised_by=by,
+        raised_by_name=raised_by_name.strip() or by.get_full_name(),
+    )
+    concern.full_clean(validate_constraints=False)
+    concern.save()
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        concern,
+        {"source": source, "area": area, "description": what_was_seen},
+        request=request,
+    )
+    return concern
+
+
+@transaction.atomic
+def concern_decide(
+    *,
+    concern: Concern,
+    outcome: str,
+    decided_on: date,
+    considered: str,
+    other_factors: list[str] | None = None,
+    early_help: bool = False,
+    early_help_note: str = "",
+    by: User,
+    request: HttpRequest | None = None,
+) -> Concern:
+    """The SENCo's decision on a concern: monitor, start an assessment (opens a cycle), or
+    explained by another factor (which, and any Early Help assessment). Seeds 000 and 003: slow
+    progress is not by itself SEN, so the decision records what was considered."""
+    errors: Errors = {}
+    factors = list(dict.fromkeys(other_factors or []))
+    if concern.outcome:
+        errors["outcome"] = ["This concern has already been decided."]
+    if outcome not in ConcernOutcome.values:
+        errors.setdefault("outcome", []).append("Choose what happens next.")
+    _not_future(errors, "decided_on", decided_on, "The decision")
+    if decided_on < concern.raised_on:
+        errors.setdefault("decided_on", []).append(
+            "The decision cannot be before the concern was raised."
+        )
+    if not considered.strip():
+        errors["considered"] = [
+            "Say what was considered: progress, attendance, language, health, circumstances."
+        ]
+    if outcome == ConcernOutcome.OTHER_FACTOR and not factors:
+        errors["other_factors"] = ["Choose the factor or factors that explain it."]
+    if any(f not in OtherFactor.values for f in factors):
+        errors["other_factors"] = ["Choose from the list."]
+    if early_help and not early_help_note.strip():
+        errors["early_help_note"] = ["Say what Early Help or multi-agency support was arranged."]
+    _fail(errors)
+    concern.outcome = outcome
+    concern.decided_on = decided_on
+    concern.decided_by = by
+    concern.considered = considered.strip()
+    concern.other_factors = factors if outcome == ConcernOutcome.OTHER_FACTOR else []
+    concern.early_help = early_help
+    concern.early_help_note = early_help_note.strip()
+    concern.save()
+    audit.log(
+        AuditAction.UPDATE,
+        by,
+        concern,
+        {
+            "outcome": outcome,
+            "other_factors": ",".join(concern.other_factors),
+            "early_help": early_help,
+            "notes": considered,
+        },
+        request=request,
+    )
+    if outcome == ConcernOutcome.ASSESS:
+        current = Cycle.objects.filter(pupil=concern.pupil, closed_on__isnull=True).first()
+        if current is None:
+            cycle_open(
+                pupil=concern.pupil, opened_on=decided_on, concern=concern, by=by, request=request
+            )
+    return concern
+
+
+# --- cycles -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cycle_open(
+    *,
+    pupil: Pupil,
+    opened_on: date,
+    by: User,
+    concern: Concern | None = None,
+    request: HttpRequest | None = None,
+) -> Cycle:
+    """Open the pupil's next numbered cycle. Refused while another is open."""
+    errors: Errors = {}
+    _not_future(errors, "opened_on", opened_on, "The start of the cycle")
+    current = Cycle.objects.select_for_update().filter(pupil=pupil, closed_on__isnull=True).first()
+    if current is not None:
+        errors["cycle"] = [
+            f"Cycle {current.number} is still open: review it before starting another."
+        ]
+    last = Cycle.objects.filter(pupil=pupil).aggregate(n=Max("number"), closed=Max("closed_on"))
+    if last["closed"] and opened_on < last["closed"]:
+        errors.setdefault("opened_on", []).append(
+            "A new cycle cannot start before the last one was reviewed."
+        )
+    _fail(errors)
+    cycle = Cycle(
+        pupil=pupil, number=(last["n"] or 0) + 1, opened_on=opened_on, concern=concern, opened_by=by
+    )
+    try:
+        with transaction.atomic():
+            cycle.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"cycle": ["Another cycle was opened meanwhile; reload the page."]}
+        ) from exc
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        cycle,
+        {"number": cycle.number, "opened_on": opened_on.isoformat()},
+        request=request,
+    )
+    return cycle
+
+
+@transaction.atomic
+def assessment_view_add(
+    *, cycle: Cycle, data: dict[str, Any], by: User, request: HttpRequest | None = None
+) -> AssessmentView:
+    """Assess: add one person's view (teacher, parent, pupil, TA, specialist)."""
+    errors: Errors = {}
+    _open(cycle, errors)
+    _not_future(errors, "given_on", data.get("given_on"), "The date of the view")
+    _fail(errors)
+    fields = (
+        "source",
+        "given_by",
+        "given_on",
+        "views",
+        "strengths",
+        "barriers",
+        "assessments",
+        "progress_vs_peers",
+    )
+    view = AssessmentView(cycle=cycle, recorded_by=by, **{k: data[k] for k in fields if k in data})
+    view.full_clean()
+    view.save()
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        view,
+        {"source": view.source, "notes": view.views},
+        request=request,
+        pupil_id=cycle.pupil_id,
+    )
+    return view
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    pupil: Pupil,
+    upload: UploadedFile,
+    description: str = "",
+    cycle: Cycle | None = None,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Attachment:
+    """Store a document (PDF, image, office document) for a pupil, after checking its size and
+    that its contents are of the type its name says."""
+    content_type = uploads.check(upload)  # raises ValidationError({"file": [...]})
+    attachment = Attachment(
+        pupil=pupil,
+        cycle=cycle,
+        original_name=uploads.safe_name(upload.name or "document"),
+        content_type=content_type,
+        size=upload.size or 0,
+        description=description.strip(),
+        uploaded_by=by,
+    )
+    attachment.file.save("upload", upload, save=False)
+    attachment.save()
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        attachment,
+        {"name": attachment.original_name, "size": attachment.size},
+        request=request,
+    )
+    return attachment
+
+
+# --- plan -------------------------------------------------------------------------------------
+
+PLAN_FIELDS = (
+    "plan_date",
+    "review_date",
+    "outcomes",
+    "adjustments",
+    "provision",
+    "pupil_strategies",
+    "parents_agreed_on",
+    "parent_comments",
+    "pupil_agreed",
+)
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    cycle: Cycle,
+    data: dict[str, Any],
+    by: User,
+    version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Plan:
+    """Write or change the cycle's plan. The review date defaults to the end of term. `version`
+    is the plan version the form was loaded with: a newer one means someone else saved first."""
+    errors: Errors = {}
+    _open(cycle, errors)
+    plan = Plan.objects.select_for_update().filter(cycle=cycle).first()
+    if plan is not None and version is not None and version != plan.version:
+        errors["version"] = [
+            "Someone else changed this plan while you were editing it. Reload to see their changes."
+        ]
+    plan_date = data.get("plan_date") or timezone.localdate()
+    _not_future(errors, "plan_date", plan_date, "The plan date")
+    if plan_date < cycle.opened_on:
+        errors.setdefault("plan_date", []).append(
+            "The plan cannot be dated before the cycle started."
+        )
+    review_date = data.get("review_date") or rules.default_review_date(
+        plan_date, school_terms(cycle.pupil, plan_date)
+    )
+    if review_date <= plan_date:
+        errors["review_date"] = ["The review date must be after the plan date."]
+    if plan is not None and plan.targets.filter(target_date__lt=plan_date).exists():
+        errors.setdefault("plan_date", []).append("Some targets are dated before this plan date.")
+    _fail(errors)
+    before = {f: str(getattr(plan, f)) for f in PLAN_FIELDS} if plan else {}
+    plan = plan or Plan(cycle=cycle)
+    for field in PLAN_FIELDS:
+        if field in data:
+            setattr(plan, field, data[field])
+    plan.plan_date, plan.review_date = plan_date, review_date
+    plan.version = (plan.version or 0) + 1 if plan.pk else 1
+    plan.updated_at = timezone.now()
+    plan.full_clean(exclude=["cycle"])
+    plan.save()
+    after = {f: str(getattr(plan, f)) for f in PLAN_FIELDS}
+    audit.log(
+        AuditAction.UPDATE if before else AuditAction.CREATE,
+        by,
+        plan,
+        audit.changes(before, after)
+        if before
+        else {"plan_date": after["plan_date"], "review_date": after["review_date"]},
+        request=request,
+        pupil_id=cycle.pupil_id,
+    )
+    return plan
+
+
+TARGET_FIELDS = ("description", "baseline", "measure", "target_value", "target_date", "responsible")
+
+
+@transaction.atomic
+def target_add(
+    *,
+    plan: Plan,
+    data: dict[str, Any],
+    by: User,
+    carried_from: Target | None = None,
+    request: HttpRequest | None = None,
+) -> Target:
+    """Add a target to a plan. SMART problems are warnings for the page (support.smart), not
+    errors; a target date before the plan date is an error."""
+    errors: Errors = {}
+    _open(plan.cycle, errors)
+    if not str(data.get("description", "")).strip():
+        errors["description"] = ["Describe what the pupil will be able to do."]
+    target_date = data.get("target_date")
+    if target_date is None:
+        errors["target_date"] = ["Give the date by which the target should be met."]
+    elif target_date < plan.plan_date:
+        errors["target_date"] = [
+            f"The target date cannot be before the plan date ({plan.plan_date:%-d %B %Y})."
+        ]
+    _fail(errors)
+    position = (plan.targets.aggregate(n=Max("position"))["n"] or 0) + 1
+    target = Target(
+        plan=plan,
+        position=position,
+        carried_from=carried_from,
+        **{k: data[k] for k in TARGET_FIELDS if k in data},
+    )
+    target.full_clean()
+    target.save()
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        target,
+        {"description": target.description},
+        request=request,
+        pupil_id=plan.cycle.pupil_id,
+    )
+    return target
+
+
+@transaction.atomic
+def target_remove(*, target: Target, by: User, request: HttpRequest | None = None) -> None:
+    """Take a target out of a plan that has not been reviewed."""
+    errors: Errors = {}
+    _open(target.plan.cycle, errors)
+    _fail(errors)
+    audit.log(
+        AuditAction.DELETE,
+        by,
+        target,
+        {"description": target.description},
+        request=request,
+        pupil_id=target.plan.cycle.pupil_id,
+    )
+    target.delete()
+
+
+# --- do ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_note_add(
+    *,
+    cycle: Cycle,
+    on: date,
+    text: str,
+    kind: str = "support",
+    by: User,
+    request: HttpRequest | None = None,
+) -> DoNote:
+    """Do: a dated note of support or an adjustment, by a teacher, TA or the SENCo."""
+    errors: Errors = {}
+    _open(cycle, errors)
+    _not_future(errors, "on", on, "The date of the note")
+    if on < cycle.opened_on:
+        errors.setdefault("on", []).append("The note cannot be dated before the cycle started.")
+    if not text.strip():
+        errors["text"] = ["Write what was done."]
+    _fail(errors)
+    note = DoNote(cycle=cycle, on=on, text=text.strip(), kind=kind, author=by)
+    note.full_clean()
+    note.save()
+    audit.log(
+        AuditAction.CREATE, by, note, {"notes": text}, request=request, pupil_id=cycle.pupil_id
+    )
+    return note
+
+
+# --- review -----------------------------------------------------------------------------------
+
+REVIEW_FIELDS = (
+    "held_on",
+    "is_it_working",
+    "how_much_difference",
+    "happening_as_planned",
+    "child_reaction",
+    "child_thinks",
+    "overall_progress",
+    "parent_attendance",
+    "attendees",
+    "parent_views",
+    "pupil_views",
+    "decision",
+    "decision_notes",
+)
+
+
+def _check_ratings(plan: Plan, ratings: dict[int, dict[str, Any]], errors: Errors) -> list[Target]:
+    targets = list(plan.targets.all())
+    for target in targets:
+        rating = ratings.get(target.pk, {}).get("rating")
+        if rating is None:
+            errors.setdefault(f"rating_{target.pk}", []).append(f"Rate target {target.position}.")
+        elif rating not in rules.RATING_LABELS:
+            errors.setdefault(f"rating_{target.pk}", []).append("A rating is from -2 to +2.")
+    unknown = set(ratings) - {t.pk for t in targets}
+    if unknown:
+        errors["ratings"] = ["Some ratings are for targets that are not in this plan."]
+    return targets
+
+
+@transaction.atomic
+def review_complete(
+    *,
+    cycle: Cycle,
+    data: dict[str, Any],
+    ratings: dict[int, dict[str, Any]],
+    by: User,
+    request: HttpRequest | None = None,
+) -> tuple[Review, Cycle | None]:
+    """Complete the cycle's review: rate every target, record the five questions, who took part,
+    parent and pupil views and the decision. Locks the cycle and, unless the decision is to remove
+    the pupil from the register, opens the next cycle with a plan carrying the unmet targets."""
+    errors: Errors = {}
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.is_locked:
+        errors["cycle"] = [f"Cycle {cycle.number} has already been reviewed: it is not open."]
+    plan = Plan.objects.filter(cycle=cycle).first()
+    if plan is None:
+        errors.setdefault("cycle", []).append("There is no plan to review: write the plan first.")
+    held_on = data.get("held_on")
+    if held_on is None:
+        errors["held_on"] = ["Give the date of the review meeting."]
+    else:
+        _not_future(errors, "held_on", held_on, "The review date")
+        if held_on < cycle.opened_on:
+            errors.setdefault("held_on", []).append(
+                "The review cannot be before the cycle started."
+            )
+    if data.get("decision") not in rules.DECISIONS:
+        errors["decision"] = ["Choose the decision."]
+    targets = _check_ratings(plan, ratings, errors) if plan else []
+    _fail(errors)
+    assert plan is not None and held_on is not None
+    review = Review(
+        cycle=cycle, completed_by=by, **{k: data[k] for k in REVIEW_FIELDS if k in data}
+    )
+    review.full_clean(exclude=["cycle"])
+    review.save()
+    TargetRating.objects.bulk_create(
+        TargetRating(
+            review=review,
+            target=t,
+            rating=ratings[t.pk]["rating"],
+            value_reached=ratings[t.pk].get("value_reached", ""),
+            comment=ratings[t.pk].get("comment", ""),
+        )
+        for t in targets
+    )
+    cycle.closed_on = held_on
+    cycle.version += 1
+    cycle.save(update_fields=["closed_on", "version"])
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        review,
+        {
+            "decision": review.decision,
+            "overall_progress": review.overall_progress,
+            "notes": review.decision_notes,
+            "ratings": {str(t.position): ratings[t.pk]["rating"] for t in targets},
+        },
+        request=request,
+        pupil_id=cycle.pupil_id,
+    )
+    next_cycle = None
+    if rules.opens_next_cycle(review.decision):
+        next_cycle = _open_next_cycle(
+            cycle, plan, held_on, [(t.pk, ratings[t.pk]["rating"]) for t in targets], by, request
+        )
+    return review, next_cycle
+
+
+def _open_next_cycle(
+    cycle: Cycle,
+    plan: Plan,
+    held_on: date,
+    ratings: list[tuple[int, int]],
+    by: User,
+    request: HttpRequest | None,
+) -> Cycle:
+    """The next cycle starts on the review date with a plan carried forward: the same outcomes,
+    adjustments and provision, and every target rated below expected (with a new date if its date
+    has passed). The SENCo then revises it with the parents and the pupil."""
+    next_cycle = cycle_open(pupil=cycle.pupil, opened_on=held_on, by=by, request=request)
+    review_date = rules.default_review_date(held_on, school_terms(cycle.pupil, held_on))
+    carried_plan = Plan.objects.create(
+        cycle=next_cycle,
+        plan_date=held_on,
+        review_date=review_date,
+        outcomes=plan.outcomes,
+        adjustments=plan.adjustments,
+        provision=plan.provision,
+        pupil_strategies=plan.pupil_strategies,
+    )
+    carry = set(rules.targets_to_carry(ratings))
+    for target in plan.targets.filter(pk__in=carry).order_by("position"):
+        Target.objects.create(
+            plan=carried_plan,
+            position=target.position,
+            description=target.description,
+            baseline=target.baseline,
+            measure=target.measure,
+            target_value=target.target_value,
+            responsible=target.responsible,
+            target_date=max(target.target_date, review_date),
+            carried_from=target,
+        )
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        carried_plan,
+        {"carried_targets": len(carry), "from_cycle": cycle.number},
+        request=request,
+        pupil_id=cycle.pupil_id,
+    )
+    return next_cycle
+
+
+@transaction.atomic
+def review_given_to_parents(
+    *, review: Review, given_on: date, by: User, request: HttpRequest | None = None
+) -> Review:
+    """Record the date the record of the review was given to the parents (seed 001)."""
+    errors: Errors = {}
+    _not_future(errors, "given_on", given_on, "The date")
+    if given_on < review.held_on:
+        errors.setdefault("given_on", []).append(
+            "The record cannot be given before the review was held."
+        )
+    _fail(errors)
+    review.given_to_parents_on = given_on
+    review.save(update_fields=["given_to_parents_on"])
+    audit.log(
+        AuditAction.UPDATE,
+        by,
+        review,
+        {"given_to_parents_on": given_on.isoformat()},
+        request=request,
+        pupil_id=review.cycle.pupil_id,
+    )
+    return review
+
+
+AMENDABLE = {"plan": PLAN_FIELDS, "review": REVIEW_FIELDS}
+
+
+@transaction.atomic
+def cycle_amend(
+    *,
+    cycle: Cycle,
+    what: str,
+    changes: dict[str, Any],
+    reason: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Any:
+    """Change the plan or review of a locked cycle. Needs a reason; kept as an Amendment and in
+    the audit trail."""
+    from support.models import Amendment
+
+    errors: Errors = {}
+    if not cycle.is_locked:
+        errors["cycle"] = ["This cycle is still open: change it directly."]
+    if not reason.strip():
+        errors["reason"] = ["Give the reason for changing a reviewed cycle."]
+    allowed = AMENDABLE.get(what)
+    if allowed is None:
+        errors["what"] = ["Only the plan or the review can be amended."]
+    elif set(changes) - set(allowed):
+        errors["changes"] = [
+            f"These cannot be amended: {', '.join(sorted(set(changes) - set(allowed)))}."
+        ]
+    _fail(errors)
+    target = cycle.plan if what == "plan" else cycle.review
+    before = {k: str(getattr(target, k)) for k in changes}
+    for key, value in changes.items():
+        setattr(target, key, value)
+    target.full_clean(exclude=["cycle"])
+    target.save()
+    diff = audit.changes(before, {k: str(getattr(target, k)) for k in changes})
+    Amendment.objects.create(
+        cycle=cycle, made_by=by, reason=reason.strip(), what=what, changes=audit.mask(diff)
+    )
+    audit.log(
+        AuditAction.UPDATE,
+        by,
+        target,
+        {"amendment": reason, **diff},
+        request=request,
+        pupil_id=cycle.pupil_id,
+    )
+    return target
+
+
+# --- passport ---------------------------------------------------------------------------------
+
+PASSPORT_FIELDS = (
+    "about_me",
+    "strengths",
+    "what_helps",
+    "what_does_not_help",
+    "key_adjustments",
+    "written_with_pupil",
+    "written_with_parent",
+)
+
+
+@transaction.atomic
+def passport_save(
+    *,
+    pupil: Pupil,
+    data: dict[str, Any],
+    by: User,
+    version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Passport:
+    """Write or update the pupil's one-page passport (optimistic concurrency on `version`)."""
+    passport = Passport.objects.select_for_update().filter(pupil=pupil).first()
+    if passport is not None and version is not None and version != passport.version:
+        raise ValidationError(
+            {
+                "version": [
+                    "Someone else changed this passport meanwhile. Reload to see their changes."
+                ]
+            }
+        )
+    passport = passport or Passport(pupil=pupil, version=0)
+    for field in PASSPORT_FIELDS:
+        if field in data:
+            setattr(passport, field, data[field])
+    passport.version += 1
+    passport.updated_by = by
+    passport.updated_at = timezone.now()
+    passport.full_clean(exclude=["pupil"])
+    passport.save()
+    audit.log(AuditAction.UPDATE, by, passport, {"version": passport.version}, request=request)
+    return passport
