@@ -28,6 +28,7 @@ from pupils.forms import (
     RegisterFilterForm,
 )
 from pupils.models import Need, Pupil, RegisterEntry, TeachingGroup
+from support import selectors as support_selectors
 
 REGISTER_PAGE_SIZE = 50
 
@@ -222,6 +223,7 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entries = list(pupil.register_entries.all())
     current = next((e for e in entries if e.end_date is None), None)
     open_needs = [n for n in pupil.needs.all() if n.end_date is None]
+    support = support_selectors.pupil_support(pupil)
     return render(
         request,
         "pupils/pupil_detail.html",
@@ -232,7 +234,12 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "provision_label": census.SEN_PROVISION_LABELS[current.provision if current else "N"],
             "open_needs": open_needs,
             "past_needs": [n for n in pupil.needs.all() if n.end_date is not None],
-            "timeline": selectors.timeline(pupil),
+            "timeline": sorted(
+                selectors.timeline(pupil) + support["events"], key=lambda e: e["date"], reverse=True
+            ),
+            "support": support,
+            "can_run_cycles": access.can_run_cycles(user, pupil.school),
+            "can_contribute": access.can_contribute(user, pupil.school),
             "can_change": access.can_change_register(user, pupil.school),
             "can_edit": access.can_edit_pupil_details(user, pupil.school),
             "groups": [

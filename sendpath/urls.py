@@ -8,11 +8,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("staff/", include("pupils.urls")),
+    path("staff/", include("support.urls")),
     path("staff/audit/", include("audit.urls")),
     path("staff/school/", include("accounts.school_urls")),
     path("family/", include("pupils.family_urls")),
     path("overview/", include("accounts.overview_urls")),
     path("api/v1/", api.urls),
+    path("", include("support.pdf_urls")),
 ]
 
 handler403 = "sendpath.views.forbidden"

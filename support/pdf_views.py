@@ -1,0 +1,188 @@
+"""PDF downloads of the plan, the review and the passport, for staff and for parents, and the
+SENCo's record of the date the review was given to the parents (seed 001).
+
+Every download is audited as an export. A pupil outside the user's reach is a 404; parents reach
+only their own children (access.get_pupil_for_user with family=True).
+"""
+
+from typing import Any
+
+from crispy_forms_gds.layout import Field, Layout
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import access
+from accounts.models import User
+from audit import log as audit
+from audit.models import AuditAction
+from pupils.models import Pupil
+from sendpath.forms import GovDateField, gds_helper
+from support import pdf, services
+from support.models import Cycle, Review
+
+
+def _cycle(request: HttpRequest, pk: int, *, family: bool) -> Cycle:
+    """The cycle, if its pupil is within the user's reach (staff or family); else 404."""
+    cycle = get_object_or_404(Cycle.objects.select_related("pupil__school"), pk=pk)
+    access.get_pupil_for_user(request, cycle.pupil_id, family=family)
+    return cycle
+
+
+def _pdf_response(
+    request: HttpRequest,
+    *,
+    template: str,
+    context: dict[str, Any],
+    obj: Model,
+    pupil: Pupil,
+    filename: str,
+    area: str,
+) -> HttpResponse:
+    body = pdf.render_pdf(template, context)
+    audit.log(
+        AuditAction.EXPORT,
+        request.user,
+        obj,
+        {"format": "pdf", "document": template.rsplit("/", 1)[-1], "area": area},
+        request=request,
+        pupil_id=pupil.pk,
+        school_id=pupil.school_id,
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _filename(pupil: Pupil, what: str) -> str:
+    return f"{slugify(pupil.full_name)}-{what}.pdf"
+
+
+def _plan(request: HttpRequest, pk: int, *, family: bool) -> HttpResponse:
+    cycle = _cycle(request, pk, family=family)
+    context = pdf.plan_context(cycle)
+    return _pdf_response(
+        request,
+        template="support/pdf/plan.html",
+        context=context,
+        obj=context["plan"],
+        pupil=cycle.pupil,
+        filename=_filename(cycle.pupil, f"support-plan-{cycle.number}"),
+        area="family" if family else "staff",
+    )
+
+
+def _review(request: HttpRequest, pk: int, *, family: bool) -> HttpResponse:
+    cycle = _cycle(request, pk, family=family)
+    context = pdf.review_context(cycle)
+    return _pdf_response(
+        request,
+        template="support/pdf/review.html",
+        context=context,
+        obj=context["review"],
+        pupil=cycle.pupil,
+        filename=_filename(cycle.pupil, f"review-{context['review'].held_on:%Y-%m-%d}"),
+        area="family" if family else "staff",
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan(request, pk, family=False)
+
+
+@never_cache
+@login_required
+@require_GET
+def review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, family=False)
+
+
+@never_cache
+@login_required
+@require_GET
+def family_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan(request, pk, family=True)
+
+
+@never_cache
+@login_required
+@require_GET
+def family_review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, family=True)
+
+
+@never_cache
+@login_required
+@require_GET
+def passport_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    pupil = access.get_pupil_for_user(request, pk)
+    context = pdf.passport_context(pupil)
+    return _pdf_response(
+        request,
+        template="support/pdf/passport.html",
+        context=context,
+        obj=context["passport"],
+        pupil=pupil,
+        filename=_filename(pupil, "passport"),
+        area="staff",
+    )
+
+
+class ReviewGivenForm(forms.Form):
+    given_on = GovDateField(
+        label="When was the record of the review given to the parents?",
+        help_text="For example, 27 3 2026",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("given_on", timezone.localdate())
+        self.helper = gds_helper()
+        self.helper.layout = Layout(Field("given_on"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_given(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the date the record of the review was given to the parents (SENCo only)."""
+    user: User = request.user  # type: ignore[assignment]
+    cycle = _cycle(request, pk, family=False)
+    if not access.can_run_cycles(user, cycle.pupil.school):
+        raise PermissionDenied("Only the SENCo records when the review was given to the parents.")
+    review = get_object_or_404(Review.objects.select_related("cycle"), cycle=cycle)
+    form = ReviewGivenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_given_to_parents(
+                review=review, given_on=form.cleaned_data["given_on"], by=user, request=request
+            )
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                for msg in msgs:
+                    form.add_error("given_on" if field == "given_on" else None, msg)
+        else:
+            messages.success(request, "Recorded when the review was given to the parents.")
+            return redirect("cycle_detail", pk=cycle.pk)
+    return render(
+        request,
+        "support/pdf/review_given.html",
+        {
+            "form": form,
+            "pupil": cycle.pupil,
+            "cycle": cycle,
+            "review": review,
+        },
+    )
+
