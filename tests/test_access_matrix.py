@@ -25,9 +25,32 @@ PERSONAS = [
 ]
 
 
+def add_support_records(w: World) -> None:
+    """An open cycle with a plan for Amy, a concern, a document and passports."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from support import services
+
+    senco, today = w.users["senco"], timezone.localdate()
+    cycle = services.cycle_open(pupil=w.amy, opened_on=today, by=senco)
+    services.plan_save(
+        cycle=cycle, by=senco, data={"plan_date": today, "outcomes": "Reads for pleasure"}
+    )
+    services.concern_raise(
+        pupil=w.amy, source="teacher", raised_on=today, area="CL", what_was_seen="x", by=senco
+    )
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 test")
+    services.attachment_add(pupil=w.amy, upload=pdf, cycle=cycle, by=senco)
+    services.passport_save(pupil=w.amy, by=senco, data={"about_me": "Likes drawing"})
+
+
 def urls(w: World) -> dict[str, str]:
     amy_entry = w.amy.register_entries.get(end_date__isnull=True)
     amy_need = w.amy.needs.get(rank=1)
+    cycle = w.amy.cycles.get()
+    concern = w.amy.concerns.get()
+    document = w.amy.attachments.get()
     return {
         "school_home": reverse("school_home"),
         "register": reverse("register"),
@@ -53,6 +76,19 @@ def urls(w: World) -> dict[str, str]:
         "switch_school": reverse("school_switch"),
         "api_tokens": reverse("api_tokens"),
         "school_terms": reverse("school_terms"),
+        "concern_new": reverse("concern_create", args=[w.amy.pk]),
+        "concern_decide": reverse("concern_decide", args=[concern.pk]),
+        "cycle_new": reverse("cycle_open", args=[w.amy.pk]),
+        "cycle": reverse("cycle_detail", args=[cycle.pk]),
+        "view_new": reverse("view_add", args=[cycle.pk]),
+        "plan": reverse("plan_edit", args=[cycle.pk]),
+        "review": reverse("review", args=[cycle.pk]),
+        "amend": reverse("amend", args=[cycle.pk]),
+        "document_new": reverse("attachment_add", args=[w.amy.pk]),
+        "document": reverse("attachment_download", args=[document.pk]),
+        "passport": reverse("passport", args=[w.amy.pk]),
+        "passport_edit": reverse("passport_edit", args=[w.amy.pk]),
+        "ben_passport": reverse("passport", args=[w.ben.pk]),
     }
 
 
@@ -85,6 +121,19 @@ EXPECTED = {
     "switch_school":          [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
     "api_tokens":             [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
     "school_terms":           [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "concern_new":            [OK , OK , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "concern_decide":         [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "cycle_new":              [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "cycle":                  [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    "view_new":               [OK , OK , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "plan":                   [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "review":                 [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "amend":                  [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "document_new":           [OK , OK , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "document":               [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    "passport":               [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    "passport_edit":          [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "ben_passport":           [OK , OK , OK , OK , N  , N  , OK , N  , N  , N  , N  , N],
 }
 # fmt: on
 
@@ -93,6 +142,7 @@ EXPECTED = {
 def matrix_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         w = World.build()
+        add_support_records(w)
         yield w, urls(w)
         # Module-wide rows live outside the per-test transactions: empty the tables afterwards.
         from django.core.management import call_command
@@ -119,6 +169,7 @@ def test_get_every_url_as(persona, matrix_world):
 
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_sign_in(world):
+    add_support_records(world)
     client = Client()
     for path in urls(world).values():
         response = client.get(path)
@@ -143,3 +194,36 @@ def test_writes_refused_for_read_only_roles(world):
         client.force_login(world.users[persona])
         assert client.post(path, form).status_code in (403, 404), persona
     assert not world.ben.register_entries.exists()
+
+
+@pytest.mark.django_db
+def test_support_writes_refused_for_roles_that_may_not_make_them(world):
+    """POSTs to the SENCo's cycle actions by a teacher, and contributions by read-only roles,
+    change nothing."""
+    from support.models import Cycle, DoNote, Target
+
+    add_support_records(world)
+    cycle = world.amy.cycles.get()
+    day = {"on_0": "1", "on_1": "1", "on_2": "2026", "kind": "support", "text": "x"}
+    posts = {
+        "teacher": [
+            reverse("target_add", args=[cycle.pk]),
+            reverse("plan_edit", args=[cycle.pk]),
+            reverse("review", args=[cycle.pk]),
+        ],
+        "slt": [reverse("note_add", args=[cycle.pk]), reverse("target_add", args=[cycle.pk])],
+        "admin": [reverse("note_add", args=[cycle.pk])],
+        "ta": [reverse("note_add", args=[cycle.pk])],
+        "parent": [reverse("note_add", args=[cycle.pk])],
+        "outsider": [reverse("target_add", args=[cycle.pk]), reverse("note_add", args=[cycle.pk])],
+    }
+    for persona, paths in posts.items():
+        client = Client()
+        client.force_login(world.users[persona])
+        for path in paths:
+            assert client.post(path, {"description": "x", **day}).status_code in (403, 404), (
+                persona,
+                path,
+            )
+    assert not Target.objects.exists() and not DoNote.objects.exists()
+    assert Cycle.objects.get(pk=cycle.pk).plan.outcomes == "Reads for pleasure"

@@ -1,0 +1,259 @@
+"""The cycle pages through the real views: forms, htmx partials, errors, locking."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from support import services
+from support.models import Attachment, Cycle, Target
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def client_for(world, persona):
+    client = Client()
+    client.force_login(world.users[persona])
+    return client
+
+
+def d(prefix, day):
+    return {f"{prefix}_0": day.day, f"{prefix}_1": day.month, f"{prefix}_2": day.year}
+
+
+@pytest.fixture
+def cycle(world):
+    senco = world.users["senco"]
+    cycle = services.cycle_open(pupil=world.amy, opened_on=TODAY - timedelta(days=20), by=senco)
+    services.plan_save(
+        cycle=cycle,
+        by=senco,
+        data={
+            "plan_date": TODAY - timedelta(days=20),
+            "review_date": TODAY + timedelta(days=40),
+            "outcomes": "Amy reads for pleasure",
+        },
+    )
+    return cycle
+
+
+def test_a_vague_target_added_with_htmx_shows_the_smart_warning(world, cycle):
+    client = client_for(world, "senco")
+    response = client.post(
+        reverse("target_add", args=[cycle.pk]),
+        {
+            "description": "Amy will improve her reading",
+            **d("target_date", TODAY + timedelta(days=30)),
+        },
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="targets">')
+    assert 'data-code="vague_words"' in html and "‘improve’" in html
+    assert Target.objects.filter(plan__cycle=cycle).count() == 1  # a warning, not a block
+
+
+def test_a_target_before_the_plan_date_shows_an_error_and_is_not_saved(world, cycle):
+    client = client_for(world, "senco")
+    response = client.post(
+        reverse("target_add", args=[cycle.pk]),
+        {"description": "Read 30 words", **d("target_date", TODAY - timedelta(days=60))},
+        headers={"HX-Request": "true"},
+    )
+    assert "cannot be before the plan date" in response.content.decode()
+    assert not Target.objects.exists()
+
+
+def test_a_teacher_adds_a_do_note_with_htmx(world, cycle):
+    response = client_for(world, "teacher").post(
+        reverse("note_add", args=[cycle.pk]),
+        {"kind": "support", "text": "Pre-taught vocabulary", **d("on", TODAY)},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="notes">') and "Pre-taught vocabulary" in html
+
+
+def test_the_review_form_rates_each_target_and_opens_the_next_cycle(world, cycle):
+    senco = world.users["senco"]
+    plan = cycle.plan
+    met = services.target_add(
+        plan=plan,
+        by=senco,
+        data={"description": "Read 20 words", "target_date": TODAY + timedelta(days=10)},
+    )
+    unmet = services.target_add(
+        plan=plan,
+        by=senco,
+        data={"description": "Write 3 sentences", "target_date": TODAY + timedelta(days=10)},
+    )
+    client = client_for(world, "senco")
+    assert (
+        "Target 2: Write 3 sentences"
+        in client.get(reverse("review", args=[cycle.pk])).content.decode()
+    )
+    form = {
+        **d("held_on", TODAY),
+        "is_it_working": "Yes",
+        "how_much_difference": "Some",
+        "happening_as_planned": "Yes",
+        "child_reaction": "Keen",
+        "child_thinks": "Likes it",
+        "overall_progress": "less",
+        "parent_attendance": "phone",
+        "decision": "adjust",
+        f"rating_{met.pk}": "1",
+        f"value_{met.pk}": "24",
+        f"rating_{unmet.pk}": "-1",
+    }
+    response = client.post(reverse("review", args=[cycle.pk]), form)
+    next_cycle = Cycle.objects.get(pupil=world.amy, number=2)
+    assert response["Location"] == reverse("cycle_detail", args=[next_cycle.pk])
+    assert [t.carried_from_id for t in next_cycle.plan.targets.all()] == [unmet.pk]
+    page = client.get(reverse("cycle_detail", args=[cycle.pk])).content.decode()
+    assert "locked" in page and "Above expected" in page and "Complete the review" not in page
+    again = client.get(reverse("review", args=[cycle.pk]))
+    assert again["Location"] == reverse("cycle_detail", args=[cycle.pk])
+
+
+def test_a_review_with_a_missing_rating_shows_an_error(world, cycle):
+    services.target_add(
+        plan=cycle.plan,
+        by=world.users["senco"],
+        data={"description": "Read 20 words", "target_date": TODAY + timedelta(days=10)},
+    )
+    response = client_for(world, "senco").post(
+        reverse("review", args=[cycle.pk]), {**d("held_on", TODAY), "decision": "continue"}
+    )
+    assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+    assert Cycle.objects.get(pk=cycle.pk).closed_on is None
+
+
+def test_wrong_upload_shows_an_error_and_writes_nothing(world, cycle):
+    response = client_for(world, "teacher").post(
+        reverse("attachment_add", args=[world.amy.pk]),
+        {"file": SimpleUploadedFile("virus.exe", b"MZ")},
+    )
+    assert response.status_code == 200 and "must be a PDF" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_documents_download_only_for_people_who_reach_the_pupil_and_are_audited(world, cycle):
+    client_for(world, "teacher").post(
+        reverse("attachment_add", args=[world.amy.pk]),
+        {"file": SimpleUploadedFile("EP report.pdf", b"%PDF-1.4 hello"), "description": "EP"},
+    )
+    document = Attachment.objects.get()
+    response = client_for(world, "slt").get(reverse("attachment_download", args=[document.pk]))
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 hello"
+    assert 'filename="EP report.pdf"' in response["Content-Disposition"]
+    assert (
+        client_for(world, "outsider")
+        .get(reverse("attachment_download", args=[document.pk]))
+        .status_code
+        == 404
+    )
+    assert AuditEvent.objects.filter(action="export", object_type="support.Attachment").count() == 1
+
+
+def test_concern_to_cycle(world):
+    teacher = client_for(world, "teacher")
+    teacher.post(
+        reverse("concern_create", args=[world.ben.pk]),
+        {
+            "source": "teacher",
+            "area": "CI",
+            "what_was_seen": "Rarely speaks in group work",
+            **d("raised_on", TODAY),
+        },
+    )
+    concern = world.ben.concerns.get()
+    senco = client_for(world, "senco")
+    assert (
+        "Rarely speaks in group work"
+        in senco.get(reverse("pupil_detail", args=[world.ben.pk])).content.decode()
+    )
+    response = senco.post(
+        reverse("concern_decide", args=[concern.pk]),
+        {
+            "outcome": "assess",
+            "considered": "Attendance 98%; English first language",
+            **d("decided_on", TODAY),
+        },
+    )
+    cycle = world.ben.cycles.get()
+    assert response["Location"] == reverse("cycle_detail", args=[cycle.pk])
+
+
+def test_pupil_record_shows_the_current_plan_to_every_adult_who_works_with_the_pupil(world, cycle):
+    services.target_add(
+        plan=cycle.plan,
+        by=world.users["senco"],
+        data={"description": "Read 20 tricky words", "target_date": TODAY + timedelta(days=10)},
+    )
+    for persona in ("senco", "teacher", "slt"):
+        html = (
+            client_for(world, persona)
+            .get(reverse("pupil_detail", args=[world.amy.pk]))
+            .content.decode()
+        )
+        assert "Read 20 tricky words" in html and "Amy reads for pleasure" in html, persona
+
+
+def test_amendment_needs_a_reason(world, cycle):
+    senco = world.users["senco"]
+    target = services.target_add(
+        plan=cycle.plan,
+        by=senco,
+        data={"description": "Read 20 words", "target_date": TODAY + timedelta(days=10)},
+    )
+    services.review_complete(
+        cycle=cycle,
+        by=senco,
+        ratings={target.pk: {"rating": 0}},
+        data={
+            "held_on": TODAY,
+            "is_it_working": "y",
+            "how_much_difference": "y",
+            "happening_as_planned": "y",
+            "child_reaction": "y",
+            "child_thinks": "y",
+            "overall_progress": "expected",
+            "parent_attendance": "in_person",
+            "decision": "remove",
+        },
+    )
+    client = client_for(world, "senco")
+    response = client.post(
+        reverse("amend", args=[cycle.pk]),
+        {"field": "review:parent_views", "value": "Added later", "reason": ""},
+    )
+    assert response.status_code == 200
+    client.post(
+        reverse("amend", args=[cycle.pk]),
+        {"field": "review:parent_views", "value": "Added later", "reason": "Letter from dad"},
+    )
+    cycle.review.refresh_from_db()
+    assert (
+        cycle.review.parent_views == "Added later"
+        and cycle.amendments.get().reason == "Letter from dad"
+    )
+
+
+def test_passport_edit_and_view(world):
+    client = client_for(world, "senco")
+    client.post(
+        reverse("passport_edit", args=[world.amy.pk]),
+        {"about_me": "I love horses", "what_helps": "A visual timetable"},
+    )
+    assert (
+        "I love horses"
+        in client_for(world, "teacher")
+        .get(reverse("passport", args=[world.amy.pk]))
+        .content.decode()
+    )
