@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 
 from api import errors
 from api.auth import ApiTokenAuth, session_auth
-from api.routers import needs, pupils, register, schools
+from api.routers import needs, pupils, register, schools, support
 
 DESCRIPTION = """
 Schools, pupils, SEN register entries and needs, scoped to what your user may reach.
@@ -38,3 +38,4 @@ api.add_router("/schools", schools.router)
 api.add_router("/pupils", pupils.router)
 api.add_router("/register-entries", register.router)
 api.add_router("/needs", needs.router)
+api.add_router("", support.router)

@@ -16,7 +16,7 @@ from audit import log as audit
 from audit.models import AuditAction
 from pupils.models import Pupil
 from support import forms, rules, selectors, services
-from support.models import Attachment, Concern, Cycle, Passport, Target
+from support.models import Attachment, Concern, Cycle, Passport, Plan, Target
 
 
 def _user(request: HttpRequest) -> User:
@@ -279,6 +279,7 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.htmx:  # type: ignore[attr-defined]
             messages.success(request, "The target has been added.")
             return redirect("cycle_detail", pk=cycle.pk)
+    plan = Plan.objects.prefetch_related("targets").get(pk=plan.pk)  # the prefetched targets are stale now
     context = {
         "cycle": cycle,
         "plan": plan,
