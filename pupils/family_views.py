@@ -7,8 +7,9 @@ from django.shortcuts import render
 from accounts import access
 from audit import log as audit
 from audit.models import AuditAction
-from pupils import census, selectors
+from pupils import selectors
 from pupils.models import Pupil
+from support import selectors as support_selectors
 
 
 @login_required
@@ -35,10 +36,7 @@ def family_pupil(request: HttpRequest, pk: int) -> HttpResponse:
             "provision": current.provision if current else "N",
             "current": current,
             "open_needs": [n for n in pupil.needs.all() if n.end_date is None],
-            "history": [
-                e
-                for e in entries
-                if e.provision in census.ON_REGISTER or e.end_date or e.provision == "N"
-            ],
+            "history": entries,
+            "support": support_selectors.pupil_support(pupil),
         },
     )
