@@ -63,7 +63,8 @@ def _pdf_response(
 
 
 def _filename(pupil: Pupil, what: str) -> str:
-    return f"{slugify(pupil.full_name)}-{what}.pdf"
+    # A name with no Latin letters slugifies to nothing: fall back to the record number.
+    return f"{slugify(pupil.full_name) or f'pupil-{pupil.pk}'}-{what}.pdf"
 
 
 def _plan(request: HttpRequest, pk: int, *, family: bool) -> HttpResponse:
@@ -185,4 +186,3 @@ def review_given(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
         },
     )
-

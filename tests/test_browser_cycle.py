@@ -5,6 +5,7 @@ parent and pupil views, downloads the parent PDF and sees the next cycle open. a
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,7 @@ def test_senco_runs_a_whole_cycle(page, live_server, world, axe_check, tmp_path:
         page.fill('input[name="baseline"]', "6 of 25")
         page.fill('input[name="measure"]', "CVC word check")
         page.fill('input[name="target_value"]', value)
-        fill_date(page, "target_date", today + timezone.timedelta(days=14))
+        fill_date(page, "target_date", today + timedelta(days=14))
         page.click("button:has-text('Add the target')")
         page.wait_for_selector(f"#targets :text('{description}')")
     first, second = page.locator("#targets .govuk-summary-card").all()
