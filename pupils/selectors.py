@@ -4,30 +4,46 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 
+from accounts.models import School
 from pupils import census
 from pupils.models import FamilyLink, Need, Pupil, RegisterEntry, TeachingGroup
 
 
-def _open_entry(pupil_ref: str = "pk") -> QuerySet[RegisterEntry]:
-    return RegisterEntry.objects.filter(pupil=OuterRef(pupil_ref), end_date__isnull=True)
-
-
-def _open_need(rank: int) -> QuerySet[Need]:
-    return Need.objects.filter(pupil=OuterRef("pk"), rank=rank, end_date__isnull=True)
+def _with_open_rows(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
+    """Join each pupil's open register entry and open primary and secondary needs. The database
+    allows at most one of each per pupil (register_one_open_entry_per_pupil,
+    need_one_open_per_rank), so these LEFT JOINs never repeat a pupil: a plain join the planner
+    can drive from the school's pupils, where a correlated subquery per column could not."""
+    return pupils.annotate(
+        open_entry=FilteredRelation(
+            "register_entries", condition=Q(register_entries__end_date__isnull=True)
+        ),
+        open_primary=FilteredRelation(
+            "needs", condition=Q(needs__rank=1, needs__end_date__isnull=True)
+        ),
+        open_secondary=FilteredRelation(
+            "needs", condition=Q(needs__rank=2, needs__end_date__isnull=True)
+        ),
+    )
 
 
 def with_register_status(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
     """Annotate each pupil with their open register entry and open needs, in one query."""
-    entry = _open_entry()
-    return pupils.annotate(
-        provision=Subquery(entry.values("provision")[:1]),
-        on_register_since=Subquery(entry.values("start_date")[:1]),
-        entry_id=Subquery(entry.values("pk")[:1]),
-        parents_informed_on=Subquery(entry.values("parents_informed_on")[:1]),
-        primary_need=Subquery(_open_need(1).values("need_type")[:1]),
-        secondary_need=Subquery(_open_need(2).values("need_type")[:1]),
+    return _with_open_rows(pupils).annotate(
+        provision=F("open_entry__provision"),
+        on_register_since=F("open_entry__start_date"),
+        entry_id=F("open_entry__id"),
+        parents_informed_on=F("open_entry__parents_informed_on"),
+        primary_need=F("open_primary__need_type"),
+        secondary_need=F("open_secondary__need_type"),
+    )
+
+
+def _has_open_need(types: list[str]) -> Exists:
+    return Exists(
+        Need.objects.filter(pupil=OuterRef("pk"), need_type__in=types, end_date__isnull=True)
     )
 
 
@@ -59,17 +75,20 @@ def register(pupils: QuerySet[Pupil], filters: RegisterFilters) -> QuerySet[Pupi
             | Q(preferred_forename__icontains=q)
             | Q(preferred_surname__icontains=q)
         )
+    # Exists, not a join, for the many-valued filters: no row repeats, so no DISTINCT, and the
+    # database can walk the school's pupils in surname order and stop after a page.
     if filters.need:
-        rows = rows.filter(needs__need_type=filters.need, needs__end_date__isnull=True)
+        rows = rows.filter(_has_open_need([filters.need]))
     if filters.area:
-        rows = rows.filter(
-            needs__need_type__in=census.types_in_area(filters.area), needs__end_date__isnull=True
-        )
+        rows = rows.filter(_has_open_need(census.types_in_area(filters.area)))
     if filters.year:
         rows = rows.filter(nc_year=filters.year)
     if filters.group is not None:
-        rows = rows.filter(teaching_groups=filters.group)
-    return rows.distinct().order_by("legal_surname", "legal_forename", "pk")
+        members = TeachingGroup.pupils.through.objects.filter(
+            teachinggroup=filters.group, pupil=OuterRef("pk")
+        )
+        rows = rows.filter(Exists(members))
+    return rows.order_by("legal_surname", "legal_forename", "pk")
 
 
 @dataclass
@@ -105,39 +124,101 @@ class RegisterCounts:
 
 
 def register_counts(pupils: QuerySet[Pupil]) -> RegisterCounts:
-    """Counts for a school (or several): roll, K and E, primary needs and broad areas. Three
-    aggregate queries, whatever the size of the school."""
+    """Counts for a school (or several): roll, K and E, primary needs and broad areas. Two
+    aggregate queries, whatever the size of the school: the roll, and the register grouped by
+    provision and primary need."""
     on_roll = pupils.filter(leaving_date__isnull=True)
-    open_entries = RegisterEntry.objects.filter(
-        pupil__in=on_roll, end_date__isnull=True, provision__in=census.ON_REGISTER
-    )
-    by_provision = dict(
-        open_entries.values_list("provision").annotate(n=Count("pk")).values_list("provision", "n")
-    )
-    awaiting = open_entries.filter(parents_informed_on__isnull=True).count()
-    registered = on_roll.filter(
-        register_entries__end_date__isnull=True, register_entries__provision__in=census.ON_REGISTER
-    )
-    primary = Counter(
-        dict(
-            Need.objects.filter(pupil__in=registered, rank=1, end_date__isnull=True)
-            .values_list("need_type")
-            .annotate(n=Count("pk"))
-            .values_list("need_type", "n")
+    grouped = (
+        _with_open_rows(on_roll)
+        .filter(open_entry__provision__in=census.ON_REGISTER)  # type: ignore[misc]
+        .order_by()
+        .values_list("open_entry__provision", "open_primary__need_type")
+        .annotate(
+            n=Count("pk"),
+            awaiting=Count("pk", filter=Q(open_entry__parents_informed_on__isnull=True)),
         )
     )
+    by_provision: Counter[str] = Counter()
+    primary: Counter[str] = Counter()
+    awaiting = 0
+    for provision, need_type, n, not_told in grouped:
+        by_provision[provision] += n
+        awaiting += not_told
+        if need_type:
+            primary[need_type] += n
     areas: Counter[str] = Counter()
     for code, n in primary.items():
         areas[census.broad_area(code)] += n
     return RegisterCounts(
         total_roll=on_roll.count(),
-        by_provision=by_provision,
+        by_provision=dict(by_provision),
         by_primary_need=[
             (c, census.SEN_TYPE_LABELS[c], primary[c]) for c, _, _ in census.SEN_TYPES if primary[c]
         ],
         by_area=[(a, label, areas[a]) for a, label in census.BROAD_AREA_LABELS.items() if areas[a]],
         awaiting_notification=awaiting,
     )
+
+
+@dataclass
+class SchoolFigures:
+    roll: int = 0
+    sen_support: int = 0
+    ehc_plans: int = 0
+
+
+@dataclass
+class OverviewFigures:
+    schools: dict[int, SchoolFigures]
+    primary_needs: dict[str, int]
+    awaiting_notification: int
+
+
+def overview_figures(schools: QuerySet[School]) -> OverviewFigures:
+    """Figures for many schools at once (the LA and trust overview): each school's roll, K and
+    E, the primary needs of everyone on the register, and decisions not yet told to parents.
+    Two grouped queries: the rolls, and one pass over the open K and E entries (far fewer than
+    the pupils) grouped by school, provision and primary need."""
+    figures: dict[int, SchoolFigures] = {}
+    roll = (
+        Pupil.objects.filter(school__in=schools, leaving_date__isnull=True)
+        .order_by()
+        .values_list("school_id")
+        .annotate(n=Count("pk"))
+    )
+    for school_id, n in roll:
+        figures.setdefault(school_id, SchoolFigures()).roll = n
+    on_roll = Q(pupil__leaving_date__isnull=True)
+    grouped = (
+        RegisterEntry.objects.filter(
+            end_date__isnull=True, provision__in=census.ON_REGISTER, pupil__school__in=schools
+        )
+        .annotate(
+            primary=FilteredRelation(
+                "pupil__needs",
+                condition=Q(pupil__needs__rank=1, pupil__needs__end_date__isnull=True),
+            )
+        )
+        .order_by()
+        .values_list("pupil__school_id", "provision", "primary__need_type")
+        .annotate(
+            on_roll=Count("pk", filter=on_roll),
+            # Leavers' decisions still count as not yet told (as they always have here).
+            not_told=Count("pk", filter=Q(parents_informed_on__isnull=True)),
+        )
+    )
+    primary_needs: Counter[str] = Counter()
+    awaiting = 0
+    for school_id, provision, need_type, n, not_told in grouped:
+        row = figures.setdefault(school_id, SchoolFigures())
+        if provision == census.SENProvision.SEN_SUPPORT:
+            row.sen_support += n
+        else:
+            row.ehc_plans += n
+        if need_type:
+            primary_needs[need_type] += n
+        awaiting += not_told
+    return OverviewFigures(figures, dict(primary_needs), awaiting)
 
 
 def pupil_record(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
