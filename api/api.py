@@ -12,7 +12,9 @@ from api.auth import ApiTokenAuth, session_auth
 from api.routers import needs, pupils, register, schools, support
 
 DESCRIPTION = """
-Schools, pupils, SEN register entries and needs, scoped to what your user may reach.
+Schools, pupils, SEN register entries and needs, concerns, APDR cycles (views, notes, plans, targets,
+reviews, amendments) and pupil passports, scoped to what your user may reach. A `version` you send
+that is stale gets 409 Conflict, in the same shape as 422.
 
 **Authentication**: `Authorization: Bearer sp_...` with a personal API token, or a signed-in
 browser session (for these docs).

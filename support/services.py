@@ -321,14 +321,17 @@ def plan_save(
         errors["version"] = [
             "Someone else changed this plan while you were editing it. Reload to see their changes."
         ]
-    plan_date = data.get("plan_date") or timezone.localdate()
+    # Dates left out keep their saved values (or default: today, and the end of term).
+    plan_date = data.get("plan_date") or (plan.plan_date if plan else timezone.localdate())
     _not_future(errors, "plan_date", plan_date, "The plan date")
     if plan_date < cycle.opened_on:
         errors.setdefault("plan_date", []).append(
             "The plan cannot be dated before the cycle started."
         )
-    review_date = data.get("review_date") or rules.default_review_date(
-        plan_date, school_terms(cycle.pupil, plan_date)
+    review_date = data.get("review_date") or (
+        plan.review_date
+        if plan and "plan_date" not in data
+        else rules.default_review_date(plan_date, school_terms(cycle.pupil, plan_date))
     )
     if review_date <= plan_date:
         errors["review_date"] = ["The review date must be after the plan date."]
@@ -499,6 +502,7 @@ def review_complete(
     parent and pupil views and the decision. Locks the cycle and, unless the decision is to remove
     the pupil from the register, opens the next cycle with a plan carrying the unmet targets."""
     errors: Errors = {}
+    caller_cycle = cycle
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.is_locked:
         errors["cycle"] = [f"Cycle {cycle.number} has already been reviewed: it is not open."]
@@ -537,6 +541,10 @@ def review_complete(
     cycle.closed_on = held_on
     cycle.version += 1
     cycle.save(update_fields=["closed_on", "version"])
+    caller_cycle.closed_on, caller_cycle.version = (
+        cycle.closed_on,
+        cycle.version,
+    )  # keep the caller's object true
     audit.log(
         AuditAction.CREATE,
         by,

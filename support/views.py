@@ -279,7 +279,9 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.htmx:  # type: ignore[attr-defined]
             messages.success(request, "The target has been added.")
             return redirect("cycle_detail", pk=cycle.pk)
-    plan = Plan.objects.prefetch_related("targets").get(pk=plan.pk)  # the prefetched targets are stale now
+    plan = Plan.objects.prefetch_related("targets").get(
+        pk=plan.pk
+    )  # the prefetched targets are stale now
     context = {
         "cycle": cycle,
         "plan": plan,

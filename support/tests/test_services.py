@@ -334,3 +334,17 @@ def test_concern_cannot_be_raised_in_the_future(world, senco):
 def test_targets_keep_their_order(world, senco):
     _, plan = plan_for(world, senco, targets=3)
     assert [t.position for t in Target.objects.filter(plan=plan)] == [1, 2, 3]
+
+
+def test_saving_a_plan_without_dates_keeps_its_dates(world, senco):
+    cycle, plan = plan_for(world, senco, targets=0)
+    saved = services.plan_save(cycle=cycle, by=senco, data={"outcomes": "changed"})
+    assert (saved.plan_date, saved.review_date) == (plan.plan_date, plan.review_date)
+
+
+def test_completing_a_review_updates_the_callers_cycle(world, senco):
+    cycle, plan = plan_for(world, senco, targets=1)
+    services.review_complete(
+        cycle=cycle, data=REVIEW, by=senco, ratings={plan.targets.get().pk: {"rating": 0}}
+    )
+    assert cycle.is_locked

@@ -260,6 +260,14 @@ def test_passport_edit_and_view(world):
 
 
 def test_parents_see_the_plan_and_reviews_of_their_own_child(world, cycle):
-    services.target_add(plan=cycle.plan, by=world.users["senco"], data={"description": "Read 20 tricky words", "target_date": TODAY + timedelta(days=10)})
-    html = client_for(world, "parent").get(reverse("family_pupil", args=[world.amy.pk])).content.decode()
+    services.target_add(
+        plan=cycle.plan,
+        by=world.users["senco"],
+        data={"description": "Read 20 tricky words", "target_date": TODAY + timedelta(days=10)},
+    )
+    html = (
+        client_for(world, "parent")
+        .get(reverse("family_pupil", args=[world.amy.pk]))
+        .content.decode()
+    )
     assert "Read 20 tricky words" in html and f"/family/cycles/{cycle.pk}/plan.pdf" in html
