@@ -89,6 +89,9 @@ def urls(w: World) -> dict[str, str]:
         "passport": reverse("passport", args=[w.amy.pk]),
         "passport_edit": reverse("passport_edit", args=[w.amy.pk]),
         "ben_passport": reverse("passport", args=[w.ben.pk]),
+        "plan_pdf": reverse("cycle_plan_pdf", args=[cycle.pk]),
+        "passport_pdf": reverse("pupil_passport_pdf", args=[w.amy.pk]),
+        "family_plan_pdf": reverse("family_cycle_plan_pdf", args=[cycle.pk]),
     }
 
 
@@ -134,6 +137,9 @@ EXPECTED = {
     "passport":               [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
     "passport_edit":          [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "ben_passport":           [OK , OK , OK , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    "plan_pdf":               [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    "passport_pdf":           [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    "family_plan_pdf":        [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
 }
 # fmt: on
 
