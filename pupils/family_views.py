@@ -1,8 +1,12 @@
 """Pages for parents and carers: their own children only."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from audit import log as audit
@@ -40,3 +44,41 @@ def family_pupil(request: HttpRequest, pk: int) -> HttpResponse:
             "support": support_selectors.pupil_support(pupil),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def family_views(request: HttpRequest, pk: int) -> HttpResponse:
+    """A parent's views before the review: added to the open cycle's assessment as a parent view."""
+    from support import services as support_services
+    from support.forms import ParentViewsForm
+
+    pupil = access.get_pupil_for_user(request, pk, family=True)
+    cycle = pupil.cycles.filter(closed_on__isnull=True).first()
+    if cycle is None:
+        raise Http404("There is no plan to review at the moment.")
+    form = ParentViewsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        try:
+            support_services.assessment_view_add(
+                cycle=cycle,
+                data={
+                    "source": "parent",
+                    "given_by": user.get_full_name() or user.get_username(),  # type: ignore[union-attr]
+                    "given_on": timezone.localdate(),
+                    **form.cleaned_data,
+                },
+                by=user,  # type: ignore[arg-type]
+                request=request,
+            )
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                for msg in msgs:
+                    form.add_error(field if field in form.fields else None, msg)
+        else:
+            messages.success(
+                request, "Thank you. The school will talk about your views at the review."
+            )
+            return redirect("family_pupil", pk=pupil.pk)
+    return render(request, "family/views.html", {"form": form, "pupil": pupil, "cycle": cycle})

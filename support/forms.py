@@ -376,3 +376,27 @@ class PassportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = gds_helper()
+
+
+class ParentViewsForm(forms.Form):
+    """A parent's views before a review, in their own words."""
+
+    views = forms.CharField(
+        label="How do you think things are going?",
+        widget=_textarea(5),
+        max_length=6000,
+        help_text="What has changed at home, what is working, what worries you.",
+    )
+    strengths = forms.CharField(
+        label="What is your child good at or enjoying?",
+        required=False,
+        widget=_textarea(3),
+        max_length=4000,
+    )
+    barriers = forms.CharField(
+        label="What gets in the way?", required=False, widget=_textarea(3), max_length=4000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()

@@ -92,6 +92,7 @@ def urls(w: World) -> dict[str, str]:
         "plan_pdf": reverse("cycle_plan_pdf", args=[cycle.pk]),
         "passport_pdf": reverse("pupil_passport_pdf", args=[w.amy.pk]),
         "family_plan_pdf": reverse("family_cycle_plan_pdf", args=[cycle.pk]),
+        "family_views": reverse("family_views", args=[w.amy.pk]),
     }
 
 
@@ -140,6 +141,7 @@ EXPECTED = {
     "plan_pdf":               [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
     "passport_pdf":           [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
     "family_plan_pdf":        [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
+    "family_views":           [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
 }
 # fmt: on
 

@@ -271,3 +271,25 @@ def test_parents_see_the_plan_and_reviews_of_their_own_child(world, cycle):
         .content.decode()
     )
     assert "Read 20 tricky words" in html and f"/family/cycles/{cycle.pk}/plan.pdf" in html
+
+
+def test_a_parent_gives_views_before_the_review(world, cycle):
+    client = client_for(world, "parent")
+    response = client.post(
+        reverse("family_views", args=[world.amy.pk]),
+        {"views": "Amy reads to her brother at bedtime now"},
+    )
+    assert response["Location"] == reverse("family_pupil", args=[world.amy.pk])
+    view = cycle.views.get()
+    assert view.source == "parent" and view.recorded_by == world.users["parent"]
+    assert (
+        "reads to her brother"
+        in client_for(world, "senco").get(reverse("cycle_detail", args=[cycle.pk])).content.decode()
+    )
+    assert (
+        client.post(reverse("family_views", args=[world.ben.pk]), {"views": "x"}).status_code == 404
+    )
+    assert (
+        client_for(world, "teacher").get(reverse("family_views", args=[world.amy.pk])).status_code
+        == 404
+    )
