@@ -1,0 +1,380 @@
+"""`sendpath bench`: seed a database at a scale, then time the key pages as the people who use them.
+
+`run_bench()` works on the current database (the test suite gives it the test database);
+`fresh_database()` gives the command a database of its own — a new SQLite file in a temporary
+folder, or `<name>_bench` beside the configured PostgreSQL database — and drops it afterwards.
+
+Server time is measured in-process with django.test.Client: middleware, view, queries and template,
+no network. Each page is requested a few times to warm up, then `repeats` times for the median and
+95th percentile; one more request under CaptureQueriesContext counts its SQL queries and times them.
+A later issue adds a page by adding one `PageCase` to `CASES`.
+"""
+
+import math
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+from django.core.files.storage import storages
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import LocalAuthority, Membership, Role, School, User
+from perf import machine
+from perf.floors import FloorQuery, pupil_record_floor, register_floor
+from perf.scales import SCALES, seed_scale
+from pupils import census
+from pupils.models import Pupil
+from pupils.seeding import SeedResult
+
+REPEATS = 30
+WARMUPS = 3
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """What the pages are about: the biggest school, a pupil with a full record, the LA, and one
+    user per persona (made by the bench, with a membership)."""
+
+    school: School
+    pupil: Pupil
+    la: LocalAuthority
+    users: dict[str, User]
+
+
+@dataclass(frozen=True)
+class PageCase:
+    name: str
+    persona: str  # a key of Subjects.users
+    path: Callable[[Subjects], str]
+    floor: Callable[[Subjects], FloorQuery] | None = None
+
+
+CASES: list[PageCase] = [
+    PageCase(
+        "register",
+        "senco",
+        lambda s: reverse("register"),
+        lambda s: register_floor(s.school.pk),
+    ),
+    PageCase(
+        "pupil_record",
+        "senco",
+        lambda s: reverse("pupil_detail", args=[s.pupil.pk]),
+        lambda s: pupil_record_floor(s.pupil.pk),
+    ),
+    PageCase("school_home", "senco", lambda s: reverse("school_home")),
+    PageCase("la_overview", "la_officer", lambda s: reverse("overview_home")),
+]
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+def _p95(samples: list[float]) -> float:
+    """The nearest-rank 95th percentile: of 30 samples, the 29th smallest."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def timed(fn: Callable[[], object], *, warmups: int, repeats: int) -> list[float]:
+    """Seconds taken by each of `repeats` calls of `fn`, after `warmups` untimed calls."""
+    for _ in range(warmups):
+        fn()
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+class QueryTimer:
+    """An execute wrapper that counts queries and adds up their time (finer than the
+    millisecond resolution CaptureQueriesContext records)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.count += 1
+
+
+def _max_rss_mib() -> float:
+    # ru_maxrss is in KiB on Linux: the high-water mark of this process's resident memory.
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _client_host() -> str:
+    """A host name the Client may use under the current ALLOWED_HOSTS (the bench does not add
+    "testserver" the way the test runner does)."""
+    for host in settings.ALLOWED_HOSTS:
+        if host != "*":
+            return host.lstrip(".") or "localhost"
+    return "localhost"
+
+
+@contextmanager
+def static_files_usable() -> Iterator[None]:
+    """Production settings keep hashed static files in a manifest that collectstatic writes;
+    without one every page fails. Then (and only then) use plain static storage for the run: the
+    URL of a static file costs the same either way."""
+    storage = storages["staticfiles"]
+    if isinstance(storage, ManifestFilesMixin) and not storage.hashed_files:
+        plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
+            yield
+    else:
+        yield
+
+
+# --- the subjects --------------------------------------------------------------------------------
+
+
+def make_subjects(la: LocalAuthority, seeded: SeedResult) -> Subjects:
+    """Pick the biggest seeded school and its pupil with the longest register history (with
+    contacts), and make a SENCo there and an officer for the LA."""
+    school = biggest_school(seeded.school_ids)
+    pupil = fullest_record(school)
+    senco = _bench_user("bench-senco", role=Role.SENCO, school=school)
+    officer = _bench_user("bench-la-officer", role=Role.LA_OFFICER, la=la)
+    return Subjects(school, pupil, la, {"senco": senco, "la_officer": officer})
+
+
+def biggest_school(school_ids: list[int]) -> School:
+    school = (
+        School.objects.filter(pk__in=school_ids)
+        .annotate(n=Count("pupils"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    assert school is not None, "the scale seeded no school"
+    return school
+
+
+def fullest_record(school: School) -> Pupil:
+    """The pupil on the register with the most register entries and at least one contact."""
+    pupil = (
+        Pupil.objects.filter(
+            school=school,
+            leaving_date__isnull=True,
+            register_entries__end_date__isnull=True,
+            register_entries__provision__in=census.ON_REGISTER,
+        )
+        .annotate(
+            entries=Count("register_entries", distinct=True),
+            contacts=Count("family_links", distinct=True),
+        )
+        .filter(contacts__gt=0)
+        .order_by("-entries", "pk")
+        .first()
+    )
+    assert pupil is not None, f"{school} has nobody on the SEN register"
+    return pupil
+
+
+def _bench_user(username: str, **membership: Any) -> User:
+    user = User(username=username, first_name="Bench", last_name=username.split("-", 1)[1])
+    user.set_unusable_password()  # signs in only through a session the bench makes
+    user.save()
+    Membership.objects.create(user=user, **membership)
+    return user
+
+
+# --- one row per page ----------------------------------------------------------------------------
+
+
+def bench_page(case: PageCase, subjects: Subjects, *, warmups: int, repeats: int) -> dict[str, Any]:
+    """Median and p95 server time, status, SQL queries per request, and the floor if any."""
+    client = Client(SERVER_NAME=_client_host())
+    client.force_login(subjects.users[case.persona])
+    path = case.path(subjects)
+    statuses: set[int] = set()
+
+    def request() -> None:
+        statuses.add(client.get(path).status_code)
+
+    samples = timed(request, warmups=warmups, repeats=repeats)
+    timer = QueryTimer()
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
+        request()
+    row: dict[str, Any] = {
+        "name": case.name,
+        "median_ms": _ms(statistics.median(samples)),
+        "p95_ms": _ms(_p95(samples)),
+        "queries": len(captured.captured_queries),
+        "floor_ms": None,
+        "ratio": None,
+        "sql_ms": _ms(timer.seconds),
+        "status": statuses.pop() if len(statuses) == 1 else sorted(statuses),
+        "path": path,
+    }
+    if case.floor is not None:
+        floor = bench_floor(case.floor(subjects), warmups=warmups, repeats=repeats)
+        row["floor_ms"] = _ms(floor)
+        row["ratio"] = round(statistics.median(samples) / floor, 1) if floor else None
+    return row
+
+
+def bench_floor(query: FloorQuery, *, warmups: int, repeats: int) -> float:
+    """The median seconds to run the floor query and fetch every row."""
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(query.sql, query.params)
+            cursor.fetchall()
+
+    return statistics.median(timed(run, warmups=warmups, repeats=repeats))
+
+
+# --- the whole run -------------------------------------------------------------------------------
+
+
+def run_bench(
+    scale: str = "tiny",
+    *,
+    repeats: int = REPEATS,
+    warmups: int = WARMUPS,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+    cases: list[PageCase] | None = None,
+) -> dict[str, Any]:
+    """Seed the current (empty) database at `scale`, then time every page in `cases`.
+
+    Returns {"scale", "database", "machine", "results": [{"name", "median_ms", "p95_ms",
+    "queries", "floor_ms", "ratio", ...}], ...}; the first result is the seeding itself."""
+    spec = SCALES[scale]
+    say = progress or (lambda message: None)
+    say(f"Seeding {spec.description} ...")
+    rss_before = _max_rss_mib()
+    counter = QueryTimer()
+    started = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        la, seeded = seed_scale(
+            spec,
+            today=today or timezone.localdate(),
+            progress=lambda i, n: say(f"  school {i} of {n}") if i % 10 == 0 or i == n else None,
+        )
+    seconds = time.perf_counter() - started
+    results = [
+        {
+            "name": "seeding",
+            "median_ms": _ms(seconds),
+            "p95_ms": _ms(seconds),
+            "queries": counter.count,
+            "floor_ms": None,
+            "ratio": None,
+            "seconds": round(seconds, 1),
+            "peak_rss_mib": _max_rss_mib(),
+            "rss_before_mib": rss_before,
+        }
+    ]
+    subjects = make_subjects(la, seeded)
+    with static_files_usable():
+        for case in CASES if cases is None else cases:
+            say(f"Timing {case.name} ...")
+            results.append(bench_page(case, subjects, warmups=warmups, repeats=repeats))
+    return {
+        "scale": scale,
+        "database": machine.database(connection),
+        "machine": machine.machine(),
+        "results": results,
+        "seeded": seeded.counts(),
+        "on_register": Pupil.objects.filter(
+            leaving_date__isnull=True,
+            register_entries__end_date__isnull=True,
+            register_entries__provision__in=census.ON_REGISTER,
+        ).count(),
+        "requests": {"warmups": warmups, "repeats": repeats},
+        "measured_at": timezone.now().isoformat(timespec="seconds"),
+    }
+
+
+# --- a database of its own -----------------------------------------------------------------------
+
+
+@contextmanager
+def fresh_database(*, keep: bool = False, alias: str = DEFAULT_DB_ALIAS) -> Iterator[str]:
+    """Point `alias` at a new, migrated database for the bench and drop it afterwards (unless
+    `keep`). SQLite: a file in a new temporary folder, never the one in the data folder.
+    PostgreSQL: `<configured name>_bench` on the same server, replaced if left over from a
+    crashed run. Yields the database's name (the file path for SQLite)."""
+    conn = connections[alias]
+    original = conn.settings_dict["NAME"]
+    folder = None
+    if conn.vendor == "sqlite":
+        folder = Path(tempfile.mkdtemp(prefix="sendpath-bench-"))
+        name = str(folder / "bench.sqlite3")
+    else:
+        name = f"{original}_bench"
+    # Django's test-database machinery creates, migrates and drops a named database on any
+    # backend; the bench uses it with its own name and none of the test environment.
+    conn.settings_dict["TEST"] = {**conn.settings_dict.get("TEST", {}), "NAME": name}
+    conn.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield name
+    finally:
+        conn.creation.destroy_test_db(original, verbosity=0, keepdb=keep)
+        if folder is not None and not keep:
+            for leftover in folder.iterdir():  # SQLite's -wal and -shm files
+                leftover.unlink()
+            folder.rmdir()
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def _cell(value: object, fmt: str = "{:,.1f}") -> str:
+    if value is None:
+        return "–"
+    return fmt.format(value) if isinstance(value, int | float) else str(value)
+
+
+def format_table(report: dict[str, Any]) -> str:
+    """The results as a fixed-width table, with the machine and database underneath."""
+    head = f"{'':<14}{'median ms':>11}{'p95 ms':>10}{'queries':>9}{'floor ms':>10}{'ratio':>7}"
+    lines = [f"sendpath bench — scale {report['scale']}, {report['database']}", head]
+    for r in report["results"]:
+        lines.append(
+            f"{r['name']:<14}{_cell(r['median_ms']):>11}{_cell(r['p95_ms']):>10}"
+            f"{_cell(r['queries'], '{:,}'):>9}{_cell(r['floor_ms'], '{:.2f}'):>10}"
+            f"{_cell(r['ratio']):>7}"
+        )
+    seeding = report["results"][0]
+    m = report["machine"]
+    lines.append(
+        f"seeding: {seeding['seconds']} s, peak memory {seeding['peak_rss_mib']} MiB; "
+        f"{report['seeded']['pupils']:,} pupils, {report['on_register']:,} on the register"
+    )
+    lines.append(
+        f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}"
+    )
+    return "\n".join(lines)
+
+
+def stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

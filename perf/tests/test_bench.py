@@ -1,0 +1,120 @@
+"""The bench at tiny scale: the JSON contract, every page a 200, floors that fetch the page's rows.
+No timing assertions: the figures depend on the machine."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import School
+from perf.bench import CASES, format_table, run_bench
+from perf.floors import pupil_record_floor, register_floor
+from perf.scales import SCALES, seed_scale
+from pupils import selectors
+from pupils.models import FamilyLink, Need, Pupil, RegisterEntry
+from pupils.seeding import SchoolSpec, local_authority, seed_specs
+
+ROW_KEYS = {"name", "median_ms", "p95_ms", "queries", "floor_ms", "ratio"}
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def check_report(report: dict) -> None:
+    assert {"scale", "database", "machine", "results"} <= set(report)
+    assert report["scale"] == "tiny"
+    assert report["database"].split()[0] in {"SQLite", "PostgreSQL"}
+    assert {"cpu", "cores", "memory_gib", "python"} <= set(report["machine"])
+    names = [r["name"] for r in report["results"]]
+    assert names == ["seeding", *(case.name for case in CASES)]
+    for row in report["results"]:
+        assert set(row) >= ROW_KEYS, row
+        assert row["median_ms"] > 0 and row["p95_ms"] >= row["median_ms"]
+    seeding, *pages = report["results"]
+    assert seeding["peak_rss_mib"] > 0 and seeding["floor_ms"] is None
+    for row in pages:
+        assert row["status"] == 200, row
+        assert row["queries"] > 0
+    with_floor = {r["name"] for r in pages if r["floor_ms"] is not None}
+    assert with_floor == {"register", "pupil_record"}
+    assert all(r["ratio"] > 0 for r in pages if r["name"] in with_floor)
+    assert json.loads(json.dumps(report)) == report  # plain JSON types only
+
+
+@pytest.mark.django_db
+def test_tiny_bench_reports_every_page_in_the_agreed_shape() -> None:
+    report = run_bench("tiny", repeats=2, warmups=1)
+    check_report(report)
+    assert report["seeded"]["schools"] == 2 and report["seeded"]["pupils"] == 200
+    table = format_table(report)
+    assert all(case.name in table for case in CASES)
+
+
+def _floor_rows(query) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, query.params)
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_register_floor_fetches_the_register_pages_rows() -> None:
+    # A secondary of 450 has about 70 pupils on the register: more than one page.
+    seeded = seed_specs(
+        [SchoolSpec("secondary", 450)], seed=1, today=_today(), la=local_authority("820")
+    )
+    school = School.objects.get(pk=seeded.school_ids[0])
+    rows_on_page = selectors.register(
+        Pupil.objects.filter(school=school), selectors.RegisterFilters()
+    )[:50]
+    columns = ("pk", "provision", "on_register_since", "primary_need", "secondary_need")
+    page = list(rows_on_page.values_list(*columns))  # type: ignore[misc]
+    rows = _floor_rows(register_floor(school.pk))
+    assert len(page) == 50
+    assert [(r[0], r[7], r[8], r[10], r[11]) for r in rows] == page
+
+
+@pytest.mark.django_db
+def test_pupil_record_floor_fetches_the_pupil_and_all_their_rows() -> None:
+    la, seeded = seed_scale(SCALES["tiny"], today=_today())
+    pupil = Pupil.objects.filter(school_id__in=seeded.school_ids, needs__isnull=False).first()
+    assert pupil is not None
+    kinds = [r[0] for r in _floor_rows(pupil_record_floor(pupil.pk))]
+    assert kinds.count("pupil") == 1
+    assert kinds.count("entry") == RegisterEntry.objects.filter(pupil=pupil).count() > 0
+    assert kinds.count("need") == Need.objects.filter(pupil=pupil).count() > 0
+    assert kinds.count("contact") == FamilyLink.objects.filter(pupil=pupil).count() > 0
+
+
+def test_bench_command_uses_a_database_of_its_own(tmp_path: Path) -> None:
+    """End to end with the production settings: a throwaway database (the data folder's SQLite
+    file is never made), the table on stdout, the JSON file, nothing left in the temp folder."""
+    data, tmp, out = tmp_path / "data", tmp_path / "tmp", tmp_path / "bench.json"
+    tmp.mkdir()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sendpath.settings",
+        "SENDPATH_DATA_DIR": str(data),
+        "TMPDIR": str(tmp),
+    }
+    args = ["--scale", "tiny", "--json", str(out), "--repeats", "2", "--warmups", "1"]
+    done = subprocess.run(  # noqa: S603 (our own command, fixed arguments)
+        [sys.executable, str(BASE_DIR / "manage.py"), "bench", *args],
+        env=env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pupil_record" in done.stdout
+    check_report(json.loads(out.read_text()))
+    assert not (data / "sendpath.sqlite3").exists()
+    assert list(tmp.iterdir()) == []
+
+
+def _today() -> date:
+    return timezone.localdate()
