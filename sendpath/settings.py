@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "accounts",
     "pupils",
     "support",
+    "provision",
     "audit",
     "api",
 ]
