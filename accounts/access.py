@@ -14,7 +14,7 @@ A pupil outside your reach is a 404; a write your role may not make is a 403.
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -24,6 +24,9 @@ from django.utils import timezone
 from accounts import schooldates
 from accounts.models import LocalAuthority, Membership, Role, School, Trust, User
 from pupils.models import FamilyLink, Pupil, PupilAssignment, TeachingGroup
+
+if TYPE_CHECKING:
+    from provision.models import Provision
 
 WHOLE_SCHOOL_ROLES = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
 REGISTER_WRITERS = frozenset({Role.SENCO})
@@ -134,7 +137,16 @@ def _reach_of(m: Membership, user: User, today: date | None) -> Q:
         assigned = PupilAssignment.objects.filter(
             pupil=OuterRef("pk"), staff=user, start_date__lte=day
         ).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        return Q(school_id=m.school_id) & Q(Exists(assigned))
+        # A TA also reaches the pupils in the provision they deliver, while it runs.
+        from provision.models import Enrolment
+
+        delivering = Enrolment.objects.filter(
+            pupil=OuterRef("pk"),
+            provision__staff=user,
+            provision__start_date__lte=day,
+            provision__end_date__gte=day,
+        )
+        return Q(school_id=m.school_id) & (Q(Exists(assigned)) | Q(Exists(delivering)))
     if m.role == Role.PARENT:
         own = FamilyLink.objects.filter(pupil=OuterRef("pk"), contact__user=user)
         return Q(school_id=m.school_id) & Q(Exists(own))
@@ -177,6 +189,23 @@ def can_run_cycles(user: User, school: School) -> bool:
 def can_contribute(user: User, school: School) -> bool:
     """May add concerns, assessment views, Do notes and documents for pupils they reach."""
     return has_role(user, school, CONTRIBUTORS)
+
+
+def can_manage_provision(user: User, school: School) -> bool:
+    """The SENCo runs the provision map: library, staff costs, provisions, enrolments, budget."""
+    return has_role(user, school, {Role.SENCO})
+
+
+def can_log_sessions(user: User, provision: "Provision") -> bool:
+    """The adult who delivers a provision (and the SENCo) keeps its session register and its
+    entry and exit data."""
+    return provision.staff_id == user.pk or can_manage_provision(user, provision.school)
+
+
+def can_read_costs(user: User, school: School) -> bool:
+    """The whole-school provision map, costs, budget and impact: the SENCo, senior leaders and
+    the SEN governor (figures per intervention, no named pupils on the impact page)."""
+    return has_role(user, school, {Role.SENCO, Role.SENIOR_LEADER, Role.SEN_GOVERNOR})
 
 
 def can_edit_pupil_details(user: User, school: School) -> bool:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("staff/", include("pupils.urls")),
     path("staff/", include("support.urls")),
+    path("staff/provision/", include("provision.urls")),
+    path("staff/provision/", include("provision.report_urls")),
     path("staff/audit/", include("audit.urls")),
     path("staff/school/", include("accounts.school_urls")),
     path("family/", include("pupils.family_urls")),
