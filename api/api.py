@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 
 from api import errors
 from api.auth import ApiTokenAuth, session_auth
-from api.routers import needs, pupils, register, schools, support
+from api.routers import needs, provision, pupils, register, schools, support
 
 DESCRIPTION = """
 Schools, pupils, SEN register entries and needs, concerns, APDR cycles (views, notes, plans, targets,
@@ -41,3 +41,4 @@ api.add_router("/pupils", pupils.router)
 api.add_router("/register-entries", register.router)
 api.add_router("/needs", needs.router)
 api.add_router("", support.router)
+api.add_router("", provision.router)

@@ -43,21 +43,22 @@ def register_floor(school_id: int) -> FloorQuery:
 
 def pupil_record_floor(pupil_id: int) -> FloorQuery:
     """The pupil record's data: the pupil (with their school's name), every register entry, every
-    need and every family contact, as one UNION ALL of rows tagged by kind."""
+    need and every family contact, as one UNION ALL of rows tagged by kind. (PostgreSQL types a
+    UNION column from its first branches, hence the casts.)"""
     sql = f"""
-        SELECT 'pupil', p.id, NULL, p.upn, p.legal_forename, p.legal_surname, s.name,
+        SELECT 'pupil', p.id, CAST(NULL AS integer), p.upn, p.legal_forename, p.legal_surname, s.name,
                p.date_of_birth, p.admission_date
         FROM {_t(Pupil)} p JOIN {_t(School)} s ON s.id = p.school_id WHERE p.id = %s
         UNION ALL
-        SELECT 'entry', r.id, NULL, r.provision, r.reason, r.decided_by_name,
+        SELECT 'entry', r.id, CAST(NULL AS integer), r.provision, r.reason, r.decided_by_name,
                r.parents_informed_how, r.start_date, r.end_date
         FROM {_t(RegisterEntry)} r WHERE r.pupil_id = %s
         UNION ALL
-        SELECT 'need', n.id, n.rank, n.need_type, n.description, NULL, NULL,
+        SELECT 'need', n.id, CAST(n.rank AS integer), n.need_type, n.description, NULL, NULL,
                n.start_date, n.end_date
         FROM {_t(Need)} n WHERE n.pupil_id = %s
         UNION ALL
-        SELECT 'contact', c.id, f.contact_priority, f.relationship, c.forename, c.surname,
+        SELECT 'contact', c.id, CAST(f.contact_priority AS integer), f.relationship, c.forename, c.surname,
                c.phone, NULL, NULL
         FROM {_t(FamilyLink)} f JOIN {_t(Contact)} c ON c.id = f.contact_id WHERE f.pupil_id = %s
     """  # noqa: S608

@@ -1,3 +1,27 @@
-from django.urls import path  # noqa: F401
+"""The provision reports, mounted at /staff/provision/ beside provision/urls.py."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from provision import report_views as views
+
+urlpatterns = [
+    path("map/", views.provision_map, name="provision_map"),
+    path("map.xlsx", views.provision_map_xlsx, name="provision_map_xlsx"),
+    path("map.pdf", views.provision_map_pdf, name="provision_map_pdf"),
+    path("pupils/<int:pk>/costed-map/", views.pupil_costed_map, name="pupil_costed_map"),
+    path(
+        "pupils/<int:pk>/costed-map.xlsx",
+        views.pupil_costed_map_xlsx,
+        name="pupil_costed_map_xlsx",
+    ),
+    path("pupils/<int:pk>/costed-map.pdf", views.pupil_costed_map_pdf, name="pupil_costed_map_pdf"),
+    path("pupils/<int:pk>/top-up/", views.pupil_top_up, name="pupil_top_up"),
+    path("impact/", views.provision_impact, name="provision_impact"),
+    path("budget/", views.provision_budget, name="provision_budget"),
+    path("import/", views.provision_import, name="provision_import"),
+    path(
+        "import/template.xlsx",
+        views.provision_import_template,
+        name="provision_import_template",
+    ),
+]

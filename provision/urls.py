@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from provision import views
+
+urlpatterns = [
+    path("", views.provision_list, name="provision_list"),
+    path("new/", views.provision_create, name="provision_create"),
+    path("interventions/", views.library, name="provision_library"),
+    path("interventions/new/", views.intervention_add, name="provision_intervention_add"),
+    path("staff-roles/", views.staff_roles, name="provision_staff_roles"),
+    path("staff-roles/<int:pk>/", views.staff_role_edit, name="provision_staff_role_edit"),
+    path("<int:pk>/", views.provision_detail, name="provision_detail"),
+    path("<int:pk>/edit/", views.provision_edit, name="provision_edit"),
+    path("<int:pk>/pupils/new/", views.enrol, name="provision_enrol"),
+    path("<int:pk>/register/", views.session_register, name="provision_register"),
+    path("enrolments/<int:pk>/end/", views.enrolment_end, name="provision_enrolment_end"),
+    path("enrolments/<int:pk>/data/", views.measures, name="provision_measures"),
+]

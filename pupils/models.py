@@ -63,7 +63,12 @@ class Pupil(models.Model):
 
     class Meta:
         ordering = ["legal_surname", "legal_forename"]
-        indexes = [models.Index(fields=["school", "legal_surname", "legal_forename"])]
+        indexes = [
+            models.Index(fields=["school", "legal_surname", "legal_forename"]),
+            # Counting a school's roll (leaving_date IS NULL) from the index alone: the register,
+            # the school home and the LA overview (every school) all do it on every request.
+            models.Index(fields=["school", "leaving_date"], name="pupil_on_roll_by_school"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(leaving_date__isnull=True)

@@ -42,6 +42,7 @@ def check_report(report: dict) -> None:
     with_floor = {r["name"] for r in pages if r["floor_ms"] is not None}
     assert with_floor == {"register", "pupil_record"}
     assert all(r["ratio"] > 0 for r in pages if r["name"] in with_floor)
+    assert report["healthz_median_ms"] > 0
     assert json.loads(json.dumps(report)) == report  # plain JSON types only
 
 

@@ -1,0 +1,245 @@
+"""Reads of the provision map: which provisions a user sees, and each provision's figures
+(planned sessions, delivered, fidelity, hours, cost so far) for any list of provisions in a
+constant number of queries. The formulas are provision/costing.py's; this module only gathers
+their inputs.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import School, Term, User
+from provision import costing
+from provision.models import (
+    Enrolment,
+    Intervention,
+    Measure,
+    Provision,
+    Session,
+    SessionAttendance,
+    StaffRole,
+)
+from support.models import Target
+
+# Fidelity bands for the tag shown with every provision. Our choice (the Code of Practice sets
+# none): most programme evaluations treat 90% of planned sessions as delivered-as-intended, and
+# below three-quarters as a warning sign that the dose was too low to judge the impact.
+GOOD_FIDELITY = 0.9
+LOW_FIDELITY = 0.75
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A provision's delivery and cost to date (`today`)."""
+
+    planned_total: int
+    planned_to_date: int
+    delivered: int
+    missed: int
+    unrecorded: tuple[date, ...]  # planned dates up to today with no session recorded
+    fidelity: float | None
+    delivered_hours: Decimal
+    cost_so_far: Decimal
+    pupils: int  # ever enrolled
+    current_pupils: int  # enrolled today
+    shares: dict[int, Decimal] = field(default_factory=dict)  # pupil id -> share of the cost
+
+    @property
+    def fidelity_percent(self) -> int | None:
+        return None if self.fidelity is None else round(self.fidelity * 100)
+
+    @property
+    def fidelity_colour(self) -> str:
+        """The GOV.UK tag colour for the fidelity band."""
+        if self.fidelity is None:
+            return "grey"
+        if self.fidelity >= GOOD_FIDELITY:
+            return "green"
+        return "yellow" if self.fidelity >= LOW_FIDELITY else "red"
+
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri")
+
+
+def days_label(weekdays: Iterable[int]) -> str:
+    """The days a provision runs, for a row: "Mon, Wed, Fri"."""
+    return ", ".join(DAY_NAMES[d] for d in sorted(weekdays) if 0 <= d < len(DAY_NAMES))
+
+
+def visible_provisions(
+    user: User, school: School, *, today: date | None = None
+) -> QuerySet[Provision]:
+    """The school's provisions this user may read: all of them for the SENCo, senior leaders and
+    administrators; for teachers and TAs, those they deliver or that include a pupil they reach.
+    Roles that see no named pupils see none (they read the aggregate reports)."""
+    mine = Provision.objects.filter(school=school)
+    if not access.sees_named_records(user, school):
+        return mine.none()
+    if access.has_role(user, school, access.WHOLE_SCHOOL_ROLES):
+        return mine
+    pupils = access.visible_pupils(user, school, today=today).values("pk")
+    reached = Enrolment.objects.filter(pupil__in=pupils).values("provision_id")
+    return mine.filter(Q(staff=user) | Q(pk__in=reached))
+
+
+def provision_list(provisions: QuerySet[Provision]) -> QuerySet[Provision]:
+    """A list of provisions with what a row shows, joined."""
+    return provisions.select_related("intervention", "staff", "staff_role").order_by(
+        "-start_date", "name"
+    )
+
+
+def current_or_past(
+    provisions: QuerySet[Provision], show: str, *, today: date | None = None
+) -> QuerySet[Provision]:
+    """ "current" (running or still to start) or "past" (ended)."""
+    today = today or timezone.localdate()
+    if show == "past":
+        return provisions.filter(end_date__lt=today).order_by("-end_date", "name")
+    return provisions.filter(end_date__gte=today)
+
+
+def school_terms(school_ids: Iterable[int]) -> dict[int, list[costing.Term]]:
+    """Every term of each school, for planned sessions (one query)."""
+    out: dict[int, list[costing.Term]] = defaultdict(list)
+    rows = Term.objects.filter(school_year__school_id__in=set(school_ids)).values_list(
+        "school_year__school_id", "start_date", "end_date"
+    )
+    for school_id, start, end in rows.order_by("start_date"):
+        out[school_id].append(costing.Term(start, end))
+    return out
+
+
+@dataclass
+class _Gathered:
+    sessions: dict[int, list[tuple[int, date, bool, int, Decimal]]]
+    present: dict[int, set[int]]
+    enrolments: dict[int, list[tuple[int, date, date | None]]]
+
+
+def _gather(ids: list[int]) -> _Gathered:
+    sessions: dict[int, list[tuple[int, date, bool, int, Decimal]]] = defaultdict(list)
+    rows = Session.objects.filter(provision_id__in=ids).values_list(
+        "pk", "provision_id", "on", "delivered", "minutes", "staff_role__hourly_cost"
+    )
+    for pk, provision_id, on, delivered, minutes, rate in rows:
+        sessions[provision_id].append((pk, on, delivered, minutes, rate))
+    present: dict[int, set[int]] = defaultdict(set)
+    for session_id, pupil_id in SessionAttendance.objects.filter(
+        session__provision_id__in=ids, present=True
+    ).values_list("session_id", "pupil_id"):
+        present[session_id].add(pupil_id)
+    enrolments: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
+    for provision_id, pupil_id, start, end in Enrolment.objects.filter(
+        provision_id__in=ids
+    ).values_list("provision_id", "pupil_id", "start_date", "end_date"):
+        enrolments[provision_id].append((pupil_id, start, end))
+    return _Gathered(sessions, present, enrolments)
+
+
+def _figures(p: Provision, terms: list[costing.Term], g: _Gathered, today: date) -> Figures:
+    planned = costing.planned_dates(p.weekdays, p.start_date, p.end_date, terms)
+    to_date = [d for d in planned if d <= today]
+    sessions = g.sessions.get(p.pk, [])
+    delivered = [
+        costing.DeliveredSession(minutes, rate, frozenset(g.present.get(pk, set())))
+        for pk, _on, was_delivered, minutes, rate in sessions
+        if was_delivered
+    ]
+    recorded = {on for _pk, on, _d, _m, _r in sessions}
+    enrolled = g.enrolments.get(p.pk, [])
+    return Figures(
+        planned_total=len(planned),
+        planned_to_date=len(to_date),
+        delivered=len(delivered),
+        missed=len(sessions) - len(delivered),
+        unrecorded=tuple(d for d in to_date if d not in recorded),
+        fidelity=costing.fidelity(len(delivered), len(to_date)),
+        delivered_hours=costing.delivered_hours(delivered),
+        cost_so_far=costing.money(costing.provision_cost(delivered, p.fixed_costs)),
+        pupils=len(enrolled),
+        current_pupils=sum(
+            1 for _pid, start, end in enrolled if start <= today and (end is None or end >= today)
+        ),
+        shares=costing.pupil_shares(delivered, p.fixed_costs, [pid for pid, _s, _e in enrolled]),
+    )
+
+
+def provision_figures(
+    provisions: Iterable[Provision], *, today: date | None = None
+) -> dict[int, Figures]:
+    """Each provision's figures to `today` (default: today), keyed by provision id. Four queries
+    whatever the number of provisions (plus one if `provisions` is an unevaluated queryset)."""
+    today = today or timezone.localdate()
+    items = list(provisions)
+    if not items:
+        return {}
+    ids = [p.pk for p in items]
+    terms = school_terms(p.school_id for p in items)
+    gathered = _gather(ids)
+    return {p.pk: _figures(p, terms.get(p.school_id, []), gathered, today) for p in items}
+
+
+def provision_record(provision_id: int) -> Provision:
+    """One provision with everything its page shows, in a handful of queries."""
+    return (
+        Provision.objects.select_related("school", "intervention", "staff", "staff_role")
+        .prefetch_related(
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.select_related("pupil")
+                .prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("on")))
+                .order_by("pupil__legal_surname", "pupil__legal_forename"),
+            ),
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.select_related("staff_role", "delivered_by")
+                .prefetch_related(
+                    Prefetch(
+                        "attendance", queryset=SessionAttendance.objects.select_related("pupil")
+                    )
+                )
+                .order_by("-on"),
+            ),
+            Prefetch(
+                "targets",
+                queryset=Target.objects.select_related("plan__cycle__pupil").order_by(
+                    "plan__cycle__pupil__legal_surname", "position"
+                ),
+            ),
+        )
+        .get(pk=provision_id)
+    )
+
+
+def library(school: School, area: str = "") -> QuerySet[Intervention]:
+    """The built-in catalogue and the school's own interventions, optionally for one broad area."""
+    rows = Intervention.objects.filter(Q(school__isnull=True) | Q(school=school))
+    if area:
+        rows = rows.filter(area=area)
+    return rows.order_by("area", "name")
+
+
+def staff_roles(school: School) -> QuerySet[StaffRole]:
+    return StaffRole.objects.filter(school=school).order_by("hourly_cost", "name")
+
+
+def linkable_targets(provision: Provision) -> QuerySet[Target]:
+    """Targets that may be linked to the provision: those in the open plans of its pupils, and
+    any already linked."""
+    pupils = provision.enrolments.values("pupil_id")
+    return (
+        Target.objects.filter(
+            Q(plan__cycle__pupil_id__in=pupils, plan__cycle__closed_on__isnull=True)
+            | Q(provisions=provision)
+        )
+        .select_related("plan__cycle__pupil")
+        .distinct()
+        .order_by("plan__cycle__pupil__legal_surname", "position")
+    )
