@@ -13,7 +13,8 @@ from api.routers import needs, provision, pupils, register, schools, support
 
 DESCRIPTION = """
 Schools, pupils, SEN register entries and needs, concerns, APDR cycles (views, notes, plans, targets,
-reviews, amendments) and pupil passports, scoped to what your user may reach. A `version` you send
+reviews, amendments), pupil passports, and the provision map (interventions, staff roles, provisions,
+enrolments, sessions with attendance, entry and exit measures), scoped to what your user may reach. A `version` you send
 that is stale gets 409 Conflict, in the same shape as 422.
 
 **Authentication**: `Authorization: Bearer sp_...` with a personal API token, or a signed-in
