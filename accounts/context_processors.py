@@ -16,6 +16,7 @@ def school(request: HttpRequest) -> dict[str, object]:
         items.append(("School home", reverse("school_home")))
         if access.sees_named_records(user, current):
             items.append(("SEN register", reverse("register")))
+            items.append(("Provision", reverse("provision_list")))
         if access.can_read_audit(user, current):
             items.append(("Audit trail", reverse("audit_search")))
     if access.is_parent(user):

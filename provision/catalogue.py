@@ -6,6 +6,8 @@ their own interventions. Session patterns are the publishers' usual recommendati
 (name, area, description, strength, group size, minutes, sessions a week, weeks, staff kind, measure)
 """
 
+from typing import Any
+
 CATALOGUE: tuple[tuple[str, str, str, str, int, int, int, int, str, str], ...] = (
     (
         "Nuffield Early Language Intervention (NELI)",
@@ -224,3 +226,35 @@ CATALOGUE: tuple[tuple[str, str, str, str, int, int, int, int, str, str], ...] =
         "school_scale",
     ),
 )
+
+
+def load(intervention_model: Any) -> None:
+    """Create or refresh the catalogue rows (used by the data migration and by tests that empty
+    the database)."""
+    for (
+        name,
+        area,
+        description,
+        strength,
+        size,
+        minutes,
+        per_week,
+        weeks,
+        staff,
+        measure,
+    ) in CATALOGUE:
+        intervention_model.objects.update_or_create(
+            school=None,
+            name=name,
+            defaults={
+                "area": area,
+                "description": description,
+                "evidence_strength": strength,
+                "group_size": size,
+                "session_minutes": minutes,
+                "sessions_per_week": per_week,
+                "weeks": weeks,
+                "staff_kind": staff,
+                "measure_type": measure,
+            },
+        )

@@ -677,8 +677,10 @@ def budget_years(school: School, current: int) -> list[int]:
     years = {current}
     years.update(school.school_years.values_list("start_year", flat=True))
     years.update(NotionalBudget.objects.filter(school=school).values_list("start_year", flat=True))
-    for start in Provision.objects.filter(school=school).values_list("start_date", flat=True):
-        years.add(schooldates.school_year_start(start))
+    for start, end in Provision.objects.filter(school=school).values_list("start_date", "end_date"):
+        years.update(
+            range(schooldates.school_year_start(start), schooldates.school_year_start(end) + 1)
+        )
     return sorted(years, reverse=True)
 
 

@@ -18,6 +18,8 @@ from accounts import access
 from accounts.models import School, User
 from audit import log as audit
 from audit.models import AuditAction
+from provision import selectors as provision_selectors
+from provision.models import Provision
 from pupils import census, selectors, services
 from pupils.forms import (
     NeedEndForm,
@@ -70,6 +72,7 @@ def school_home(request: HttpRequest) -> HttpResponse:
             "named": access.sees_named_records(user, school),
             "can_change": access.can_change_register(user, school),
             "can_add_pupil": access.can_edit_pupil_details(user, school),
+            "can_read_costs": access.can_read_costs(user, school),
             "my_pupils": access.visible_pupils(user, school).count()
             if access.sees_named_records(user, school)
             else None,
@@ -224,6 +227,12 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
     current = next((e for e in entries if e.end_date is None), None)
     open_needs = [n for n in pupil.needs.all() if n.end_date is None]
     support = support_selectors.pupil_support(pupil)
+    provisions = list(
+        Provision.objects.filter(enrolments__pupil=pupil)
+        .select_related("intervention")
+        .order_by("-start_date")
+    )
+    figures = provision_selectors.provision_figures(provisions)
     return render(
         request,
         "pupils/pupil_detail.html",
@@ -238,6 +247,8 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 selectors.timeline(pupil) + support["events"], key=lambda e: e["date"], reverse=True
             ),
             "support": support,
+            "provisions": [(p, figures[p.pk]) for p in provisions],
+            "can_read_costs": access.can_read_costs(user, pupil.school),
             "can_run_cycles": access.can_run_cycles(user, pupil.school),
             "can_contribute": access.can_contribute(user, pupil.school),
             "can_change": access.can_change_register(user, pupil.school),

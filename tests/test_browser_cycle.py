@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from sendpath.testing import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would otherwise empty the built-in
+# intervention catalogue (data from a migration) for the tests that run after this one.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def fill_date(page, name: str, day) -> None:

@@ -8,7 +8,12 @@ import pytest
 
 from provision.tests.test_reports import YEAR, build_example
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would otherwise take the built-in
+# intervention catalogue (a data migration) away from the tests that run after it.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_senior_leader_reads_impact_and_the_provision_map(

@@ -19,7 +19,12 @@ from provision.tests.test_services import (
     make_provision,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would otherwise empty the built-in
+# intervention catalogue (a data migration) for the tests that run after.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE = {"width": 375, "height": 740}
 

@@ -6,7 +6,12 @@ import re
 import pytest
 from django.utils import timezone
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would otherwise empty the built-in
+# intervention catalogue (data from a migration) for the tests that run after this one.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def fill_date(page, name: str, day) -> None:

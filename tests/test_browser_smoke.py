@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 # The login page and the staff pages are checked with axe in tests/test_browser_register.py; this
 # test proves the plumbing alone (Debian chromium + Playwright + live_server).
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_chromium_opens_healthz(page: "Page", live_server: "LiveServer") -> None:
     # A JSON response has no <link rel="icon">, so chromium asks for /favicon.ico and logs its 404
     # as a console error (HTML pages declare `data:` in base.html). Answer it here.

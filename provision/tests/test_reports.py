@@ -85,6 +85,11 @@ def enrol(provision, *pupils) -> list[Enrolment]:
     ]
 
 
+def catalogue(name: str, area: str) -> Intervention:
+    """A built-in catalogue entry (made again if a transactional test flushed the migration's)."""
+    return Intervention.objects.get_or_create(name=name, school=None, defaults={"area": area})[0]
+
+
 def build_example(world: World) -> dict[str, Provision]:
     """The example of the module docstring."""
     oak = world.oak
@@ -95,7 +100,7 @@ def build_example(world: World) -> dict[str, Provision]:
     world.dan.save()
     reading = Provision.objects.create(
         school=oak,
-        intervention=Intervention.objects.get(name="Catch Up Literacy", school=None),
+        intervention=catalogue("Catch Up Literacy", "CL"),
         name="Reading group B",
         wave=Wave.TARGETED,
         staff=world.users["ta"],
@@ -113,9 +118,7 @@ def build_example(world: World) -> dict[str, Provision]:
     session(reading, date(2024, 9, 9), [], delivered=False)
     elsa = Provision.objects.create(
         school=oak,
-        intervention=Intervention.objects.get(
-            name="ELSA (Emotional Literacy Support)", school=None
-        ),
+        intervention=catalogue("ELSA (Emotional Literacy Support)", "SEMH"),
         name="ELSA with Dan",
         wave=Wave.SPECIALIST,
         staff_role=teacher,
@@ -243,7 +246,7 @@ def test_fixed_costs_count_in_the_term_the_provision_starts(world):
     role = StaffRole.objects.create(school=world.oak, name="TA", kind="ta2", hourly_cost=20)
     p = Provision.objects.create(
         school=world.oak,
-        intervention=Intervention.objects.get(name="Toe by Toe", school=None),
+        intervention=catalogue("Toe by Toe", "CL"),
         name="Across two terms",
         staff_role=role,
         weekdays=[0],
@@ -463,7 +466,7 @@ def test_every_formula_in_costing_is_explained_on_the_impact_page():
 def _school_of(world, provisions: int) -> None:
     make_terms(world.oak, YEAR, TERMS_2024)
     role = StaffRole.objects.create(school=world.oak, name="TA", kind="ta2", hourly_cost=20)
-    toe = Intervention.objects.get(name="Toe by Toe", school=None)
+    toe = catalogue("Toe by Toe", "CL")
     for i in range(provisions):
         p = Provision.objects.create(
             school=world.oak,

@@ -19,7 +19,7 @@ from audit.models import AuditAction, AuditEvent
 from provision import importing
 from provision.importing import ImportFailed
 from provision.models import Enrolment, Intervention, Provision, StaffRole
-from provision.tests.test_reports import YEAR, build_example
+from provision.tests.test_reports import YEAR, build_example, catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +122,7 @@ def test_costed_map_xlsx(world):
 def test_template_has_a_header_row_instructions_and_the_schools_lists(world):
     StaffRole.objects.create(school=world.oak, name="TA level 2", kind="ta2", hourly_cost=18)
     Intervention.objects.create(school=world.oak, name="Oak phonics boost", area="CL")
+    catalogue("Catch Up Literacy", "CL")
     book = _book(_client(world).get(reverse("provision_import_template")))
     assert book.sheetnames[:2] == ["Provisions", "Instructions"]
     header = _rows(book["Provisions"])
@@ -147,6 +148,8 @@ def test_only_the_senco_imports(world, who):
 
 @pytest.fixture
 def roles(world):
+    catalogue("Catch Up Literacy", "CL")
+    catalogue("ELSA (Emotional Literacy Support)", "SEMH")
     return {
         "ta": StaffRole.objects.create(
             school=world.oak, name="TA level 2", kind="ta2", hourly_cost=18
@@ -415,6 +418,12 @@ def test_dates_round_trip(day):
     assert importing.parse_date(f"{day:%d/%m/%Y}") == day
     assert importing.parse_date(f"{day:%Y-%m-%d}") == day
     assert importing.parse_date(f"{day.day} {day:%B %Y}") == day
+
+
+def test_a_date_typed_as_a_number_or_in_another_century():
+    assert importing.parse_date(45908) == date(2025, 9, 8)  # Excel's day number
+    with pytest.raises(ValueError, match="not a date this century"):
+        importing.parse_date("08/09/2205")
 
 
 @given(st.text(max_size=20))
