@@ -93,6 +93,16 @@ def urls(w: World) -> dict[str, str]:
         "passport_pdf": reverse("pupil_passport_pdf", args=[w.amy.pk]),
         "family_plan_pdf": reverse("family_cycle_plan_pdf", args=[cycle.pk]),
         "family_views": reverse("family_views", args=[w.amy.pk]),
+        "provision_map": reverse("provision_map"),
+        "provision_map_xlsx": reverse("provision_map_xlsx"),
+        "provision_impact": reverse("provision_impact"),
+        "provision_budget": reverse("provision_budget"),
+        "provision_import": reverse("provision_import"),
+        "costed_map": reverse("pupil_costed_map", args=[w.amy.pk]),
+        "costed_map_pdf": reverse("pupil_costed_map_pdf", args=[w.amy.pk]),
+        "top_up": reverse("pupil_top_up", args=[w.amy.pk]),
+        "provision_list": reverse("provision_list"),
+        "provision_library": reverse("provision_library"),
     }
 
 
@@ -142,6 +152,16 @@ EXPECTED = {
     "passport_pdf":           [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
     "family_plan_pdf":        [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
     "family_views":           [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
+    "provision_map":          [OK , F  , F  , OK , OK , F  , F  , F  , OK , F  , F  , F],
+    "provision_map_xlsx":     [OK , F  , F  , OK , OK , F  , F  , F  , OK , F  , F  , F],
+    "provision_impact":       [OK , F  , F  , OK , OK , F  , F  , F  , OK , F  , F  , F],
+    "provision_budget":       [OK , F  , F  , OK , OK , F  , F  , F  , OK , F  , F  , F],
+    "provision_import":       [OK , F  , F  , F  , F  , F  , F  , F  , OK , F  , F  , F],
+    "costed_map":             [OK , F  , F  , OK , F  , F  , F  , F  , N  , F  , F  , F],
+    "costed_map_pdf":         [OK , F  , F  , OK , F  , F  , F  , F  , N  , F  , F  , F],
+    "top_up":                 [OK , F  , F  , F  , F  , F  , F  , F  , N  , F  , F  , F],
+    "provision_list":         [OK , OK , OK , OK , F  , F  , OK , F  , OK , F  , F  , F],
+    "provision_library":      [OK , OK , OK , OK , OK , OK , OK , F  , OK , F  , F  , F],
 }
 # fmt: on
 
