@@ -24,7 +24,9 @@ def cycle_record(cycles: QuerySet[Cycle]) -> QuerySet[Cycle]:
     return cycles.select_related("pupil__school", "plan", "review", "concern").prefetch_related(
         Prefetch(
             "plan__targets",
-            queryset=Target.objects.select_related("carried_from").order_by("position", "pk"),
+            queryset=Target.objects.select_related("carried_from")
+            .prefetch_related("provisions")
+            .order_by("position", "pk"),
         ),
         Prefetch("review__ratings", queryset=TargetRating.objects.select_related("target")),
         "views",

@@ -279,7 +279,7 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.htmx:  # type: ignore[attr-defined]
             messages.success(request, "The target has been added.")
             return redirect("cycle_detail", pk=cycle.pk)
-    plan = Plan.objects.prefetch_related("targets").get(
+    plan = Plan.objects.prefetch_related("targets__provisions").get(
         pk=plan.pk
     )  # the prefetched targets are stale now
     context = {

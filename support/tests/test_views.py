@@ -293,3 +293,37 @@ def test_a_parent_gives_views_before_the_review(world, cycle):
         client_for(world, "teacher").get(reverse("family_views", args=[world.amy.pk])).status_code
         == 404
     )
+
+
+def test_the_cycle_page_shows_the_provision_that_serves_each_target(world, cycle):
+    from provision import services as provision_services
+    from provision.models import Intervention
+
+    senco = world.users["senco"]
+    target = services.target_add(
+        plan=cycle.plan,
+        by=senco,
+        data={"description": "Read 20 tricky words", "target_date": TODAY + timedelta(days=10)},
+    )
+    role = provision_services.staff_role_save(
+        school=world.oak, name="TA level 2", kind="ta2", hourly_cost="18.50", by=senco
+    )
+    provision = provision_services.provision_create(
+        school=world.oak,
+        intervention=Intervention.objects.get(name="Precision Teaching"),
+        by=senco,
+        data={
+            "name": "Amy's precision teaching",
+            "staff_role": role,
+            "weekdays": [0, 2, 4],
+            "session_minutes": 10,
+            "start_date": TODAY - timedelta(days=7),
+            "end_date": TODAY + timedelta(days=60),
+            "targets": [target.pk],
+        },
+    )
+    html = client_for(world, "senco").get(reverse("cycle_detail", args=[cycle.pk])).content.decode()
+    assert (
+        reverse("provision_detail", args=[provision.pk]) in html
+        and "Amy&#x27;s precision teaching" in html
+    )
