@@ -13,6 +13,7 @@ from accounts.services import term_dates_save
 from audit import log as audit
 from audit.models import AuditAction
 from pupils import census, selectors
+from sendpath.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:
@@ -111,9 +112,7 @@ def school_terms(request: HttpRequest, start_year: int | None = None) -> HttpRes
                 school=school, start_year=year, terms=form.terms(), by=user, request=request
             )
         except ValidationError as exc:
-            for field, msgs in exc.message_dict.items():
-                for msg in msgs:
-                    form.add_error(field, msg)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"Term dates for {schooldates.school_year_label(year)} saved."

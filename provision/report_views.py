@@ -34,7 +34,7 @@ from provision import importing, reports, selectors, services, xlsx
 from provision.models import AREA_CHOICES, Wave
 from pupils import census
 from pupils.models import Pupil
-from sendpath.forms import gds_helper
+from sendpath.forms import add_service_errors, gds_helper
 from support.pdf import render_pdf
 
 COSTED_MAP_READERS = frozenset({Role.SENCO, Role.SENIOR_LEADER})
@@ -375,7 +375,7 @@ def pupil_top_up(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"Top-up funding for {schooldates.school_year_label(year)} saved."
@@ -397,12 +397,6 @@ def pupil_top_up(request: HttpRequest, pk: int) -> HttpResponse:
 def _year_param(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else _this_year()
-
-
-def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    for field, msgs in exc.message_dict.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
 
 
 # --- impact for cost --------------------------------------------------------------------------
@@ -456,7 +450,7 @@ def provision_budget(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"The notional SEN budget for {period.year_label} is saved.")
             return redirect(reverse("provision_budget") + f"?year={period.start_year}")

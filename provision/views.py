@@ -30,6 +30,7 @@ from audit.models import AuditAction
 from provision import costing, forms, selectors, services
 from provision.models import Enrolment, Intervention, MeasureKind, Provision, Session, StaffRole
 from pupils.models import Pupil
+from sendpath.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:
@@ -77,17 +78,6 @@ def _enrolment(request: HttpRequest, pk: int, *, need: str) -> Enrolment:
     enrolment = get_object_or_404(Enrolment.objects.select_related("pupil"), pk=pk)
     enrolment.provision = _provision(request, enrolment.provision_id, need=need)
     return enrolment
-
-
-def _apply_errors(
-    form: Any, exc: ValidationError, *, to_page: frozenset[str] = frozenset()
-) -> None:
-    """Show a service's field errors on the form (the service wrote nothing); fields the form
-    does not show, or named in `to_page`, go to the top of the page."""
-    for field, msgs in exc.message_dict.items():
-        target = field if field in form.fields and field not in to_page else None
-        for msg in msgs:
-            form.add_error(target, msg)
 
 
 def _form_page(
@@ -146,7 +136,7 @@ def intervention_add(request: HttpRequest) -> HttpResponse:
                 school=school, data=form.cleaned_data, by=_user(request), request=request
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"‘{intervention.name}’ has been added to your library.")
             return redirect("provision_library")
@@ -179,7 +169,7 @@ def staff_roles(request: HttpRequest) -> HttpResponse:
                 school=school, by=_user(request), request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Saved: {role.name} at £{role.hourly_cost} an hour.")
             return redirect("provision_staff_roles")
@@ -208,7 +198,7 @@ def staff_role_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 school=school, role=role, by=_user(request), request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The role has been changed.")
             return redirect("provision_staff_roles")
@@ -296,7 +286,7 @@ def provision_create(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{provision.name} has been set up. Now add its pupils.")
             return redirect("provision_detail", pk=provision.pk)
@@ -325,7 +315,7 @@ def provision_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 provision=provision, data=data, by=_user(request), request=request
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The provision has been changed.")
             return redirect("provision_detail", pk=provision.pk)
@@ -427,7 +417,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
                 provision=provision, by=_user(request), request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{enrolment.pupil.full_name} has joined {provision.name}.")
             return redirect("provision_detail", pk=provision.pk)
@@ -453,7 +443,7 @@ def enrolment_end(request: HttpRequest, pk: int) -> HttpResponse:
                 enrolment=enrolment, by=_user(request), request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"{enrolment.pupil.full_name} has left {enrolment.provision.name}."
@@ -525,7 +515,7 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.service_data(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, to_page=frozenset({"on"}))
+            add_service_errors(form, exc, to_page=frozenset({"on"}))
         else:
             messages.success(request, _register_saved(saved, len(pupils)))
             return redirect(
@@ -589,7 +579,7 @@ def measures(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"{kind.label} data recorded for {enrolment.pupil.full_name}."

@@ -13,6 +13,7 @@ from audit import log as audit
 from audit.models import AuditAction
 from pupils import selectors
 from pupils.models import Pupil
+from sendpath.forms import add_service_errors
 from support import selectors as support_selectors
 
 
@@ -73,9 +74,7 @@ def family_views(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            for field, msgs in exc.message_dict.items():
-                for msg in msgs:
-                    form.add_error(field if field in form.fields else None, msg)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, "Thank you. The school will talk about your views at the review."

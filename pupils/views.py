@@ -30,6 +30,7 @@ from pupils.forms import (
     RegisterFilterForm,
 )
 from pupils.models import Need, Pupil, RegisterEntry, TeachingGroup
+from sendpath.forms import add_service_errors
 from support import selectors as support_selectors
 
 REGISTER_PAGE_SIZE = 50
@@ -44,18 +45,6 @@ def _school(request: HttpRequest) -> School:
     if school is None:
         raise PermissionDenied("You have no staff role at a school.")
     return school
-
-
-def _form_errors_from(
-    exc: ValidationError, form: object, field_map: dict[str, str] | None = None
-) -> None:
-    """Show a service's field errors on the form (the service wrote nothing)."""
-    field_map = field_map or {}
-    for key, msgs in exc.message_dict.items():
-        name = field_map.get(key, key)
-        target = name if name in form.fields else None  # type: ignore[attr-defined]
-        for msg in msgs:
-            form.add_error(target, msg)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -274,7 +263,7 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
                 school=school, data=form.cleaned_data, by=user, request=request
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{pupil.full_name} has been added.")
             return redirect("pupil_detail", pk=pupil.pk)
@@ -295,7 +284,7 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.pupil_update(pupil=pupil, data=form.cleaned_data, by=user, request=request)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The pupil's details have been saved.")
             return redirect("pupil_detail", pk=pupil.pk)
@@ -328,7 +317,7 @@ def register_change(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -361,7 +350,7 @@ def parents_informed(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespon
                 request=request,
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Recorded how the parents were told.")
             return redirect("pupil_detail", pk=pupil.pk)
@@ -392,7 +381,7 @@ def need_add(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The need has been recorded.")
             return redirect("pupil_detail", pk=pupil.pk)
@@ -412,7 +401,7 @@ def need_end(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
                 need=need, end_date=form.cleaned_data["end_date"], by=user, request=request
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{need.label} ended.")
             return redirect("pupil_detail", pk=pupil.pk)

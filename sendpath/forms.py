@@ -7,6 +7,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 
 
 class GovDateField(DateInputField):
@@ -31,3 +32,14 @@ def gds_helper(*, method: str = "post", form_tag: bool = False) -> FormHelper:
     helper.label_size = Size.SMALL
     helper.legend_size = Size.SMALL
     return helper
+
+
+def add_service_errors(
+    form: BaseForm, exc: ValidationError, *, to_page: frozenset[str] = frozenset()
+) -> None:
+    """Show a service's field errors on the form (the service wrote nothing). Errors for fields the
+    form does not show, or named in `to_page`, go to the top of the page."""
+    for field, msgs in exc.message_dict.items():
+        target = field if field in form.fields and field not in to_page else None
+        for msg in msgs:
+            form.add_error(target, msg)

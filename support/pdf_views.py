@@ -25,7 +25,7 @@ from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
 from pupils.models import Pupil
-from sendpath.forms import GovDateField, gds_helper
+from sendpath.forms import GovDateField, add_service_errors, gds_helper
 from support import pdf, services
 from support.models import Cycle, Review
 
@@ -170,9 +170,7 @@ def review_given(request: HttpRequest, pk: int) -> HttpResponse:
                 review=review, given_on=form.cleaned_data["given_on"], by=user, request=request
             )
         except ValidationError as exc:
-            for field, msgs in exc.message_dict.items():
-                for msg in msgs:
-                    form.add_error("given_on" if field == "given_on" else None, msg)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Recorded when the review was given to the parents.")
             return redirect("cycle_detail", pk=cycle.pk)

@@ -15,6 +15,7 @@ from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
 from pupils.models import Pupil
+from sendpath.forms import add_service_errors
 from support import forms, rules, selectors, services
 from support.models import Attachment, Concern, Cycle, Passport, Plan, Target
 
@@ -39,13 +40,6 @@ def _cycle(request: HttpRequest, pk: int, *, need: str = "read") -> Cycle:
     cycle = get_object_or_404(Cycle.objects.only("pk", "pupil_id"), pk=pk)
     _pupil(request, cycle.pupil_id, need=need)
     return selectors.cycle_record(Cycle.objects.filter(pk=pk)).get()
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    for field, msgs in exc.message_dict.items():
-        target = field if field in form.fields else None
-        for msg in msgs:
-            form.add_error(target, msg)
 
 
 def _form_page(
@@ -88,7 +82,7 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
                 pupil=pupil, by=_user(request), request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, "The concern has been recorded. The SENCo will decide what happens next."
@@ -117,7 +111,7 @@ def concern_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 concern=concern, by=_user(request), request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"Decision recorded: {concern.get_outcome_display().lower()}."
@@ -148,7 +142,7 @@ def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -208,7 +202,7 @@ def view_add(request: HttpRequest, pk: int) -> HttpResponse:
                 cycle=cycle, data=form.cleaned_data, by=_user(request), request=request
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The view has been added to the assessment.")
             return redirect("cycle_detail", pk=cycle.pk)
@@ -242,7 +236,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 cycle=cycle, data=data, by=_user(request), version=version, request=request
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The plan has been saved. Add its SMART targets below.")
             return redirect("cycle_detail", pk=cycle.pk)
@@ -273,7 +267,7 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
                 plan=plan, data=form.cleaned_data, by=_user(request), request=request
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
     if added is not None:
         form = forms.TargetForm()
         if not request.htmx:  # type: ignore[attr-defined]
@@ -322,7 +316,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
                 cycle=cycle, by=_user(request), request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             form = forms.DoNoteForm()
             if not request.htmx:  # type: ignore[attr-defined]
@@ -367,7 +361,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if next_cycle is not None:
                 messages.success(
@@ -406,7 +400,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The amendment has been recorded with its reason.")
             return redirect("cycle_detail", pk=cycle.pk)
@@ -441,7 +435,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The document has been added.")
             return redirect(f"/staff/cycles/{cycle.pk}/" if cycle else f"/staff/pupils/{pupil.pk}/")
@@ -530,7 +524,7 @@ def passport_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 pupil=pupil, data=data, by=_user(request), version=version, request=request
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The passport has been saved.")
             return redirect("passport", pk=pupil.pk)
