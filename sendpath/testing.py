@@ -57,6 +57,7 @@ class World:
     def build(cls, today: date | None = None) -> "World":
         today = today or timezone.localdate()
         start_year = schooldates.school_year_start(today)
+        _ensure_builtin_catalogue()
         la = LocalAuthority.objects.create(code="820", name="Testshire")
         trust = Trust.objects.create(name="Acorn Learning Trust")
         oak = School.objects.create(
@@ -147,3 +148,14 @@ class World:
             pupil=world.amy, need_type="SPLD", rank=1, start_date=date(start_year, 9, 15)
         )
         return world
+
+
+def _ensure_builtin_catalogue() -> None:
+    """The intervention catalogue is data from a migration. A transactional test (the browser
+    tests) empties the database when it ends, and on SQLite pytest-django does not always restore
+    it; every test world starts with the catalogue there."""
+    from provision import catalogue
+    from provision.models import Intervention
+
+    if not Intervention.objects.filter(school__isnull=True).exists():
+        catalogue.load(Intervention)
