@@ -155,23 +155,25 @@ for page in $PAGES; do
 done
 
 echo
-echo "Load run: $WORKERS gunicorn workers, wrk -t2 -c$CONNECTIONS for $DURATION a page, $(nproc) cores"
+LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Load run: $WORKERS gunicorn workers, wrk -t2 -c$CONNECTIONS for $DURATION a page, $(nproc) cores, load average $LOADAVG"
 printf '%-14s %10s %10s %10s %10s %8s\n' page req/s p50 p99 requests non-2xx
 while IFS=$'\t' read -r page rps p50 p99 total non2xx; do
     printf '%-14s %10s %10s %10s %10s %8s\n' "$page" "$rps" "$p50" "$p99" "$total" "$non2xx"
 done <"$RESULTS"
 
 if [ -n "$OUT" ]; then
-    "$PY" - "$RESULTS" "$OUT" "$WORKERS" "$CONNECTIONS" "$DURATION" <<'EOF'
+    "$PY" - "$RESULTS" "$OUT" "$WORKERS" "$CONNECTIONS" "$DURATION" "$LOADAVG" <<'EOF'
 import json, os, sys
-rows, out, workers, connections, duration = sys.argv[1:]
+rows, out, workers, connections, duration, loadavg = sys.argv[1:]
 pages = []
 for line in open(rows):
     page, rps, p50, p99, total, non2xx = line.rstrip("\n").split("\t")
     pages.append({"name": page, "requests_per_second": float(rps), "latency_p50": p50,
                   "latency_p99": p99, "requests": int(total), "non_2xx": int(non2xx or 0)})
 json.dump({"workers": int(workers), "connections": int(connections), "duration": duration,
-           "cores": os.cpu_count(), "results": pages}, open(out, "w"), indent=2)
+           "cores": os.cpu_count(), "load_avg": [float(x) for x in loadavg.split()],
+           "results": pages}, open(out, "w"), indent=2)
 EOF
 fi
 if [ "$REUSED" = 0 ] && [ -n "$OUT" ]; then
