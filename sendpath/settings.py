@@ -172,6 +172,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 8  # a school day: special-category data should n
 SESSION_COOKIE_SECURE = _env_bool("SENDPATH_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a reverse proxy that terminates TLS (docs/deployment.md): trust its X-Forwarded-Proto.
+if _env_bool("SENDPATH_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
