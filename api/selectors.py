@@ -1,8 +1,10 @@
 """The API's reads: each starts from what accounts/access.py lets the user reach and selects the
 joins its output needs, so a list page costs the same few queries however many rows it has."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from accounts import access
 from accounts.models import School, User
@@ -73,3 +75,14 @@ def filter_by_pupil[M: (RegisterEntry, Need)](
     if pupil is not None:
         qs = qs.filter(pupil_id=pupil)
     return qs
+
+
+def pupil_for_register_write(user: User, pupil_id: int, *, refusal: str) -> Pupil:
+    """The pupil a register or needs write names: 404 if outside the caller's reach, 403 (with
+    `refusal`) if their role may not change the SEN register at the pupil's school."""
+    pupil = api_pupils(user).filter(pk=pupil_id).first()
+    if pupil is None:
+        raise Http404
+    if not access.can_change_register(user, pupil.school):
+        raise PermissionDenied(refusal)
+    return pupil

@@ -12,7 +12,7 @@ from accounts import access
 from api.auth import api_user
 from api.pagination import ApiPagination
 from api.schemas import NeedEndIn, NeedIn, NeedOut, Text
-from api.selectors import api_needs, api_pupils, filter_by_pupil
+from api.selectors import api_needs, filter_by_pupil, pupil_for_register_write
 from pupils import services
 from pupils.models import Need
 
@@ -52,11 +52,7 @@ def get_need(request: HttpRequest, need_id: int) -> Need:
 )
 def create_need(request: HttpRequest, payload: NeedIn) -> Status[Need]:
     user = api_user(request)
-    pupil = api_pupils(user).filter(pk=payload.pupil).first()
-    if pupil is None:
-        raise Http404
-    if not access.can_change_register(user, pupil.school):
-        raise PermissionDenied(CANNOT_CHANGE)
+    pupil = pupil_for_register_write(user, payload.pupil, refusal=CANNOT_CHANGE)
     need = services.need_add(
         pupil=pupil,
         need_type=payload.need_type,

@@ -13,7 +13,11 @@ from accounts import access
 from api.auth import api_user
 from api.pagination import ApiPagination
 from api.schemas import ParentsInformedIn, RegisterChangeIn, RegisterEntryOut, Text
-from api.selectors import api_pupils, api_register_entries, filter_by_pupil
+from api.selectors import (
+    api_register_entries,
+    filter_by_pupil,
+    pupil_for_register_write,
+)
 from pupils import services
 from pupils.models import RegisterEntry
 
@@ -55,11 +59,7 @@ def get_register_entry(request: HttpRequest, entry_id: int) -> RegisterEntry:
 )
 def create_register_entry(request: HttpRequest, payload: RegisterChangeIn) -> Status[RegisterEntry]:
     user = api_user(request)
-    pupil = api_pupils(user).filter(pk=payload.pupil).first()
-    if pupil is None:
-        raise Http404
-    if not access.can_change_register(user, pupil.school):
-        raise PermissionDenied(CANNOT_CHANGE)
+    pupil = pupil_for_register_write(user, payload.pupil, refusal=CANNOT_CHANGE)
     entry = services.register_change(
         pupil=pupil,
         provision=payload.provision,
