@@ -9,6 +9,9 @@ Definitions
 - Cost of a provision: staff cost of delivered sessions + resource and licence costs.
 - A pupil's share: the cost of each delivered session is split equally among the pupils present at it;
   resource and licence costs are split equally among the pupils enrolled. Shares add up to the total.
+
+Sessions alike in length, rate and the pupils present may be passed once with a count (the reports
+read them grouped like that): the figures are those of passing each session on its own.
 - Gain: exit value - entry value of the same measure.
 - Gain against expected:
   - age-equivalent months: months gained / months elapsed between the entry and exit dates (the
@@ -23,6 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from math import lcm
 from statistics import mean
 
 SMALL_SAMPLE = 5
@@ -33,6 +38,33 @@ PENNY = Decimal("0.01")
 class Term:
     start: date
     end: date
+
+
+def _merged(terms: Sequence[Term]) -> list[Term]:
+    """The terms sorted, with any that overlap or touch joined, so no day is counted twice."""
+    out: list[Term] = []
+    for t in sorted(terms, key=lambda t: t.start):
+        if out and t.start <= out[-1].end + timedelta(days=1):
+            out[-1] = Term(out[-1].start, max(out[-1].end, t.end))
+        else:
+            out.append(t)
+    return out
+
+
+def planned_count(weekdays: Iterable[int], start: date, end: date, terms: Sequence[Term]) -> int:
+    """len(planned_dates(...)) without listing the dates: whole weeks are counted at once."""
+    days = set(weekdays)
+    count = 0
+    for term in _merged(terms):
+        day, last = max(start, term.start), min(end, term.end)
+        if day > last:
+            continue
+        weeks, extra = divmod((last - day).days + 1, 7)
+        count += weeks * sum(1 for d in days if 0 <= d <= 6)
+        for i in range(extra):
+            if (day.weekday() + i) % 7 in days:
+                count += 1
+    return count
 
 
 def planned_dates(
@@ -58,14 +90,26 @@ def fidelity(delivered: int, planned: int) -> float | None:
     return None if planned == 0 else delivered / planned
 
 
-def money(value: Decimal | int | float) -> Decimal:
+def money(value: Decimal | Fraction | int | float) -> Decimal:
+    if isinstance(value, Fraction):
+        value = exact_decimal(value)
     return Decimal(str(value)).quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
 def session_staff_cost(minutes: int, hourly_rate: Decimal) -> Decimal:
+    return exact_decimal(_staff_cost(minutes, hourly_rate))
+
+
+def _staff_cost(minutes: int, hourly_rate: Decimal) -> Fraction:
     if minutes < 0 or hourly_rate < 0:
         raise ValueError("Minutes and rates cannot be negative.")
-    return Decimal(minutes) / Decimal(60) * hourly_rate
+    return Fraction(minutes) * Fraction(hourly_rate) / 60
+
+
+def exact_decimal(value: Fraction) -> Decimal:
+    """An exact figure as a Decimal: exactly, when it has a finite decimal expansion (every
+    figure that can sit on a rounding boundary does), else to Decimal's 28 significant digits."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 @dataclass(frozen=True)
@@ -73,39 +117,96 @@ class DeliveredSession:
     minutes: int
     hourly_rate: Decimal
     present: frozenset[int]  # pupil ids present
+    count: int = 1  # this many sessions alike in length, rate and pupils present
+
+
+# Sums are worked out exactly (fractions of a penny kept whole) and turned into Decimal once, so
+# a figure never depends on the order sessions are added up in, and a total that is exactly half a
+# penny (a 50-minute session at £18.15 an hour costs £15.125) rounds as money() says it should.
+
+
+def provision_cost_exact(sessions: Iterable[DeliveredSession], fixed_costs: Decimal) -> Fraction:
+    """Staff cost of the delivered sessions plus resources and licences, exactly."""
+    if fixed_costs < 0:
+        raise ValueError("Costs cannot be negative.")
+    fixed = Fraction(fixed_costs)
+    parts = {fixed.denominator: fixed.numerator}
+    rates: dict[Decimal, Fraction] = {}
+    for s in sessions:
+        rate = _rate(rates, s)
+        denominator = 60 * rate.denominator
+        parts[denominator] = parts.get(denominator, 0) + s.minutes * rate.numerator * s.count
+    return _add_up(parts)
+
+
+def _rate(seen: dict[Decimal, Fraction], s: DeliveredSession) -> Fraction:
+    """The session's hourly rate as a fraction (converted once per rate: it is slow)."""
+    rate = seen.get(s.hourly_rate)
+    if rate is None:
+        rate = seen[s.hourly_rate] = Fraction(s.hourly_rate)
+    if s.minutes < 0 or rate < 0:
+        raise ValueError("Minutes and rates cannot be negative.")
+    return rate
 
 
 def provision_cost(sessions: Iterable[DeliveredSession], fixed_costs: Decimal) -> Decimal:
     """Staff cost of the delivered sessions plus resources and licences."""
+    return exact_decimal(provision_cost_exact(sessions, fixed_costs))
+
+
+def pupil_shares_exact(
+    sessions: Iterable[DeliveredSession], fixed_costs: Decimal, enrolled: Iterable[int]
+) -> dict[int, Fraction]:
+    """Each pupil's share of the cost, exactly (so they add up to provision_cost_exact).
+
+    A session nobody attended is shared among everyone enrolled: the staff were paid for it."""
     if fixed_costs < 0:
         raise ValueError("Costs cannot be negative.")
-    return (
-        sum((session_staff_cost(s.minutes, s.hourly_rate) for s in sessions), Decimal(0))
-        + fixed_costs
-    )
+    pupils = sorted(set(enrolled))
+    # Whole numbers over a denominator per pupil (minutes x rate x count / 60 / pupils sharing):
+    # adding integers is much quicker than adding fractions, and just as exact.
+    parts: dict[int, dict[int, int]] = {p: {} for p in pupils}
+    fixed = Fraction(fixed_costs)
+    rates: dict[Decimal, Fraction] = {}
+    for s in sessions:
+        among = s.present or pupils
+        if not among:
+            continue
+        rate = _rate(rates, s)
+        numerator = s.minutes * rate.numerator * s.count
+        denominator = 60 * rate.denominator * len(among)
+        for p in among:
+            mine = parts.setdefault(p, {})
+            mine[denominator] = mine.get(denominator, 0) + numerator
+    if pupils:
+        each = fixed / len(pupils)
+        for p in pupils:
+            mine = parts[p]
+            mine[each.denominator] = mine.get(each.denominator, 0) + each.numerator
+    return {p: _add_up(mine) for p, mine in parts.items()}
+
+
+def _add_up(parts: dict[int, int]) -> Fraction:
+    common = lcm(*parts) if parts else 1
+    return Fraction(sum(n * (common // d) for d, n in parts.items()), common)
 
 
 def pupil_shares(
     sessions: Iterable[DeliveredSession], fixed_costs: Decimal, enrolled: Iterable[int]
 ) -> dict[int, Decimal]:
-    """Each pupil's share of the cost (unrounded, so they add up exactly to provision_cost).
+    """Each pupil's share of the cost (see pupil_shares_exact)."""
+    return {
+        p: exact_decimal(share)
+        for p, share in pupil_shares_exact(sessions, fixed_costs, enrolled).items()
+    }
 
-    A session nobody attended is shared among everyone enrolled: the staff were paid for it."""
-    pupils = sorted(set(enrolled))
-    shares: dict[int, Decimal] = {p: Decimal(0) for p in pupils}
-    for s in sessions:
-        cost = session_staff_cost(s.minutes, s.hourly_rate)
-        among = sorted(s.present) or pupils
-        for p in among:
-            shares[p] = shares.get(p, Decimal(0)) + cost / len(among)
-    if pupils:
-        for p in pupils:
-            shares[p] += fixed_costs / len(pupils)
-    return shares
+
+def delivered_hours_exact(sessions: Iterable[DeliveredSession]) -> Fraction:
+    return Fraction(sum(s.minutes * s.count for s in sessions), 60)
 
 
 def delivered_hours(sessions: Iterable[DeliveredSession]) -> Decimal:
-    return sum((Decimal(s.minutes) / Decimal(60) for s in sessions), Decimal(0))
+    return exact_decimal(delivered_hours_exact(sessions))
 
 
 # --- impact -----------------------------------------------------------------------------------

@@ -152,14 +152,21 @@ def _link(query: QueryDict, **changes: Any) -> str:
     return "?" + q.urlencode()
 
 
-def _map(request: HttpRequest, school: School) -> tuple[MapFilterForm, reports.ProvisionMap]:
+def _map(
+    request: HttpRequest, school: School, *, all_pupils: bool = False
+) -> tuple[MapFilterForm, reports.ProvisionMap]:
+    """The map as the request asks for it. The page and the PDF list the pupils behind a row
+    only once a row is chosen (a filter), so only then are the pupils gathered; the spreadsheet
+    (`all_pupils`) always lists them for readers who see named pupils."""
     years = reports.budget_years(school, _this_year())
     form = MapFilterForm(request.GET or None, years=years)
+    filters = form.filters()
+    named = access.sees_named_records(_user(request), school)
     report = reports.provision_map(
         school,
         form.period(school),
-        form.filters(),
-        named=access.sees_named_records(_user(request), school),
+        filters,
+        named=named and (all_pupils or filters.active),
         today=timezone.localdate(),
     )
     query = request.GET.copy()
@@ -202,7 +209,7 @@ def provision_map(request: HttpRequest) -> HttpResponse:
         "report": report,
         "chosen": _filter_labels(report),
         "query": query,
-        "named": report.pupils is not None,
+        "named": access.sees_named_records(_user(request), school),
         "clear": "?" + _period_query(report.period),
     }
     template = "provision/reports/map.html"
@@ -232,7 +239,7 @@ def _export_audit(request: HttpRequest, school: School, what: str, fmt: str, **d
 @require_GET
 def provision_map_xlsx(request: HttpRequest) -> HttpResponse:
     school = _school(request)
-    _form, report = _map(request, school)
+    _form, report = _map(request, school, all_pupils=True)
     _export_audit(request, school, "Provision map", "xlsx", named=report.pupils is not None)
     stamp = timezone.localdate().isoformat()
     return xlsx.response(

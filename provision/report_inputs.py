@@ -1,0 +1,413 @@
+"""The inputs of the provision reports: periods (a school year or one of its terms), each
+provision's delivered sessions, enrolments and costing's figures per term, and adding them up.
+Reads only; every figure is one of provision/costing.py's formulas, this module gathers their
+inputs for provision/reports.py (the map, a pupil's costed map, the budget) and provision/impact.py.
+
+Speed. The reports read a school's delivered sessions grouped by the database: one row per
+provision, term window, length, hourly rate and set of pupils present, with how many sessions
+were alike (costing takes such a group with a count and gives the figures of the sessions one by
+one). A year of a large secondary's sessions comes back as a few thousand rows rather than one
+row per session and pupil, so a report runs a fixed number of queries and its work in Python
+grows with the number of provisions, not with the number of sessions or attendance marks.
+
+Periods. A report covers a school year (1 September to 31 August) or one of its terms. So that every
+day falls in exactly one term, a term here runs from its first day to the day before the next term
+starts (autumn from 1 September, summer to 31 August): a session in a holiday counts in the term
+before it. Planned sessions use the school's real term dates (typical dates if none are set).
+Resource and licence costs count in the term the provision starts; a provision that started in an
+earlier school year brings none into a later one (they were counted there).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
+
+from django.db import connections
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    StringAgg,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+
+from accounts import schooldates
+from accounts.models import School, Term
+from provision import costing
+from provision.models import Enrolment, Provision, Session
+
+TERM_LABELS = {"autumn": "Autumn term", "spring": "Spring term", "summer": "Summer term"}
+ZERO = Decimal(0)
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """A term stretched to meet the next one, so every day of the year is in exactly one."""
+
+    name: str
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        return TERM_LABELS.get(self.name, self.name.title())
+
+
+@dataclass(frozen=True)
+class Period:
+    start_year: int
+    terms: tuple[costing.Term, ...]  # the school's real term dates, for planned sessions
+    windows: tuple[Window, ...]  # the windows the period covers (one for a term, all for a year)
+    typical_dates: bool  # the school has not set its term dates: typical ones are used
+    term: str = ""  # "" for the whole school year
+
+    @property
+    def start(self) -> date:
+        return self.windows[0].start
+
+    @property
+    def end(self) -> date:
+        return self.windows[-1].end
+
+    @property
+    def year_label(self) -> str:
+        return schooldates.school_year_label(self.start_year)
+
+    @property
+    def label(self) -> str:
+        if self.term:
+            return f"{TERM_LABELS[self.term]} {self.year_label}"
+        return f"School year {self.year_label}"
+
+
+def period_for(school: School, start_year: int, term: str = "") -> Period:
+    """The school year starting in September `start_year`, or one of its terms (one query)."""
+    rows = list(
+        Term.objects.filter(school_year__school=school, school_year__start_year=start_year)
+        .order_by("start_date")
+        .values_list("name", "start_date", "end_date")
+    )
+    typical = not rows
+    if typical:
+        rows = [(t.name, t.start, t.end) for t in schooldates.default_terms(start_year)]
+    first, last = schooldates.school_year_bounds(start_year)
+    windows = []
+    for i, (name, _start, _end) in enumerate(rows):
+        w_start = first if i == 0 else rows[i][1]
+        w_end = last if i == len(rows) - 1 else rows[i + 1][1] - timedelta(days=1)
+        windows.append(Window(name, w_start, w_end))
+    chosen = [w for w in windows if w.name == term] if term else windows
+    return Period(
+        start_year=start_year,
+        terms=tuple(costing.Term(s, e) for _n, s, e in rows),
+        windows=tuple(chosen or windows),
+        typical_dates=typical,
+        term=term if chosen and term else "",
+    )
+
+
+def school_provisions(school: School, period: Period) -> QuerySet[Provision]:
+    """The school's provisions that ran during the period (dates overlap)."""
+    return Provision.objects.filter(
+        school=school, start_date__lte=period.end, end_date__gte=period.start
+    )
+
+
+# --- gathering the inputs of the formulas -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Held:
+    """Delivered sessions of a provision in a term window that are alike (costing's count), and
+    how many of them were held by `today` (the rest are recorded ahead)."""
+
+    sessions: costing.DeliveredSession
+    by_today: int
+
+
+# (provision id, window name) -> the window's delivered sessions, grouped
+HeldByWindow = dict[tuple[int, str], list[Held]]
+
+
+@dataclass
+class ProvisionTerm:
+    """One provision in one term window: costing's figures for it."""
+
+    provision: Provision
+    window: str
+    planned: int  # planned sessions up to today
+    delivered: int  # delivered sessions up to today
+    cost: Fraction  # exact: costing.provision_cost_exact
+    hours: Fraction
+    sessions: list[costing.DeliveredSession]  # delivered, grouped as held_sessions reads them
+    fixed: Decimal  # the resource and licence costs counted in this window
+    enrolled: frozenset[int]
+
+    @cached_property
+    def shares(self) -> dict[int, Fraction]:
+        """Pupil id -> share of the cost (costing.pupil_shares_exact); worked out when first
+        asked for (impact for cost needs none)."""
+        return costing.pupil_shares_exact(self.sessions, self.fixed, self.enrolled)
+
+    def attended(self, pupil: int) -> list[costing.DeliveredSession]:
+        """The sessions the pupil was at."""
+        return [s for s in self.sessions if pupil in s.present]
+
+
+def _present(ids: str | None) -> frozenset[int]:
+    return frozenset(int(i) for i in ids.split(",")) if ids else frozenset()
+
+
+def _present_ids() -> StringAgg:
+    """The ids of the pupils present at a session, joined into one value by the database."""
+    return StringAgg(
+        Cast("attendance__pupil_id", CharField()), Value(","), filter=Q(attendance__present=True)
+    )
+
+
+def _window_of(period: Period) -> Case:
+    """The index of the period's window a session's date falls in."""
+    last = len(period.windows) - 1
+    return Case(
+        *[When(on__lte=w.end, then=Value(i)) for i, w in enumerate(period.windows[:-1])],
+        default=Value(last),
+        output_field=IntegerField(),
+    )
+
+
+# The columns the database groups alike sessions by, in this order.
+_ALIKE = ("pid", "term_window", "length", "rate", "present")
+
+
+def held_sessions(provision_ids: Iterable[int], period: Period, today: date) -> HeldByWindow:
+    """The delivered sessions of the provisions in the period, grouped by the database into
+    sessions alike (provision, term window, length, hourly rate, pupils present), with how many
+    there were and how many were held by `today`. One query.
+
+    The inner query has one row per session (with the pupils present joined in by StringAgg, so
+    the database decides how to write that on SQLite and PostgreSQL); the outer one counts the
+    sessions alike. Django cannot select from a subquery, so the outer query is written here."""
+    ids = sorted(set(provision_ids))
+    if not ids:
+        return {}
+    per_session = (
+        Session.objects.filter(
+            provision_id__in=ids, delivered=True, on__range=(period.start, period.end)
+        )
+        .order_by()
+        .values(pid=F("provision_id"), day=F("on"))
+        .annotate(
+            term_window=Max(_window_of(period)),
+            length=Max("minutes"),
+            rate=Max("staff_role__hourly_cost"),
+            held=Max(Case(When(on__lte=today, then=Value(1)), default=Value(0))),
+            present=_present_ids(),
+        )
+        .values_list("pid", "day", "term_window", "length", "rate", "held", "present")
+    )
+    connection = connections[per_session.db]
+    inner, params = per_session.query.sql_with_params()
+    alike = ", ".join(connection.ops.quote_name(c) for c in _ALIKE)
+    # Only the ORM's compiled SQL and fixed column names go into the text; values are parameters.
+    sql = (
+        f"SELECT {alike}, COUNT(*), SUM({connection.ops.quote_name('held')}) "  # noqa: S608
+        f"FROM ({inner}) per_session GROUP BY {alike}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    out: HeldByWindow = defaultdict(list)
+    names = [w.name for w in period.windows]
+    # SQLite hands the rate back as a number: its shortest text is the exact 2-place value.
+    # Rates and sets of pupils repeat across rows: each is converted once.
+    rates: dict[object, Decimal] = {}
+    groups: dict[str | None, frozenset[int]] = {}
+    for provision_id, window, minutes, rate, present, count, held in rows:
+        if rate not in rates:
+            rates[rate] = Decimal(str(rate))
+        if present not in groups:
+            groups[present] = _present(present)
+        session = costing.DeliveredSession(minutes, rates[rate], groups[present], count)
+        out[(provision_id, names[window])].append(Held(session, int(held)))
+    return out
+
+
+def delivered_sessions(
+    provisions: QuerySet[Provision], start: date, end: date
+) -> dict[int, list[tuple[date, costing.DeliveredSession]]]:
+    """Delivered sessions between two dates by provision, one by one with their dates and the
+    pupils present (one query): for a pupil's costed map, which counts sessions from the day
+    the pupil joined."""
+    rows = (
+        Session.objects.filter(provision__in=provisions, delivered=True, on__range=(start, end))
+        .order_by()
+        .values("pk", "provision_id", "on", "minutes", "staff_role__hourly_cost")
+        .annotate(present=_present_ids())
+        .values_list("provision_id", "on", "minutes", "staff_role__hourly_cost", "present")
+    )
+    out: dict[int, list[tuple[date, costing.DeliveredSession]]] = defaultdict(list)
+    # A group's sessions mostly look alike (same length, rate and pupils): build each kind once.
+    seen: dict[tuple[int, Decimal, str | None], costing.DeliveredSession] = {}
+    for provision_id, on, minutes, rate, present in rows:
+        key = (minutes, rate, present)
+        if key not in seen:
+            seen[key] = costing.DeliveredSession(minutes, rate, _present(present))
+        out[provision_id].append((on, seen[key]))
+    return out
+
+
+def held_by_window(
+    sessions: dict[int, list[tuple[date, costing.DeliveredSession]]], period: Period, today: date
+) -> HeldByWindow:
+    """Sessions one by one (delivered_sessions) put in their term windows, each a group of one."""
+    out: HeldByWindow = defaultdict(list)
+    for provision_id, dated in sessions.items():
+        for on, s in dated:
+            window = next(w for w in period.windows if on <= w.end)
+            out[(provision_id, window.name)].append(Held(s, int(on <= today)))
+    return out
+
+
+@dataclass(frozen=True)
+class Joined:
+    pupil_id: int
+    start: date
+    end: date | None
+    nc_year: str
+
+    def overlaps(self, start: date, end: date) -> bool:
+        return self.start <= end and (self.end is None or self.end >= start)
+
+
+def enrolments_of(provisions: QuerySet[Provision]) -> dict[int, list[Joined]]:
+    """Every enrolment of the provisions, by provision (one query)."""
+    out: dict[int, list[Joined]] = defaultdict(list)
+    rows = Enrolment.objects.filter(provision__in=provisions).values_list(
+        "provision_id", "pupil_id", "start_date", "end_date", "pupil__nc_year"
+    )
+    for provision_id, pupil_id, start, end, nc_year in rows.order_by():
+        out[provision_id].append(Joined(pupil_id, start, end, nc_year))
+    return out
+
+
+def provision_terms(
+    provisions: list[Provision],
+    held: HeldByWindow,
+    enrolments: dict[int, list[Joined]],
+    period: Period,
+    today: date,
+) -> list[ProvisionTerm]:
+    """costing's figures for each provision in each term window of the period it ran in."""
+    out = []
+    for p in provisions:
+        for w in period.windows:
+            start, end = max(p.start_date, w.start), min(p.end_date, w.end)
+            alike = held.get((p.pk, w.name), [])
+            if start > end and not alike:
+                continue
+            out.append(_provision_term(p, w, alike, enrolments.get(p.pk, []), period, today))
+    return out
+
+
+def _provision_term(
+    p: Provision,
+    w: Window,
+    held: list[Held],
+    joined: list[Joined],
+    period: Period,
+    today: date,
+) -> ProvisionTerm:
+    start, end = max(p.start_date, w.start), min(p.end_date, w.end)
+    ss = [h.sessions for h in held]
+    fixed = p.fixed_costs if w.start <= p.start_date <= w.end else ZERO
+    enrolled = frozenset(j.pupil_id for j in joined if j.overlaps(start, end))
+    return ProvisionTerm(
+        provision=p,
+        window=w.name,
+        planned=costing.planned_count(p.weekdays, start, min(end, today), period.terms),
+        delivered=sum(h.by_today for h in held),
+        cost=costing.provision_cost_exact(ss, fixed),
+        hours=costing.delivered_hours_exact(ss),
+        sessions=ss,
+        fixed=fixed,
+        enrolled=enrolled,
+    )
+
+
+# --- adding up --------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """A row of a report: provisions, pupils, hours and cost of a group of provision-terms."""
+
+    key: str = ""
+    label: str = ""
+    provisions: int = 0
+    pupils: int = 0
+    hours: Decimal = ZERO
+    cost: Decimal = ZERO
+    delivered: int = 0
+    planned: int = 0
+    href: str = ""  # set by the view: the drill-down link
+
+    @property
+    def fidelity(self) -> float | None:
+        return costing.fidelity(self.delivered, self.planned)
+
+    @property
+    def fidelity_percent(self) -> int | None:
+        f = self.fidelity
+        return None if f is None else round(f * 100)
+
+    @property
+    def cost_shown(self) -> Decimal:
+        return costing.money(self.cost)
+
+    @property
+    def hours_shown(self) -> Decimal:
+        return self.hours.quantize(Decimal("0.1"))
+
+
+def summarise(
+    pts: Iterable[ProvisionTerm],
+    *,
+    key: str = "",
+    label: str = "",
+    pupil_filter: Callable[[int], bool] | None = None,
+) -> Figures:
+    """Add up provision-terms. With `pupil_filter` (a year group), only those pupils count: the
+    cost is the sum of their shares, and a provision counts if any of them was in it."""
+    provisions: set[int] = set()
+    pupils: set[int] = set()
+    out = Figures(key=key, label=label)
+    cost, hours = Fraction(0), Fraction(0)
+    for pt in pts:
+        ids = [p for p in pt.shares if pupil_filter(p)] if pupil_filter else list(pt.shares)
+        if pupil_filter is not None:
+            if not ids:
+                continue
+            cost += sum((pt.shares[p] for p in ids), Fraction(0))
+        else:
+            cost += pt.cost
+        provisions.add(pt.provision.pk)
+        pupils.update(ids)
+        hours += pt.hours
+        out.delivered += pt.delivered
+        out.planned += pt.planned
+    out.provisions, out.pupils = len(provisions), len(pupils)
+    out.cost, out.hours = costing.exact_decimal(cost), costing.exact_decimal(hours)
+    return out
