@@ -22,7 +22,7 @@ read them grouped like that): the figures are those of passing each session on i
 - Small samples: fewer than SMALL_SAMPLE pupils with both entry and exit data are marked as such.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -136,7 +136,7 @@ def provision_cost_exact(sessions: Iterable[DeliveredSession], fixed_costs: Deci
         rate = _rate(rates, s)
         denominator = 60 * rate.denominator
         parts[denominator] = parts.get(denominator, 0) + s.minutes * rate.numerator * s.count
-    return _add_up(parts)
+    return add_up(parts)
 
 
 def _rate(seen: dict[Decimal, Fraction], s: DeliveredSession) -> Fraction:
@@ -160,11 +160,19 @@ def pupil_shares_exact(
     """Each pupil's share of the cost, exactly (so they add up to provision_cost_exact).
 
     A session nobody attended is shared among everyone enrolled: the staff were paid for it."""
+    shares, denominator = pupil_shares_whole(sessions, fixed_costs, enrolled)
+    return {p: Fraction(n, denominator) for p, n in shares.items()}
+
+
+def pupil_shares_whole(
+    sessions: Iterable[DeliveredSession], fixed_costs: Decimal, enrolled: Iterable[int]
+) -> tuple[dict[int, int], int]:
+    """pupil_shares_exact as whole numbers over one denominator: (pupil id -> numerator,
+    denominator). Shares added up as integers are exact and much quicker to add than fractions."""
     if fixed_costs < 0:
         raise ValueError("Costs cannot be negative.")
     pupils = sorted(set(enrolled))
-    # Whole numbers over a denominator per pupil (minutes x rate x count / 60 / pupils sharing):
-    # adding integers is much quicker than adding fractions, and just as exact.
+    # Whole numbers over a denominator per pupil (minutes x rate x count / 60 / pupils sharing).
     parts: dict[int, dict[int, int]] = {p: {} for p in pupils}
     fixed = Fraction(fixed_costs)
     rates: dict[Decimal, Fraction] = {}
@@ -183,10 +191,13 @@ def pupil_shares_exact(
         for p in pupils:
             mine = parts[p]
             mine[each.denominator] = mine.get(each.denominator, 0) + each.numerator
-    return {p: _add_up(mine) for p, mine in parts.items()}
+    common = lcm(*{d for mine in parts.values() for d in mine}) if parts else 1
+    whole = {p: sum(n * (common // d) for d, n in mine.items()) for p, mine in parts.items()}
+    return whole, common
 
 
-def _add_up(parts: dict[int, int]) -> Fraction:
+def add_up(parts: Mapping[int, int]) -> Fraction:
+    """Numerators by denominator ({denominator: numerator}), added up exactly."""
     common = lcm(*parts) if parts else 1
     return Fraction(sum(n * (common // d) for d, n in parts.items()), common)
 

@@ -157,10 +157,16 @@ class ProvisionTerm:
     enrolled: frozenset[int]
 
     @cached_property
+    def whole_shares(self) -> tuple[dict[int, int], int]:
+        """Pupil id -> share of the cost as a whole number over one denominator
+        (costing.pupil_shares_whole); worked out when first asked for (impact needs none)."""
+        return costing.pupil_shares_whole(self.sessions, self.fixed, self.enrolled)
+
+    @cached_property
     def shares(self) -> dict[int, Fraction]:
-        """Pupil id -> share of the cost (costing.pupil_shares_exact); worked out when first
-        asked for (impact for cost needs none)."""
-        return costing.pupil_shares_exact(self.sessions, self.fixed, self.enrolled)
+        """Pupil id -> share of the cost (costing.pupil_shares_exact)."""
+        numerators, denominator = self.whole_shares
+        return {p: Fraction(n, denominator) for p, n in numerators.items()}
 
     def attended(self, pupil: int) -> list[costing.DeliveredSession]:
         """The sessions the pupil was at."""
@@ -391,23 +397,63 @@ def summarise(
 ) -> Figures:
     """Add up provision-terms. With `pupil_filter` (a year group), only those pupils count: the
     cost is the sum of their shares, and a provision counts if any of them was in it."""
-    provisions: set[int] = set()
-    pupils: set[int] = set()
-    out = Figures(key=key, label=label)
-    cost, hours = Fraction(0), Fraction(0)
+    adding = _Adding()
     for pt in pts:
-        ids = [p for p in pt.shares if pupil_filter(p)] if pupil_filter else list(pt.shares)
-        if pupil_filter is not None:
-            if not ids:
-                continue
-            cost += sum((pt.shares[p] for p in ids), Fraction(0))
-        else:
-            cost += pt.cost
-        provisions.add(pt.provision.pk)
-        pupils.update(ids)
-        hours += pt.hours
-        out.delivered += pt.delivered
-        out.planned += pt.planned
-    out.provisions, out.pupils = len(provisions), len(pupils)
-    out.cost, out.hours = costing.exact_decimal(cost), costing.exact_decimal(hours)
-    return out
+        shares, denominator = pt.whole_shares
+        if pupil_filter is None:
+            adding.add(pt, shares, pt.cost.numerator, pt.cost.denominator)
+            continue
+        ids = [p for p in shares if pupil_filter(p)]
+        if ids:
+            adding.add(pt, ids, sum(shares[p] for p in ids), denominator)
+    return adding.figures(key, label)
+
+
+def summarise_by(
+    pts: Iterable[ProvisionTerm], group_of: Callable[[int], str]
+) -> dict[str, Figures]:
+    """summarise(pts, pupil_filter=<pupils in group k>) for every group k of the pupils at once
+    (key and label left for the caller): one pass over the shares instead of one per group."""
+    groups: dict[str, _Adding] = defaultdict(_Adding)
+    for pt in pts:
+        shares, denominator = pt.whole_shares
+        ids_of: dict[str, list[int]] = defaultdict(list)
+        for p in shares:
+            ids_of[group_of(p)].append(p)
+        for group, ids in ids_of.items():
+            groups[group].add(pt, ids, sum(shares[p] for p in ids), denominator)
+    return {group: adding.figures(group, "") for group, adding in groups.items()}
+
+
+class _Adding:
+    """A row being added up: costs and hours kept as whole numbers by denominator (exact, and
+    quicker to add than fractions), turned into Decimal once."""
+
+    def __init__(self) -> None:
+        self.provisions: set[int] = set()
+        self.pupils: set[int] = set()
+        self.cost: dict[int, int] = {}
+        self.hours: dict[int, int] = {}
+        self.delivered = 0
+        self.planned = 0
+
+    def add(self, pt: ProvisionTerm, pupils: Iterable[int], cost: int, denominator: int) -> None:
+        self.provisions.add(pt.provision.pk)
+        self.pupils.update(pupils)
+        self.cost[denominator] = self.cost.get(denominator, 0) + cost
+        hours = pt.hours
+        self.hours[hours.denominator] = self.hours.get(hours.denominator, 0) + hours.numerator
+        self.delivered += pt.delivered
+        self.planned += pt.planned
+
+    def figures(self, key: str, label: str) -> Figures:
+        return Figures(
+            key=key,
+            label=label,
+            provisions=len(self.provisions),
+            pupils=len(self.pupils),
+            hours=costing.exact_decimal(costing.add_up(self.hours)),
+            cost=costing.exact_decimal(costing.add_up(self.cost)),
+            delivered=self.delivered,
+            planned=self.planned,
+        )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
@@ -54,6 +55,7 @@ from provision.report_inputs import (
     provision_terms,
     school_provisions,
     summarise,
+    summarise_by,
 )
 from pupils import census
 from pupils.models import Pupil
@@ -117,6 +119,29 @@ class ProvisionLine:
     @property
     def how_often(self) -> str:
         return how_often(self.provision)
+
+    @cached_property
+    def shown(self) -> dict[str, object]:
+        """The row of the map's provisions table, written out once (looked up in the template
+        cell by cell, a large school's table took many milliseconds). Read when the page is
+        drawn, after the view has set figures.href."""
+        p, f = self.provision, self.figures
+        fidelity = f.fidelity_percent
+        return {
+            "pk": p.pk,
+            "name": p.name,
+            "intervention": p.intervention.name,
+            "staff_role": p.staff_role.name,
+            "wave": WAVE_LABELS.get(p.wave, p.wave),
+            "area": AREA_LABELS.get(p.intervention.area, p.intervention.area),
+            "how_often": self.how_often,
+            "runs": self.runs,
+            "href": f.href,
+            "pupils": str(f.pupils),
+            "fidelity": "–" if fidelity is None else f"{fidelity}%",
+            "hours": f"{f.hours_shown:f}",
+            "cost": f"{f.cost_shown:,.2f}",
+        }
 
     @property
     def runs(self) -> str:
@@ -201,19 +226,16 @@ def _by_year_group(
     pts: list[ProvisionTerm], year_of: dict[int, str], nc_year: str
 ) -> list[Figures]:
     """A row per year group, each the map restricted to its pupils (with a year-group filter,
-    only that year's row)."""
-    years = sorted({year_of.get(p, UNKNOWN_YEAR) for pt in pts for p in pt.shares}, key=_year_order)
-    rows = [
-        summarise(
-            pts,
-            key=y,
-            label=census.NC_YEAR_LABELS.get(y, "Year group not known"),
-            pupil_filter=_in_year(year_of, y),
-        )
-        for y in years
-        if not nc_year or y == nc_year
-    ]
-    return [r for r in rows if r.provisions]
+    only that year's row): summarise with each year's pupils, worked out in one pass."""
+    rows = summarise_by(pts, lambda pupil: year_of.get(pupil, UNKNOWN_YEAR))
+    out = []
+    for y in sorted(rows, key=_year_order):
+        if nc_year and y != nc_year:
+            continue
+        row = rows[y]
+        row.label = census.NC_YEAR_LABELS.get(y, "Year group not known")
+        out.append(row)
+    return [r for r in out if r.provisions]
 
 
 def provision_map(
