@@ -2,20 +2,40 @@ from typing import Any
 
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from pupils import census
 from pupils.models import NotificationMethod, Pupil, TeachingGroup
-from sendpath.forms import GovDateField, gds_helper
+from sendpath.forms import GovDateField, Select, gds_helper
+
+
+class _GroupChoices(ModelChoiceIterator):
+    """The class choices from (pk, name) pairs: the options a ModelChoiceField makes, without a
+    model instance per class (a big secondary has ~100) or, on PostgreSQL, the server-side cursor
+    that ModelChoiceIterator's .iterator() opens. A group's label is its name (TeachingGroup's
+    __str__)."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        # The select writes str(pk) for the value, as it does for a ModelChoiceIteratorValue.
+        yield from self.queryset.values_list("pk", "name")
+
+
+class _GroupField(forms.ModelChoiceField):
+    iterator = _GroupChoices
 
 
 class RegisterFilterForm(forms.Form):
-    """Filters for the SEN register. Every field is optional."""
+    """Filters for the SEN register. Every field is optional. The selects are sendpath's Select,
+    which writes its options in Python: a big school's classes make ~140 options."""
 
     q = forms.CharField(label="Name or UPN", required=False, max_length=60)
     provision = forms.ChoiceField(
         label="SEN provision",
         required=False,
+        widget=Select,
         choices=[
             ("", "On the register (K and E)"),
             ("K", "SEN support (K)"),
@@ -27,20 +47,26 @@ class RegisterFilterForm(forms.Form):
     need = forms.ChoiceField(
         label="Need",
         required=False,
+        widget=Select,
         choices=[("", "Any need")] + [(c, f"{c} – {lab}") for c, lab, _ in census.SEN_TYPES],
     )
     area = forms.ChoiceField(
         label="Broad area of need",
         required=False,
+        widget=Select,
         choices=[("", "Any area")] + list(census.BROAD_AREA_LABELS.items()),
     )
     year = forms.ChoiceField(
-        label="Year group", required=False, choices=[("", "Any year")] + list(census.NC_YEARS)
+        label="Year group",
+        required=False,
+        widget=Select,
+        choices=[("", "Any year")] + list(census.NC_YEARS),
     )
-    group = forms.ModelChoiceField(
+    group = _GroupField(
         label="Class",
         required=False,
         queryset=TeachingGroup.objects.none(),
+        widget=Select,
         empty_label="Any class",
     )
 

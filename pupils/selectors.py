@@ -57,18 +57,22 @@ class RegisterFilters:
     group: TeachingGroup | None = None
 
 
-def register(pupils: QuerySet[Pupil], filters: RegisterFilters) -> QuerySet[Pupil]:
-    """Pupils on the SEN register (K or E) among `pupils` (or, with provision "N" or "all", those
-    not on it or everyone), filtered, in surname order."""
-    rows = with_register_status(pupils.filter(leaving_date__isnull=True))
+def _matching(filters: RegisterFilters, *, provision: str) -> Q:
+    """The register's filters as one condition on pupils joined to their open rows
+    (_with_open_rows): the WHERE of the register's rows, and the FILTER of its count in
+    register_counts. `provision` names the open entry's provision in that query: the rows'
+    annotation, since a filter on "open_entry__..." in a later .filter() would join the entries
+    a second time. The provision test comes first, so the EXISTS subqueries after it run only for
+    the pupils it lets through."""
+    where = Q()
     if filters.provision == "N":  # never on the register, or removed from it
-        rows = rows.filter(Q(provision__isnull=True) | Q(provision="N"))  # type: ignore[misc]
+        where &= Q(**{f"{provision}__isnull": True}) | Q(**{provision: "N"})
     elif filters.provision != "all":
         wanted = [filters.provision] if filters.provision else sorted(census.ON_REGISTER)
-        rows = rows.filter(provision__in=wanted)  # type: ignore[misc]
+        where &= Q(**{f"{provision}__in": wanted})
     if filters.q:
         q = filters.q.strip()
-        rows = rows.filter(
+        where &= (
             Q(upn__iexact=q.replace(" ", ""))
             | Q(legal_surname__icontains=q)
             | Q(legal_forename__icontains=q)
@@ -78,17 +82,26 @@ def register(pupils: QuerySet[Pupil], filters: RegisterFilters) -> QuerySet[Pupi
     # Exists, not a join, for the many-valued filters: no row repeats, so no DISTINCT, and the
     # database can walk the school's pupils in surname order and stop after a page.
     if filters.need:
-        rows = rows.filter(_has_open_need([filters.need]))
+        where &= Q(_has_open_need([filters.need]))
     if filters.area:
-        rows = rows.filter(_has_open_need(census.types_in_area(filters.area)))
+        where &= Q(_has_open_need(census.types_in_area(filters.area)))
     if filters.year:
-        rows = rows.filter(nc_year=filters.year)
+        where &= Q(nc_year=filters.year)
     if filters.group is not None:
         members = TeachingGroup.pupils.through.objects.filter(
             teachinggroup=filters.group, pupil=OuterRef("pk")
         )
-        rows = rows.filter(Exists(members))
-    return rows.order_by("legal_surname", "legal_forename", "pk")
+        where &= Q(Exists(members))
+    return where
+
+
+def register(pupils: QuerySet[Pupil], filters: RegisterFilters) -> QuerySet[Pupil]:
+    """Pupils on the SEN register (K or E) among `pupils` (or, with provision "N" or "all", those
+    not on it or everyone), filtered, in surname order."""
+    rows = with_register_status(pupils.filter(leaving_date__isnull=True))
+    return rows.filter(_matching(filters, provision="provision")).order_by(
+        "legal_surname", "legal_forename", "pk"
+    )
 
 
 @dataclass
@@ -98,6 +111,8 @@ class RegisterCounts:
     by_primary_need: list[tuple[str, str, int]] = field(default_factory=list)
     by_area: list[tuple[str, str, int]] = field(default_factory=list)
     awaiting_notification: int = 0
+    # How many pupils the register's filters select, when register_counts could count them.
+    matching: int | None = None
 
     @property
     def on_register(self) -> int:
@@ -123,27 +138,41 @@ class RegisterCounts:
         return self.percent(self.ehc_plans)
 
 
-def register_counts(pupils: QuerySet[Pupil]) -> RegisterCounts:
+def register_counts(
+    pupils: QuerySet[Pupil], matching: RegisterFilters | None = None
+) -> RegisterCounts:
     """Counts for a school (or several): roll, K and E, primary needs and broad areas. Two
     aggregate queries, whatever the size of the school: the roll, and the register grouped by
-    provision and primary need."""
+    provision and primary need.
+
+    With `matching` filters that stay within the register (provision "", "K" or "E": the page as
+    it opens, and most filtering), the grouped query also counts the pupils they select, so the
+    register page needs no COUNT query of its own; `matching` stays None otherwise."""
     on_roll = pupils.filter(leaving_date__isnull=True)
+    aggregates = {
+        "n": Count("pk"),
+        "awaiting": Count("pk", filter=Q(open_entry__parents_informed_on__isnull=True)),
+    }
+    on_register_only = matching is not None and matching.provision in ("", *census.ON_REGISTER)
+    within = matching if on_register_only else None
+    if within is not None:
+        aggregates["selected"] = Count(
+            "pk", filter=_matching(within, provision="open_entry__provision")
+        )
     grouped = (
         _with_open_rows(on_roll)
         .filter(open_entry__provision__in=census.ON_REGISTER)  # type: ignore[misc]
         .order_by()
         .values_list("open_entry__provision", "open_primary__need_type")
-        .annotate(
-            n=Count("pk"),
-            awaiting=Count("pk", filter=Q(open_entry__parents_informed_on__isnull=True)),
-        )
+        .annotate(**aggregates)
     )
     by_provision: Counter[str] = Counter()
     primary: Counter[str] = Counter()
-    awaiting = 0
-    for provision, need_type, n, not_told in grouped:
+    awaiting = selected = 0
+    for provision, need_type, n, not_told, *rest in grouped:
         by_provision[provision] += n
         awaiting += not_told
+        selected += rest[0] if rest else 0
         if need_type:
             primary[need_type] += n
     areas: Counter[str] = Counter()
@@ -157,6 +186,7 @@ def register_counts(pupils: QuerySet[Pupil]) -> RegisterCounts:
         ],
         by_area=[(a, label, areas[a]) for a, label in census.BROAD_AREA_LABELS.items() if areas[a]],
         awaiting_notification=awaiting,
+        matching=selected if within is not None else None,
     )
 
 
@@ -232,12 +262,8 @@ def pupil_record(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
         ),
         Prefetch("needs", queryset=Need.objects.order_by("end_date", "rank", "-start_date")),
         Prefetch("family_links", queryset=FamilyLink.objects.select_related("contact")),
-        Prefetch(
-            "teaching_groups",
-            queryset=TeachingGroup.objects.select_related("school_year").prefetch_related(
-                "teachers"
-            ),
-        ),
+        # The record names the pupil's classes this year; nothing on it shows their teachers.
+        Prefetch("teaching_groups", queryset=TeachingGroup.objects.select_related("school_year")),
     )
 
 
