@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import access
@@ -34,21 +34,10 @@ GOOD_FIDELITY = 0.9
 LOW_FIDELITY = 0.75
 
 
-@dataclass(frozen=True)
-class Figures:
-    """A provision's delivery and cost to date (`today`)."""
+class _FidelityTag:
+    """What the fidelity tag (provision/_fidelity.html) reads: `fidelity`, its percent and colour."""
 
-    planned_total: int
-    planned_to_date: int
-    delivered: int
-    missed: int
-    unrecorded: tuple[date, ...]  # planned dates up to today with no session recorded
     fidelity: float | None
-    delivered_hours: Decimal
-    cost_so_far: Decimal
-    pupils: int  # ever enrolled
-    current_pupils: int  # enrolled today
-    shares: dict[int, Decimal] = field(default_factory=dict)  # pupil id -> share of the cost
 
     @property
     def fidelity_percent(self) -> int | None:
@@ -62,6 +51,32 @@ class Figures:
         if self.fidelity >= GOOD_FIDELITY:
             return "green"
         return "yellow" if self.fidelity >= LOW_FIDELITY else "red"
+
+
+@dataclass(frozen=True)
+class Delivery(_FidelityTag):
+    """Just a provision's fidelity to `today`: sessions delivered of those planned so far."""
+
+    planned_to_date: int
+    delivered: int
+    fidelity: float | None
+
+
+@dataclass(frozen=True)
+class Figures(_FidelityTag):
+    """A provision's delivery and cost to date (`today`)."""
+
+    planned_total: int
+    planned_to_date: int
+    delivered: int
+    missed: int
+    unrecorded: tuple[date, ...]  # planned dates up to today with no session recorded
+    fidelity: float | None
+    delivered_hours: Decimal
+    cost_so_far: Decimal
+    pupils: int  # ever enrolled
+    current_pupils: int  # enrolled today
+    shares: dict[int, Decimal] = field(default_factory=dict)  # pupil id -> share of the cost
 
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri")
@@ -184,6 +199,27 @@ def provision_figures(
     terms = school_terms(p.school_id for p in items)
     gathered = _gather(ids)
     return {p.pk: _figures(p, terms.get(p.school_id, []), gathered, today) for p in items}
+
+
+def with_delivery(
+    provisions: QuerySet[Provision], *, today: date | None = None
+) -> list[tuple[Provision, Delivery]]:
+    """Each provision with its fidelity tag's figures, for pages that show no costs (the pupil
+    record): two queries whatever the number of provisions — the provisions with their delivered
+    sessions counted, and their schools' terms. `provision_figures` gives the same fidelity."""
+    today = today or timezone.localdate()
+    items = list(
+        provisions.annotate(delivered_n=Count("sessions", filter=Q(sessions__delivered=True)))
+    )
+    terms = school_terms(p.school_id for p in items)
+    out: list[tuple[Provision, Delivery]] = []
+    for p in items:
+        planned = costing.planned_count(
+            p.weekdays, p.start_date, min(p.end_date, today), terms.get(p.school_id, [])
+        )
+        delivered: int = p.delivered_n  # type: ignore[attr-defined]
+        out.append((p, Delivery(planned, delivered, costing.fidelity(delivered, planned))))
+    return out
 
 
 def provision_record(provision_id: int) -> Provision:

@@ -260,12 +260,11 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
     current = next((e for e in entries if e.end_date is None), None)
     open_needs = [n for n in pupil.needs.all() if n.end_date is None]
     support = support_selectors.pupil_support(pupil)
-    provisions = list(
+    provisions = provision_selectors.with_delivery(
         Provision.objects.filter(enrolments__pupil=pupil)
         .select_related("intervention")
         .order_by("-start_date")
     )
-    figures = provision_selectors.provision_figures(provisions)
     return render(
         request,
         "pupils/pupil_detail.html",
@@ -280,7 +279,7 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 selectors.timeline(pupil) + support["events"], key=lambda e: e["date"], reverse=True
             ),
             "support": support,
-            "provisions": [(p, figures[p.pk]) for p in provisions],
+            "provisions": provisions,
             "can_read_costs": access.can_read_costs(user, pupil.school),
             "can_run_cycles": access.can_run_cycles(user, pupil.school),
             "can_contribute": access.can_contribute(user, pupil.school),

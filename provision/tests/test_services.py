@@ -521,11 +521,25 @@ def test_figures_of_a_provision(world, senco):
     halfway = selectors.provision_figures([provision], today=date(2024, 9, 10))[provision.pk]
     assert halfway.planned_to_date == 3  # 2, 4 and 9 September
 
+    # The pupil record's lighter read gives the same fidelity tag.
+    for today, full in ((date(2024, 10, 1), f), (date(2024, 9, 10), halfway)):
+        ((p, light),) = selectors.with_delivery(
+            Provision.objects.filter(pk=provision.pk), today=today
+        )
+        assert p == provision
+        assert (light.planned_to_date, light.delivered) == (full.planned_to_date, full.delivered)
+        assert (light.fidelity_percent, light.fidelity_colour) == (
+            full.fidelity_percent,
+            full.fidelity_colour,
+        )
+
 
 def test_a_provision_with_nothing_due_yet_has_no_fidelity(world):
     provision = make_provision(world, start=TODAY + timedelta(days=7))
     f = selectors.provision_figures([provision])[provision.pk]
     assert f.fidelity is None and f.fidelity_colour == "grey"
+    ((_p, light),) = selectors.with_delivery(Provision.objects.filter(pk=provision.pk))
+    assert light.fidelity is None and light.fidelity_colour == "grey"
 
 
 def _provisions_with_sessions(world, n: int) -> list[Provision]:

@@ -2,6 +2,7 @@
 shown on the form with nothing written, the session register, htmx filtering and constant query
 counts on the list."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -314,6 +315,15 @@ def test_the_detail_page_shows_fidelity_and_costs_to_those_who_read_costs(world,
     assert "Cost so far" in senco_page.content.decode()
     assert "Cost so far" not in ta_page.content.decode()
     assert AuditEvent.objects.filter(object_type="provision.Provision", action="view").exists()
+
+
+def test_the_pupil_record_shows_the_same_fidelity_as_the_provision_page(world, group):
+    services.session_record(provision=group, on=SCHOOL_DAY, delivered=True, by=world.users["ta"])
+    client = client_for(world, "senco")
+    tag = re.compile(r"\d+% delivered</strong> <span[^>]*>\d+ of \d+ planned sessions?</span>")
+    detail = tag.findall(client.get(reverse("provision_detail", args=[group.pk])).content.decode())
+    record = client.get(reverse("pupil_detail", args=[world.amy.pk])).content.decode()
+    assert detail and tag.findall(record) == detail[:1]
 
 
 def test_a_teacher_sees_only_the_pupils_they_teach_in_a_group(world, group):
