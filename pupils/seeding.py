@@ -33,6 +33,7 @@ from accounts.models import (
     Trust,
     User,
 )
+from provision.seeding import seed_provision
 from pupils import census
 from pupils.models import (
     Contact,
@@ -47,6 +48,8 @@ from pupils.models import (
     TeachingGroup,
 )
 from pupils.upn import make_upn
+from support import rules
+from support.seeding import SeedPupil, SeedSchool, seed_support
 
 BATCH = 2000
 DAY = timedelta(days=1)
@@ -280,6 +283,24 @@ class SeedResult:
     register_entries: int = 0
     needs: int = 0
     assignments: int = 0
+    # The graduated approach (support/seeding.py) and provision (provision/seeding.py).
+    concerns: int = 0
+    cycles: int = 0
+    assessment_views: int = 0
+    plans: int = 0
+    targets: int = 0
+    do_notes: int = 0
+    reviews: int = 0
+    target_ratings: int = 0
+    staff_roles: int = 0
+    provisions: int = 0
+    provision_targets: int = 0
+    enrolments: int = 0
+    sessions: int = 0
+    attendance_marks: int = 0
+    measures: int = 0
+    budgets: int = 0
+    top_ups: int = 0
     school_ids: list[int] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -343,7 +364,7 @@ def seed_specs(
     staff_password: str | None = None,
 ) -> SeedResult:
     """Make the schools described by `specs`, with staff, classes, pupils, families and SEN
-    histories (the engine under `seed_schools` and the demo)."""
+    histories, and their cycles and provision (the engine under `seed_schools` and the demo)."""
     with transaction.atomic():
         seeder = Seeder(
             seed=seed,
@@ -434,6 +455,7 @@ class Seeder:
     ) -> None:
         if years_of_history < 1:
             raise ValueError("years_of_history must be at least 1")
+        self.seed = seed
         self.rng = random.Random(seed)
         fake = Faker("en_GB")
         fake.seed_instance(seed)
@@ -572,6 +594,7 @@ class _SchoolBuilder:
         for child in self.children:
             self._history(child)
         self._save()
+        self._support_and_provision()
 
     # -- structure -------------------------------------------------------------------------
     def _taken_serials(self) -> set[tuple[int, int]]:
@@ -1034,6 +1057,50 @@ class _SchoolBuilder:
         result.register_entries += len(self.entries)
         result.needs += len(self.needs)
         result.assignments += len(self.assignments)
+
+    def _support_and_provision(self) -> None:
+        """Three school years of cycles and provision (support/seeding.py, provision/seeding.py).
+        They draw on their own random stream, seeded from the seed and the school, so adding
+        them left the schools, pupils and registers as they were."""
+        entries: dict[int, list[RegisterEntry]] = {}
+        for entry in self.entries:
+            entries.setdefault(id(entry.pupil), []).append(entry)
+        needs: dict[int, list[Need]] = {}
+        for need in self.needs:
+            needs.setdefault(id(need.pupil), []).append(need)
+        school = SeedSchool(
+            school=self.school,
+            terms=[
+                rules.Term(t.start, t.end)
+                for i in reversed(range(self.s.years_of_history))
+                for t in schooldates.default_terms(self.start_year - i)
+            ],
+            senco=self.senco.user,
+            teachers=[t.user for t in self.group_teachers],
+            tas=[t.user for t in self.tas],
+            pupils=[self._seed_pupil(c, entries, needs) for c in self.children],
+            today=self.today,
+            rng=random.Random(f"{self.s.seed}:{self.school.urn}"),
+        )
+        support = seed_support(school)
+        result = self.s.result
+        for name, count in (support.counts | seed_provision(school, support)).items():
+            setattr(result, name, getattr(result, name) + count)
+
+    def _seed_pupil(
+        self, child: _Child, entries: dict[int, list[RegisterEntry]], needs: dict[int, list[Need]]
+    ) -> SeedPupil:
+        contact, relationship, *_ = child.family.contacts[0]
+        name = f"{contact.title} {contact.forename} {contact.surname}"
+        parent = f"{name} ({relationship.replace('_', ' ')})"
+        return SeedPupil(
+            pupil=child.pupil,
+            entries=entries.get(id(child.pupil), []),
+            needs=needs.get(id(child.pupil), []),
+            teacher=self.group_teachers[child.group].user,
+            tas=[t.user for t in self.group_tas[child.group]],
+            parent=parent,
+        )
 
     def _links(self) -> list[FamilyLink]:
         return [

@@ -12,10 +12,12 @@ from django.db.models import Count
 
 from accounts import schooldates
 from accounts.models import LocalAuthority, Membership, Phase, Role, School, User
+from provision.models import Measure, Session
 from pupils.demo import DEMO_PASSWORD, build_demo
 from pupils.models import Contact, FamilyLink, Need, Pupil, PupilAssignment, RegisterEntry
 from pupils.seeding import SchoolSpec, seed_schools, seed_specs
 from pupils.upn import is_valid_upn
+from support.models import Cycle, Review
 
 TODAY = date(2026, 3, 10)
 START_YEAR = schooldates.school_year_start(TODAY)
@@ -220,6 +222,10 @@ def test_seed_command_runs():
     assert Pupil.objects.count() == 80
     assert School.objects.filter(la__code="821").count() == 2
     assert "pupils" in out.getvalue() and "Seeded in" in out.getvalue()
+    for history in ("cycles", "targets", "provisions", "sessions", "attendance marks"):
+        assert history in out.getvalue()
+    assert Cycle.objects.filter(pupil__school__la__code="821").exists()
+    assert Session.objects.filter(provision__school__la__code="821").exists()
 
 
 @pytest.mark.django_db
@@ -265,5 +271,14 @@ def test_demo_logins_tell_one_story():
     assert provision[child.pk] == "K" and child.school == primary
     assert child.needs.filter(rank=1, end_date__isnull=True).exists()
     assert child.register_entries.count() >= 1
+    # The parent's child has a support history: the current cycle with a plan, earlier reviews.
+    current = child.cycles.get(closed_on__isnull=True)
+    assert current.plan.targets.exists()
+    assert child.cycles.count() >= 2 and Review.objects.filter(cycle__pupil=child).exists()
+    # The SENCo's school has a costed provision map: provision, sessions, roles and a budget.
+    assert Session.objects.filter(provision__school=primary, delivered=True).exists()
+    assert primary.staff_roles.filter(hourly_cost__gt=0).exists()
+    assert primary.notional_budgets.count() == 3
+    assert Measure.objects.filter(enrolment__provision__school=primary, kind="exit").exists()
     la_officer = Membership.objects.select_related("la").get(user__username="la@demo.sendpath")
     assert la_officer.la and la_officer.la.code == "820"
