@@ -33,13 +33,15 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import schooldates
 from accounts.models import LocalAuthority, Membership, Role, School, User
 from perf import machine
-from perf.floors import FloorQuery, pupil_record_floor, register_floor
+from perf.floors import Floor, pupil_record_floor, register_floor
 from perf.scales import SCALES, Scale, seed_scale
 from pupils import census
 from pupils.models import Pupil
 from pupils.seeding import SeedResult
+from support.models import Cycle
 
 REPEATS = 30
 WARMUPS = 3
@@ -54,6 +56,8 @@ class Subjects:
     pupil: Pupil
     la: LocalAuthority
     users: dict[str, User]
+    start_year: int  # the school year the pages show by default
+    cycle: Cycle  # the pupil's newest cycle: the cycle / plan page
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ class PageCase:
     name: str
     persona: str  # a key of Subjects.users
     path: Callable[[Subjects], str]
-    floor: Callable[[Subjects], FloorQuery] | None = None
+    floor: Callable[[Subjects], Floor] | None = None
 
 
 CASES: list[PageCase] = [
@@ -69,14 +73,17 @@ CASES: list[PageCase] = [
         "register",
         "senco",
         lambda s: reverse("register"),
-        lambda s: register_floor(s.school.pk),
+        lambda s: register_floor(s.school.pk, s.start_year),
     ),
     PageCase(
         "pupil_record",
         "senco",
         lambda s: reverse("pupil_detail", args=[s.pupil.pk]),
-        lambda s: pupil_record_floor(s.pupil.pk),
+        lambda s: pupil_record_floor(s.pupil.pk, s.start_year),
     ),
+    PageCase("cycle_plan", "senco", lambda s: reverse("cycle_detail", args=[s.cycle.pk])),
+    PageCase("provision_map", "senco", lambda s: reverse("provision_map")),
+    PageCase("impact", "senior_leader", lambda s: reverse("provision_impact")),
     PageCase("school_home", "senco", lambda s: reverse("school_home")),
     PageCase("la_overview", "la_officer", lambda s: reverse("overview_home")),
 ]
@@ -162,14 +169,19 @@ def static_files_usable() -> Iterator[None]:
 # --- the subjects --------------------------------------------------------------------------------
 
 
-def make_subjects(la: LocalAuthority, seeded: SeedResult) -> Subjects:
-    """Pick the biggest seeded school and its pupil with the longest register history (with
-    contacts), and make a SENCo there and an officer for the LA."""
+def make_subjects(la: LocalAuthority, seeded: SeedResult, today: date) -> Subjects:
+    """Pick the biggest seeded school and its pupil with the fullest record, and make a SENCo
+    and a senior leader there and an officer for the LA."""
     school = biggest_school(seeded.school_ids)
     pupil = fullest_record(school)
-    senco = _bench_user("bench-senco", role=Role.SENCO, school=school)
-    officer = _bench_user("bench-la-officer", role=Role.LA_OFFICER, la=la)
-    return Subjects(school, pupil, la, {"senco": senco, "la_officer": officer})
+    cycle = pupil.cycles.order_by("-number").first()
+    assert cycle is not None, f"{pupil} has no cycle"
+    users = {
+        "senco": _bench_user("bench-senco", role=Role.SENCO, school=school),
+        "senior_leader": _bench_user("bench-senior-leader", role=Role.SENIOR_LEADER, school=school),
+        "la_officer": _bench_user("bench-la-officer", role=Role.LA_OFFICER, la=la),
+    }
+    return Subjects(school, pupil, la, users, schooldates.school_year_start(today), cycle)
 
 
 def biggest_school(school_ids: list[int]) -> School:
@@ -184,7 +196,8 @@ def biggest_school(school_ids: list[int]) -> School:
 
 
 def fullest_record(school: School) -> Pupil:
-    """The pupil on the register with the most register entries and at least one contact."""
+    """The pupil on the register with the most cycles, then the most provision and register
+    entries, and at least one contact: the longest pupil record page."""
     pupil = (
         Pupil.objects.filter(
             school=school,
@@ -193,11 +206,13 @@ def fullest_record(school: School) -> Pupil:
             register_entries__provision__in=census.ON_REGISTER,
         )
         .annotate(
+            cycles_n=Count("cycles", distinct=True),
+            enrolments_n=Count("enrolments", distinct=True),
             entries=Count("register_entries", distinct=True),
             contacts=Count("family_links", distinct=True),
         )
         .filter(contacts__gt=0)
-        .order_by("-entries", "pk")
+        .order_by("-cycles_n", "-enrolments_n", "-entries", "pk")
         .first()
     )
     assert pupil is not None, f"{school} has nobody on the SEN register"
@@ -246,16 +261,18 @@ def bench_page(case: PageCase, subjects: Subjects, *, warmups: int, repeats: int
         floor = bench_floor(case.floor(subjects), warmups=warmups, repeats=repeats)
         row["floor_ms"] = _ms(floor)
         row["ratio"] = round(statistics.median(samples) / floor, 1) if floor else None
+        row["sql_ratio"] = round(timer.seconds / floor, 1) if floor else None
     return row
 
 
-def bench_floor(query: FloorQuery, *, warmups: int, repeats: int) -> float:
-    """The median seconds to run the floor query and fetch every row."""
+def bench_floor(floor: Floor, *, warmups: int, repeats: int) -> float:
+    """The median seconds to run the floor's queries one after another and fetch every row."""
 
     def run() -> None:
         with connection.cursor() as cursor:
-            cursor.execute(query.sql, query.params)
-            cursor.fetchall()
+            for query in floor:
+                cursor.execute(query.sql, query.params)
+                cursor.fetchall()
 
     return statistics.median(timed(run, warmups=warmups, repeats=repeats))
 
@@ -277,8 +294,9 @@ def run_bench(
     Returns {"scale", "database", "machine", "results": [{"name", "median_ms", "p95_ms",
     "queries", "floor_ms", "ratio", ...}], ...}; the first result is the seeding itself."""
     say = progress or (lambda message: None)
-    la, seeded, seeding = bench_seeding(SCALES[scale], today or timezone.localdate(), say)
-    subjects = make_subjects(la, seeded)
+    today = today or timezone.localdate()
+    la, seeded, seeding = bench_seeding(SCALES[scale], today, say)
+    subjects = make_subjects(la, seeded, today)
     results = [seeding]
     with static_files_usable():
         for case in CASES if cases is None else cases:
@@ -287,6 +305,12 @@ def run_bench(
         # What every request costs before any page: Django's handler and middleware, no session.
         anonymous = Client(SERVER_NAME=_client_host())
         healthz = timed(lambda: anonymous.get("/healthz"), warmups=warmups, repeats=repeats)
+        # What every signed-in page costs before its own data: session, user, memberships, the
+        # GOV.UK layout — the API tokens page of a SENCo who has none.
+        signed_in = Client(SERVER_NAME=_client_host())
+        signed_in.force_login(subjects.users["senco"])
+        tokens = reverse("api_tokens")
+        baseline = timed(lambda: signed_in.get(tokens), warmups=warmups, repeats=repeats)
     return {
         "scale": scale,
         "database": machine.database(connection),
@@ -299,6 +323,7 @@ def run_bench(
             register_entries__provision__in=census.ON_REGISTER,
         ).count(),
         "healthz_median_ms": _ms(statistics.median(healthz)),
+        "signed_in_median_ms": _ms(statistics.median(baseline)),
         "requests": {"warmups": warmups, "repeats": repeats},
         "measured_at": timezone.now().isoformat(timespec="seconds"),
     }
@@ -385,7 +410,7 @@ def format_table(report: dict[str, Any]) -> str:
     """The results as a fixed-width table, with the machine and database underneath."""
     head = (
         f"{'':<14}{'median ms':>11}{'p95 ms':>11}{'queries':>9}{'floor ms':>10}{'ratio':>8}"
-        f"{'cpu ms':>9}"
+        f"{'cpu ms':>9}{'sql ms':>9}{'sql ratio':>11}"
     )
     lines = [f"sendpath bench — scale {report['scale']}, {report['database']}", head]
     for r in report["results"]:
@@ -393,6 +418,7 @@ def format_table(report: dict[str, Any]) -> str:
             f"{r['name']:<14}{_cell(r['median_ms']):>11}{_cell(r['p95_ms']):>11}"
             f"{_cell(r['queries'], '{:,}'):>9}{_cell(r['floor_ms'], '{:.2f}'):>10}"
             f"{_cell(r['ratio']):>8}{_cell(r.get('cpu_median_ms')):>9}"
+            f"{_cell(r.get('sql_ms')):>9}{_cell(r.get('sql_ratio')):>11}"
         )
     seeding = report["results"][0]
     m = report["machine"]
@@ -402,7 +428,8 @@ def format_table(report: dict[str, Any]) -> str:
     )
     lines.append(
         f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}, "
-        f"load average {m.get('load_avg')}; /healthz {report['healthz_median_ms']} ms"
+        f"load average {m.get('load_avg')}; /healthz {report['healthz_median_ms']} ms, "
+        f"a signed-in page with no data {report['signed_in_median_ms']} ms"
     )
     return "\n".join(lines)
 

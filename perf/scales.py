@@ -1,9 +1,10 @@
 """The sizes the bench seeds: a CI smoke test, one big school, and a whole local authority.
 
 Every scale is a list of `SchoolSpec`s fed to the seed generator (pupils/seeding.py), so the data
-has the generator's realism: SEN prevalence and need mix by phase, families, three school years of
-register history. Cycles, targets, reviews, provision, sessions and attainment do not exist yet;
-later issues extend the generator and these scales with them.
+has the generator's realism: SEN prevalence and need mix by phase, families, and three school
+years of history — register entries and needs, concerns, APDR cycles with plans, targets and
+reviews (support/seeding.py), provision with session registers, attendance and entry/exit
+measures, budgets and top-ups (provision/seeding.py).
 """
 
 import random

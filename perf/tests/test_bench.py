@@ -12,13 +12,16 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accounts import schooldates
 from accounts.models import School
-from perf.bench import CASES, format_table, run_bench
-from perf.floors import pupil_record_floor, register_floor
+from perf.bench import CASES, format_table, fullest_record, run_bench
+from perf.floors import Floor, pupil_record_floor, register_floor
 from perf.scales import SCALES, seed_scale
+from provision.models import Enrolment, Session
 from pupils import selectors
 from pupils.models import FamilyLink, Need, Pupil, RegisterEntry
 from pupils.seeding import SchoolSpec, local_authority, seed_specs
+from support.models import Concern, Cycle, Target
 
 ROW_KEYS = {"name", "median_ms", "p95_ms", "queries", "floor_ms", "ratio"}
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -55,7 +58,8 @@ def test_tiny_bench_reports_every_page_in_the_agreed_shape() -> None:
     assert all(case.name in table for case in CASES)
 
 
-def _floor_rows(query) -> list[tuple]:
+def _floor_rows(floor: Floor, name: str) -> list[tuple]:
+    (query,) = [q for q in floor if q.name == name]
     with connection.cursor() as cursor:
         cursor.execute(query.sql, query.params)
         return cursor.fetchall()
@@ -68,26 +72,63 @@ def test_register_floor_fetches_the_register_pages_rows() -> None:
         [SchoolSpec("secondary", 450)], seed=1, today=_today(), la=local_authority("820")
     )
     school = School.objects.get(pk=seeded.school_ids[0])
-    rows_on_page = selectors.register(
+    on_register = selectors.register(
         Pupil.objects.filter(school=school), selectors.RegisterFilters()
-    )[:50]
+    )
+    rows_on_page = on_register[:50]
     columns = ("pk", "provision", "on_register_since", "primary_need", "secondary_need")
     page = list(rows_on_page.values_list(*columns))  # type: ignore[misc]
-    rows = _floor_rows(register_floor(school.pk))
+    floor = register_floor(school.pk, schooldates.school_year_start(_today()))
+    rows = _floor_rows(floor, "rows")
     assert len(page) == 50
     assert [(r[0], r[7], r[8], r[10], r[11]) for r in rows] == page
+    # The figures above the table and the pager's total, from the grouped counts.
+    counts = selectors.register_counts(Pupil.objects.filter(school=school))
+    grouped = _floor_rows(floor, "counts")
+    assert {r[0] for r in grouped} == {counts.total_roll}
+    assert sum(r[3] for r in grouped) == counts.on_register == on_register.count() > 50
+    assert sum(r[4] for r in grouped) == counts.awaiting_notification
+    primary = {c: n for c, _label, n in counts.by_primary_need}
+    assert {r[2]: 0 for r in grouped if r[2]} | primary == primary
+    assert sum(r[3] for r in grouped if r[2]) == sum(primary.values())
+    # This year's classes, the filter's options.
+    classes = [g for _pk, g in _floor_rows(floor, "classes")]
+    this_year = school.teaching_groups.filter(
+        school_year__start_year=schooldates.school_year_start(_today())
+    )
+    assert classes == sorted(this_year.values_list("name", flat=True)) != []
 
 
 @pytest.mark.django_db
 def test_pupil_record_floor_fetches_the_pupil_and_all_their_rows() -> None:
     la, seeded = seed_scale(SCALES["tiny"], today=_today())
-    pupil = Pupil.objects.filter(school_id__in=seeded.school_ids, needs__isnull=False).first()
-    assert pupil is not None
-    kinds = [r[0] for r in _floor_rows(pupil_record_floor(pupil.pk))]
+    # The bench's own pick: the pupil with the most cycles, provision and register history.
+    pupil = fullest_record(School.objects.get(pk=seeded.school_ids[0]))
+    floor = pupil_record_floor(pupil.pk, schooldates.school_year_start(_today()))
+    kinds = [r[0] for r in _floor_rows(floor, "record")]
     assert kinds.count("pupil") == 1
     assert kinds.count("entry") == RegisterEntry.objects.filter(pupil=pupil).count() > 0
     assert kinds.count("need") == Need.objects.filter(pupil=pupil).count() > 0
     assert kinds.count("contact") == FamilyLink.objects.filter(pupil=pupil).count() > 0
+    groups = {r[1] for r in _floor_rows(floor, "record") if r[0] == "group"}
+    assert (
+        groups
+        == {
+            g.pk
+            for g in pupil.teaching_groups.all()
+            if g.school_year.start_year == schooldates.school_year_start(_today())
+        }
+        != set()
+    )
+    support = [r[0] for r in _floor_rows(floor, "support")]
+    assert support.count("cycle") == Cycle.objects.filter(pupil=pupil).count() > 1
+    assert support.count("target") == Target.objects.filter(plan__cycle__pupil=pupil).count() > 1
+    assert support.count("concern") == Concern.objects.filter(pupil=pupil).count()
+    provisions = _floor_rows(floor, "provision")
+    assert len(provisions) == Enrolment.objects.filter(pupil=pupil).count() > 0
+    # Each provision's delivered sessions, as its fidelity tag counts them.
+    for row in provisions:
+        assert row[8] == Session.objects.filter(provision_id=row[0], delivered=True).count()
 
 
 def test_bench_command_uses_a_database_of_its_own(tmp_path: Path) -> None:
