@@ -5,6 +5,8 @@ constraint). Completing its review locks it (`closed_on` set): later changes are
 reason. Writes go through support/services.py.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -265,6 +267,21 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    def carry_forward(self, plan: "Plan", review_date: date) -> "Target":
+        """This unmet target as it starts in the next cycle's `plan` (unsaved): the same words
+        and position, due no earlier than the new plan's review."""
+        return Target(
+            plan=plan,
+            position=self.position,
+            description=self.description,
+            baseline=self.baseline,
+            measure=self.measure,
+            target_value=self.target_value,
+            responsible=self.responsible,
+            target_date=max(self.target_date, review_date),
+            carried_from=self,
+        )
 
 
 class NoteKind(models.TextChoices):

@@ -755,19 +755,8 @@ class _SupportBuilder:
         return plan, goals
 
     def _carry(self, plan: Plan, goal: _Goal, review_date: date) -> _Goal:
-        old = goal.target
-        target = Target(
-            plan=plan,
-            position=old.position,
-            description=old.description,
-            baseline=old.baseline,
-            measure=old.measure,
-            target_value=old.target_value,
-            responsible=old.responsible,
-            target_date=max(old.target_date, review_date),
-            carried_from=old,
-            created_at=at(plan.plan_date, 16, 0),
-        )
+        target = goal.target.carry_forward(plan, review_date)
+        target.created_at = at(plan.plan_date, 16, 0)
         return _Goal(target, goal.area, goal.base, goal.goal, goal.limit, goal.fmt)
 
     def _new_target(

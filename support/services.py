@@ -590,17 +590,7 @@ def _open_next_cycle(
     )
     carry = set(rules.targets_to_carry(ratings))
     for target in plan.targets.filter(pk__in=carry).order_by("position"):
-        Target.objects.create(
-            plan=carried_plan,
-            position=target.position,
-            description=target.description,
-            baseline=target.baseline,
-            measure=target.measure,
-            target_value=target.target_value,
-            responsible=target.responsible,
-            target_date=max(target.target_date, review_date),
-            carried_from=target,
-        )
+        target.carry_forward(carried_plan, review_date).save()
     audit.log(
         AuditAction.CREATE,
         by,
