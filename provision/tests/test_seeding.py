@@ -26,7 +26,8 @@ from provision.models import (
 )
 from provision.services import DELIVERING_ROLES
 from pupils.models import RegisterEntry
-from pupils.seeding import SchoolSpec, local_authority, seed_specs
+from pupils.seeding import SchoolSpec
+from sendpath.testing import seed_for_tests
 from support.models import Target
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ SPECS = [SchoolSpec(Phase.PRIMARY, 240), SchoolSpec(Phase.SPECIAL, 40)]
 
 
 def seed(seed: int = 6, today: date = TODAY):
-    return seed_specs(SPECS, seed=seed, today=today, la=local_authority("820"))
+    return seed_for_tests(SPECS, seed=seed, today=today)
 
 
 @pytest.fixture(scope="module")

@@ -37,6 +37,17 @@ def _open_provision() -> dict[int, str]:
     )
 
 
+@pytest.fixture(autouse=True)
+def _builtin_catalogue(request: pytest.FixtureRequest) -> None:
+    """The generator's provision comes from the built-in intervention catalogue, migration data
+    that an earlier transactional (browser) test may have flushed."""
+    if request.node.get_closest_marker("django_db"):
+        from sendpath.testing import ensure_builtin_catalogue
+
+        request.getfixturevalue("db")
+        ensure_builtin_catalogue()
+
+
 @pytest.mark.django_db
 def test_same_seed_gives_the_same_data_and_another_seed_does_not():
     runs = []

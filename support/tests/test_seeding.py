@@ -12,7 +12,8 @@ from django.utils.html import escape
 
 from accounts.models import Membership, Phase, Role
 from pupils.models import RegisterEntry
-from pupils.seeding import SchoolSpec, local_authority, seed_specs
+from pupils.seeding import SchoolSpec
+from sendpath.testing import seed_for_tests
 from support import rules, smart
 from support.models import (
     AssessmentView,
@@ -36,7 +37,7 @@ SPECS = [
 
 
 def seed(seed: int = 5, today: date = TODAY):
-    return seed_specs(SPECS, seed=seed, today=today, la=local_authority("820"))
+    return seed_for_tests(SPECS, seed=seed, today=today)
 
 
 @pytest.fixture(scope="module")
