@@ -174,12 +174,12 @@ def test_roles_budgets_and_top_ups(seeded):
 
 def _first_rows(school_ids: list[int]) -> list[tuple]:
     sessions = Session.objects.filter(provision__school_id__in=school_ids).order_by(
-        "provision__start_date", "provision__name", "on"
+        "provision__start_date", "provision__name", "on", "pk"
     )
     measures = Measure.objects.filter(enrolment__pupil__school_id__in=school_ids)
     return list(
         sessions.values_list("provision__name", "on", "delivered", "missed_reason")[:60]
-    ) + list(measures.order_by("on", "value").values_list("name", "value")[:30])
+    ) + list(measures.order_by("on", "value", "pk").values_list("name", "value")[:30])
 
 
 def test_the_same_seed_gives_the_same_provision():

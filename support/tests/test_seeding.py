@@ -226,9 +226,11 @@ def test_every_row_passes_model_validation(seeded):
 
 
 def _first_rows(school_ids: list[int]) -> list[tuple]:
-    cycles = Cycle.objects.filter(pupil__school_id__in=school_ids).order_by("pupil__upn", "number")
+    cycles = Cycle.objects.filter(pupil__school_id__in=school_ids).order_by(
+        "pupil__upn", "number", "pk"
+    )
     targets = Target.objects.filter(plan__cycle__pupil__school_id__in=school_ids).order_by(
-        "plan__cycle__pupil__upn", "plan__cycle__number", "position"
+        "plan__cycle__pupil__upn", "plan__cycle__number", "position", "pk"
     )
     return list(
         cycles.values_list("pupil__upn", "number", "opened_on", "closed_on", "plan__review_date")[
