@@ -7,10 +7,12 @@ outsider) with pupil Cara; an LA officer and a trust officer. Amy is on SEN supp
 primary need; Ben and Dan have no SEN; Dan is in no class.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts import schooldates
@@ -175,3 +177,17 @@ def seed_for_tests(specs: list[SchoolSpec], *, seed: int, today: date) -> SeedRe
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return result
+
+
+def seeded_runs(
+    seed: Callable[[int], SeedResult], rows: Callable[[list[int]], list[tuple[Any, ...]]]
+) -> list[tuple[dict[str, int], list[tuple[Any, ...]]]]:
+    """The counts and `rows` of the schools seeded with seeds 3, 3 and 4, each run rolled back:
+    a determinism test expects the first two equal and the third different."""
+    runs = []
+    for n in (3, 3, 4):
+        with transaction.atomic():
+            result = seed(n)
+            runs.append((result.counts(), rows(result.school_ids)))
+            transaction.set_rollback(True)
+    return runs
