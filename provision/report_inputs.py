@@ -387,6 +387,21 @@ class Figures:
     def hours_shown(self) -> Decimal:
         return self.hours.quantize(Decimal("0.1"))
 
+    @property
+    def shown(self) -> dict[str, str]:
+        """The row's cells written out once (provision/reports/_figures_table.html): a template
+        lookup and a floatformat per cell cost a large school's map several milliseconds."""
+        fidelity = self.fidelity_percent
+        return {
+            "provisions": str(self.provisions),
+            "pupils": str(self.pupils),
+            "fidelity": "" if fidelity is None else f"{fidelity}%",
+            "delivered": str(self.delivered),
+            "planned": str(self.planned),
+            "hours": f"{self.hours_shown:f}",
+            "cost": f"{self.cost_shown:,.2f}",
+        }
+
 
 def summarise(
     pts: Iterable[ProvisionTerm],

@@ -12,13 +12,14 @@ Downloads (xlsx, PDF) are audited as exports.
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +35,7 @@ from provision import importing, reports, selectors, services, xlsx
 from provision.models import AREA_CHOICES, Wave
 from pupils import census
 from pupils.models import Pupil
-from sendpath.forms import add_service_errors, gds_helper
+from sendpath.forms import Select, add_service_errors, gds_helper
 from support.pdf import render_pdf
 
 COSTED_MAP_READERS = frozenset({Role.SENCO, Role.SENIOR_LEADER})
@@ -64,8 +65,10 @@ def _this_year() -> int:
 
 
 class PeriodForm(forms.Form):
-    year = forms.TypedChoiceField(label="School year", coerce=int, required=False)
-    term = forms.ChoiceField(label="Term", choices=TERM_CHOICES, required=False)
+    # sendpath's Select writes its options in Python (the stock widget renders a template per
+    # option): the same markup, a few milliseconds less on every report page.
+    year = forms.TypedChoiceField(label="School year", coerce=int, required=False, widget=Select)
+    term = forms.ChoiceField(label="Term", choices=TERM_CHOICES, required=False, widget=Select)
 
     def __init__(self, *args: Any, years: list[int], terms: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,13 +84,19 @@ class PeriodForm(forms.Form):
 
 class MapFilterForm(PeriodForm):
     wave = forms.ChoiceField(
-        label="Wave", required=False, choices=[("", "All waves"), *Wave.choices]
+        label="Wave", required=False, choices=[("", "All waves"), *Wave.choices], widget=Select
     )
     area = forms.ChoiceField(
-        label="Broad area of need", required=False, choices=[("", "All areas"), *AREA_CHOICES]
+        label="Broad area of need",
+        required=False,
+        choices=[("", "All areas"), *AREA_CHOICES],
+        widget=Select,
     )
     nc_year = forms.ChoiceField(
-        label="Year group", required=False, choices=[("", "All year groups"), *census.NC_YEARS]
+        label="Year group",
+        required=False,
+        choices=[("", "All year groups"), *census.NC_YEARS],
+        widget=Select,
     )
     provision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -145,11 +154,19 @@ class ImportForm(forms.Form):
 # --- the whole-school provision map -----------------------------------------------------------
 
 
-def _link(query: QueryDict, **changes: Any) -> str:
-    q = query.copy()
-    for key, value in changes.items():
-        q[key] = value
-    return "?" + q.urlencode()
+def _link(query: list[tuple[str, list[str]]], **changes: Any) -> str:
+    """The query string with `changes` set (in place, as QueryDict would set them), written
+    with urlencode as QueryDict.urlencode writes it. `query` is QueryDict.lists(), taken once
+    for the map's hundred-odd links instead of copying the QueryDict for each."""
+    pairs: list[tuple[str, object]] = []
+    for key, values in query:
+        if key in changes:
+            pairs.append((key, changes[key]))
+        else:
+            pairs.extend((key, v) for v in values)
+    present = {key for key, _values in query}
+    pairs.extend((key, value) for key, value in changes.items() if key not in present)
+    return "?" + urlencode(pairs)
 
 
 def _map(
@@ -169,7 +186,7 @@ def _map(
         named=named and (all_pupils or filters.active),
         today=timezone.localdate(),
     )
-    query = request.GET.copy()
+    query = list(request.GET.lists())
     for param, rows in [
         ("wave", report.by_wave),
         ("area", report.by_area),

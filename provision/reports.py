@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.db.models import Q, QuerySet
+from django.urls import get_script_prefix, reverse
 
 from accounts import schooldates
 from accounts.models import School
@@ -129,6 +130,7 @@ class ProvisionLine:
         fidelity = f.fidelity_percent
         return {
             "pk": p.pk,
+            "detail": detail_href(p.pk),
             "name": p.name,
             "intervention": p.intervention.name,
             "staff_role": p.staff_role.name,
@@ -148,6 +150,17 @@ class ProvisionLine:
         """ "2 Sep 2025 to 20 Jul 2026": the template's date filter, written out because it is
         slow to call twice for each of a large school's provisions."""
         return f"{_short_date(self.provision.start_date)} to {_short_date(self.provision.end_date)}"
+
+
+@cache
+def _detail_prefix(script_prefix: str) -> str:
+    return reverse("provision_detail", args=[1]).removesuffix("1/")
+
+
+def detail_href(pk: int) -> str:
+    """reverse("provision_detail", args=[pk]) for a table of provisions: the URL's prefix is
+    looked up once (a reverse() per row cost a large school's map several milliseconds)."""
+    return f"{_detail_prefix(get_script_prefix())}{pk}/"
 
 
 MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -252,7 +265,7 @@ def provision_map(
     qs = _filtered(school, period, filters)
     waves = list(Wave.values)
     provisions = sorted(
-        qs.select_related("intervention", "staff_role", "staff"),
+        qs.select_related("intervention", "staff_role"),
         key=lambda p: (waves.index(p.wave), p.name.lower(), p.pk),
     )
     enrolments = enrolments_of(qs)
