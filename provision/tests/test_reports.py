@@ -583,6 +583,29 @@ def test_map_page_htmx_returns_the_results_only(example, world):
     assert html.lstrip().startswith('<div id="results">') and "<html" not in html
 
 
+def test_the_tables_written_in_python_escape_names_and_keep_links_and_money(example, world):
+    """The map's provisions table and the impact tables are written in Python
+    (provision/templatetags/report_tables.py): names are escaped, the SENCo's name links to the
+    provision and "Show only this" filters the map, money has pence and thousands grouped."""
+    reading = example["reading"]
+    reading.name = 'Reading <b>group</b> "B" & co'
+    reading.resource_cost = Decimal("1234.50")  # £30 of books become £1,234.50: cost £1,252.50
+    reading.save()
+    map_html = _get(world, "senco", URLS["map"]).content.decode()
+    escaped = "Reading &lt;b&gt;group&lt;/b&gt; &quot;B&quot; &amp; co"
+    assert "<b>group</b>" not in map_html and escaped in map_html
+    detail = reverse("provision_detail", args=[reading.pk])
+    assert f'<a class="govuk-link" href="{detail}">{escaped}</a>' in map_html
+    assert f"provision={reading.pk}" in map_html and "£1,252.50" in map_html
+    chosen = _get(world, "senco", URLS["map"] + f"&provision={reading.pk}").content.decode()
+    assert "Show only this" not in chosen  # the only provision shown is the one chosen
+    governor = _get(world, "governor", URLS["map"]).content.decode()
+    assert escaped in governor and detail not in governor
+    impact_html = _get(world, "governor", URLS["impact"]).content.decode()
+    assert "<b>group</b>" not in impact_html and escaped in impact_html
+    assert "£626.25" in impact_html  # cost per pupil: £1,252.50 / 2
+
+
 def test_impact_page_names_no_pupil_and_explains_itself(example, world):
     html = _get(world, "governor", URLS["impact"]).content.decode()
     for name in ("Amy", "Ben", "Dan ", "Adams", "Brown"):
