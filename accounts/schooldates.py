@@ -24,6 +24,15 @@ def school_year_bounds(start_year: int) -> tuple[date, date]:
     return date(start_year, 9, 1), date(start_year + 1, 8, 31)
 
 
+MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_date(day: date) -> str:
+    """ "2 Sep 2025": what the template filter date:"j M Y" writes in English, without its cost
+    (tables of many rows write their dates with this)."""
+    return f"{day.day} {MONTHS_SHORT[day.month - 1]} {day.year}"
+
+
 def school_year_label(start_year: int) -> str:
     return f"{start_year}/{(start_year + 1) % 100:02d}"
 

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache, cached_property
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
-from django.urls import get_script_prefix, reverse
 
 from accounts import schooldates
 from accounts.models import School
@@ -60,6 +59,7 @@ from provision.report_inputs import (
 )
 from pupils import census
 from pupils.models import Pupil
+from sendpath.links import pk_url
 
 __all__ = [
     "AREA_LABELS",
@@ -130,7 +130,7 @@ class ProvisionLine:
         fidelity = f.fidelity_percent
         return {
             "pk": p.pk,
-            "detail": detail_href(p.pk),
+            "detail": pk_url("provision_detail", p.pk),
             "name": p.name,
             "intervention": p.intervention.name,
             "staff_role": p.staff_role.name,
@@ -149,25 +149,8 @@ class ProvisionLine:
     def runs(self) -> str:
         """ "2 Sep 2025 to 20 Jul 2026": the template's date filter, written out because it is
         slow to call twice for each of a large school's provisions."""
-        return f"{_short_date(self.provision.start_date)} to {_short_date(self.provision.end_date)}"
-
-
-@cache
-def _detail_prefix(script_prefix: str) -> str:
-    return reverse("provision_detail", args=[1]).removesuffix("1/")
-
-
-def detail_href(pk: int) -> str:
-    """reverse("provision_detail", args=[pk]) for a table of provisions: the URL's prefix is
-    looked up once (a reverse() per row cost a large school's map several milliseconds)."""
-    return f"{_detail_prefix(get_script_prefix())}{pk}/"
-
-
-MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _short_date(day: date) -> str:
-    return f"{day.day} {MONTHS_SHORT[day.month - 1]} {day.year}"
+        p = self.provision
+        return f"{schooldates.short_date(p.start_date)} to {schooldates.short_date(p.end_date)}"
 
 
 @dataclass

@@ -330,6 +330,24 @@ def test_register_can_list_pupils_not_on_it(world):
     assert "Pupils not on the register" in html
 
 
+def test_register_rows_escape_names_link_pupils_and_flag_parents_not_told(world):
+    """The rows are written in Python (pupils/templatetags/sen.py register_rows)."""
+    world.amy.legal_surname = "<Adams> & Co"
+    world.amy.save()
+    html = login(world, "senco").get(reverse("register"), {"provision": "all"}).content.decode()
+    assert "<Adams>" not in html
+    amy_link = reverse("pupil_detail", args=[world.amy.pk])
+    assert f'<a class="govuk-link" href="{amy_link}">&lt;Adams&gt; &amp; Co, Amy</a>' in html
+    assert '<abbr title="Specific learning difficulty">SPLD</abbr>' in html
+    amy_row = html[html.index(amy_link) :].split("</tr>")[0]
+    dan_row = html[html.index(reverse("pupil_detail", args=[world.dan.pk])) :].split("</tr>")[0]
+    # Amy is on SEN support and her parents have not been told; Dan was never on the register,
+    # so there is nothing to tell his parents of.
+    assert "Parents not yet told" in amy_row and "Parents not yet told" not in dan_row
+    entry = world.amy.register_entries.get(end_date__isnull=True)
+    assert f"{entry.start_date.day} {entry.start_date:%b %Y}" in amy_row
+
+
 def test_register_htmx_returns_only_the_results(world):
     client = login(world, "senco")
     response = client.get(reverse("register"), {"provision": "K"}, headers={"HX-Request": "true"})
