@@ -233,10 +233,11 @@ def impact(school: School, period: Period, *, today: date) -> Impact:
     provisions = list(qs.select_related("intervention").order_by("intervention__name", "name"))
     pts = provision_terms(
         provisions,
-        held_sessions([p.pk for p in provisions], period, today),
+        held_sessions([p.pk for p in provisions], period, today, who=False),
         enrolments_of(qs),
         period,
         today,
+        who_read=False,  # impact splits no cost between pupils
     )
     results, ratings = _results(qs), _ratings(qs)
     by_provision: dict[int, list[ProvisionTerm]] = defaultdict(list)

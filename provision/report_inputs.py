@@ -30,12 +30,14 @@ from django.db import connections
 from django.db.models import (
     Case,
     CharField,
+    Count,
     F,
     IntegerField,
     Max,
     Q,
     QuerySet,
     StringAgg,
+    Sum,
     Value,
     When,
 )
@@ -155,11 +157,14 @@ class ProvisionTerm:
     sessions: list[costing.DeliveredSession]  # delivered, grouped as held_sessions reads them
     fixed: Decimal  # the resource and licence costs counted in this window
     enrolled: frozenset[int]
+    who_read: bool = True  # the sessions know the pupils present (held_sessions(who=True))
 
     @cached_property
     def whole_shares(self) -> tuple[dict[int, int], int]:
         """Pupil id -> share of the cost as a whole number over one denominator
         (costing.pupil_shares_whole); worked out when first asked for (impact needs none)."""
+        if not self.who_read:
+            raise ValueError("The pupils present were not read: no shares can be worked out.")
         return costing.pupil_shares_whole(self.sessions, self.fixed, self.enrolled)
 
     @cached_property
@@ -198,43 +203,44 @@ def _window_of(period: Period) -> Case:
 _ALIKE = ("pid", "term_window", "length", "rate", "present")
 
 
-def held_sessions(provision_ids: Iterable[int], period: Period, today: date) -> HeldByWindow:
+def held_sessions(
+    provision_ids: Iterable[int], period: Period, today: date, *, who: bool = True
+) -> HeldByWindow:
     """The delivered sessions of the provisions in the period, grouped by the database into
     sessions alike (provision, term window, length, hourly rate, pupils present), with how many
     there were and how many were held by `today`. One query.
 
-    The inner query has one row per session (with the pupils present joined in by StringAgg, so
-    the database decides how to write that on SQLite and PostgreSQL); the outer one counts the
-    sessions alike. Django cannot select from a subquery, so the outer query is written here."""
+    With `who=False` the pupils present are not read (each group's `present` is empty): for
+    figures that do not split the cost between pupils (impact for cost). The database then reads
+    no attendance marks and groups the sessions in one pass: a few milliseconds less for a
+    large school's year.
+
+    With the pupils present, an inner query has one row per session (the pupils present joined
+    in by StringAgg, so the database decides how to write that on SQLite and PostgreSQL) and the
+    outer one counts the sessions alike. Django cannot select from a subquery, so the outer query
+    is written here."""
     ids = sorted(set(provision_ids))
     if not ids:
         return {}
-    per_session = (
-        Session.objects.filter(
-            provision_id__in=ids, delivered=True, on__range=(period.start, period.end)
-        )
-        .order_by()
-        .values(pid=F("provision_id"), day=F("on"))
-        .annotate(
-            term_window=Max(_window_of(period)),
-            length=Max("minutes"),
-            rate=Max("staff_role__hourly_cost"),
-            held=Max(Case(When(on__lte=today, then=Value(1)), default=Value(0))),
-            present=_present_ids(),
-        )
-        .values_list("pid", "day", "term_window", "length", "rate", "held", "present")
-    )
-    connection = connections[per_session.db]
-    inner, params = per_session.query.sql_with_params()
-    alike = ", ".join(connection.ops.quote_name(c) for c in _ALIKE)
-    # Only the ORM's compiled SQL and fixed column names go into the text; values are parameters.
-    sql = (
-        f"SELECT {alike}, COUNT(*), SUM({connection.ops.quote_name('held')}) "  # noqa: S608
-        f"FROM ({inner}) per_session GROUP BY {alike}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    delivered = Session.objects.filter(
+        provision_id__in=ids, delivered=True, on__range=(period.start, period.end)
+    ).order_by()
+    held_today = Case(When(on__lte=today, then=Value(1)), default=Value(0))
+    rows: list[tuple[int, int, int, object, str | None, int, int]]
+    if not who:
+        rows = [
+            (pid, window, minutes, rate, None, count, held)
+            for pid, window, minutes, rate, count, held in delivered.values(
+                pid=F("provision_id"),
+                term_window=_window_of(period),
+                length=F("minutes"),
+                rate=F("staff_role__hourly_cost"),
+            )
+            .annotate(n=Count("pk"), held=Sum(held_today))
+            .values_list("pid", "term_window", "length", "rate", "n", "held")
+        ]
+    else:
+        rows = _held_with_present(delivered, period, held_today)
     out: HeldByWindow = defaultdict(list)
     names = [w.name for w in period.windows]
     # SQLite hands the rate back as a number: its shortest text is the exact 2-place value.
@@ -249,6 +255,35 @@ def held_sessions(provision_ids: Iterable[int], period: Period, today: date) -> 
         session = costing.DeliveredSession(minutes, rates[rate], groups[present], count)
         out[(provision_id, names[window])].append(Held(session, int(held)))
     return out
+
+
+def _held_with_present(
+    delivered: QuerySet[Session], period: Period, held_today: Case
+) -> list[tuple[int, int, int, object, str | None, int, int]]:
+    """held_sessions' rows with the pupils present: (provision, window, minutes, rate,
+    present, count, held by today)."""
+    per_session = (
+        delivered.values(pid=F("provision_id"), day=F("on"))
+        .annotate(
+            term_window=Max(_window_of(period)),
+            length=Max("minutes"),
+            rate=Max("staff_role__hourly_cost"),
+            held=Max(held_today),
+            present=_present_ids(),
+        )
+        .values_list("pid", "day", "term_window", "length", "rate", "held", "present")
+    )
+    connection = connections[per_session.db]
+    inner, params = per_session.query.sql_with_params()
+    alike = ", ".join(connection.ops.quote_name(c) for c in _ALIKE)
+    # Only the ORM's compiled SQL and fixed column names go into the text; values are parameters.
+    sql = (
+        f"SELECT {alike}, COUNT(*), SUM({connection.ops.quote_name('held')}) "  # noqa: S608
+        f"FROM ({inner}) per_session GROUP BY {alike}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def delivered_sessions(
@@ -315,8 +350,11 @@ def provision_terms(
     enrolments: dict[int, list[Joined]],
     period: Period,
     today: date,
+    *,
+    who_read: bool = True,
 ) -> list[ProvisionTerm]:
-    """costing's figures for each provision in each term window of the period it ran in."""
+    """costing's figures for each provision in each term window of the period it ran in
+    (`who_read=False` when `held` was read without the pupils present: no shares then)."""
     out = []
     for p in provisions:
         for w in period.windows:
@@ -324,7 +362,9 @@ def provision_terms(
             alike = held.get((p.pk, w.name), [])
             if start > end and not alike:
                 continue
-            out.append(_provision_term(p, w, alike, enrolments.get(p.pk, []), period, today))
+            pt = _provision_term(p, w, alike, enrolments.get(p.pk, []), period, today)
+            pt.who_read = who_read
+            out.append(pt)
     return out
 
 

@@ -80,6 +80,30 @@ def test_grouped_sessions_give_the_figures_of_the_sessions_one_by_one(group, wor
         assert costing.delivered_hours(grouped) == costing.delivered_hours(single)
 
 
+def test_sessions_read_without_the_pupils_present_give_the_same_cost_hours_and_counts(group, world):
+    """Impact for cost reads the sessions without who was there (held_sessions(who=False)):
+    cost, hours and sessions held are those of the sessions one by one; shares cannot be asked."""
+    period = reports.period_for(world.oak, YEAR)
+    with CaptureQueriesContext(connection) as ctx:
+        held = report_inputs.held_sessions([group.pk], period, AFTER, who=False)
+    assert len(ctx.captured_queries) == 1
+    assert "attendance" not in ctx.captured_queries[0]["sql"]
+    for w in period.windows[:2]:
+        grouped = [h.sessions for h in held[(group.pk, w.name)]]
+        single = one_by_one(group, w)
+        assert all(not s.present for s in grouped)
+        assert sum(s.count for s in grouped) == len(single) > 0
+        assert costing.provision_cost_exact(grouped, Decimal(0)) == costing.provision_cost_exact(
+            single, Decimal(0)
+        )
+        assert costing.delivered_hours(grouped) == costing.delivered_hours(single)
+    before = report_inputs.held_sessions([group.pk], period, date(2024, 12, 5), who=False)
+    assert sum(h.by_today for h in before[(group.pk, "autumn")]) == 2  # 2 and 4 December
+    pts = report_inputs.provision_terms([group], held, {}, period, AFTER, who_read=False)
+    with pytest.raises(ValueError, match="pupils present were not read"):
+        _ = pts[0].whole_shares
+
+
 def test_the_map_of_the_example_worked_by_hand(group, world):
     m = reports.provision_map(
         world.oak,
