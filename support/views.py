@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,18 +28,27 @@ def _pupil(request: HttpRequest, pk: int, *, need: str = "read") -> Pupil:
     """The pupil if in reach (else 404), and the role allows `need`: "read", "contribute" (add
     concerns, views, notes, documents) or "run" (the SENCo's decisions) — else 403."""
     pupil = access.get_pupil_for_user(request, pk)
-    user = _user(request)
+    _check_need(_user(request), pupil, need)
+    return pupil
+
+
+def _check_need(user: User, pupil: Pupil, need: str) -> None:
     if need == "contribute" and not access.can_contribute(user, pupil.school):
         raise PermissionDenied("Your role cannot add to this pupil's record.")
     if need == "run" and not access.can_run_cycles(user, pupil.school):
         raise PermissionDenied("The SENCo runs the plan and review.")
-    return pupil
 
 
 def _cycle(request: HttpRequest, pk: int, *, need: str = "read") -> Cycle:
-    cycle = get_object_or_404(Cycle.objects.only("pk", "pupil_id"), pk=pk)
-    _pupil(request, cycle.pupil_id, need=need)
-    return selectors.cycle_record(Cycle.objects.filter(pk=pk)).get()
+    """The cycle with its record (selectors.cycle_record) if its pupil is in reach (else 404),
+    and the role allows `need` (else 403): the reach is part of the one query for the cycle."""
+    user = _user(request)
+    in_reach = access.visible_pupils(user).values("pk")
+    cycle = selectors.cycle_record(Cycle.objects.filter(pk=pk, pupil__in=in_reach)).first()
+    if cycle is None:
+        raise Http404("No such cycle.")
+    _check_need(user, cycle.pupil, need)
+    return cycle
 
 
 def _form_page(
