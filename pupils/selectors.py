@@ -253,7 +253,7 @@ def overview_figures(schools: QuerySet[School]) -> OverviewFigures:
 
 def pupil_record(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
     """Everything the pupil record page shows, prefetched (a fixed number of queries)."""
-    return pupils.select_related("school__la").prefetch_related(
+    return pupils.select_related("school__la", "passport").prefetch_related(
         Prefetch(
             "register_entries",
             queryset=RegisterEntry.objects.select_related("decided_by").order_by(

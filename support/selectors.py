@@ -70,7 +70,8 @@ def targets_with_warnings(plan: Plan | None) -> list[dict[str, Any]]:
 
 def pupil_support(pupil: Pupil) -> dict[str, Any]:
     """The pupil record's support section: the open cycle and its plan at the top, every cycle,
-    concerns, documents and the passport. Five queries."""
+    concerns, documents and the passport. Four queries (five unless the pupil was read with
+    the passport, as pupil_record does)."""
     cycles = list(
         Cycle.objects.filter(pupil=pupil)
         .select_related("plan", "review")
@@ -86,7 +87,11 @@ def pupil_support(pupil: Pupil) -> dict[str, Any]:
         .order_by("-raised_on", "-pk")
     )
     attachments = list(Attachment.objects.filter(pupil=pupil).select_related("uploaded_by"))
-    passport = Passport.objects.filter(pupil=pupil).first()
+    # The pupil record reads the passport with the pupil (pupils.selectors.pupil_record).
+    try:
+        passport: Passport | None = pupil.passport  # type: ignore[attr-defined]
+    except Passport.DoesNotExist:
+        passport = None
     return {
         "cycles": cycles,
         "current_cycle": current,
