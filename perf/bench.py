@@ -305,9 +305,11 @@ def run_bench(
     gc.collect()
     gc.freeze()
     try:
+        yardstick_before = machine.yardstick_ms()
         pages, healthz_ms, signed_in_ms = time_pages(
             subjects, cases, warmups=warmups, repeats=repeats, say=say
         )
+        yardstick_after = machine.yardstick_ms()
     finally:
         gc.unfreeze()
     return {
@@ -323,6 +325,8 @@ def run_bench(
         ).count(),
         "healthz_median_ms": healthz_ms,
         "signed_in_median_ms": signed_in_ms,
+        # The machine's speed before and after the page timings (machine.yardstick_ms).
+        "yardstick_ms": [yardstick_before, yardstick_after],
         "requests": {"warmups": warmups, "repeats": repeats},
         "measured_at": timezone.now().isoformat(timespec="seconds"),
     }
@@ -460,7 +464,8 @@ def format_table(report: dict[str, Any]) -> str:
     lines.append(
         f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}, "
         f"load average {m.get('load_avg')}; /healthz {report['healthz_median_ms']} ms, "
-        f"a signed-in page with no data {report['signed_in_median_ms']} ms"
+        f"a signed-in page with no data {report['signed_in_median_ms']} ms; "
+        f"yardstick {report['yardstick_ms'][0]} / {report['yardstick_ms'][1]} ms (before / after)"
     )
     return "\n".join(lines)
 

@@ -2,6 +2,8 @@
 
 import os
 import platform
+import statistics
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,27 @@ def machine() -> dict[str, Any]:
         # Other work on the machine skews timings: the 1, 5 and 15 minute load averages.
         "load_avg": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
     }
+
+
+def _yardstick_work() -> int:
+    """A fixed piece of pure Python: dict and string work like a page's, no I/O."""
+    seen: dict[str, int] = {}
+    for i in range(60_000):
+        key = f"k{i % 997}"
+        seen[key] = seen.get(key, 0) + i
+    return len(seen)
+
+
+def yardstick_ms(rounds: int = 7) -> float:
+    """The median CPU ms of a fixed piece of Python work. The bench machine is a virtual machine
+    whose speed moved by up to 2x between days (the raw-SQL floors and the unchanged pages moved
+    with it): the figure lets runs on different days be compared (page ms / yardstick ms)."""
+    times = []
+    for _ in range(rounds):
+        start = time.process_time()
+        _yardstick_work()
+        times.append(time.process_time() - start)
+    return round(statistics.median(times) * 1000, 2)
 
 
 def database(connection: BaseDatabaseWrapper) -> str:
