@@ -242,6 +242,7 @@ def bench_page(case: PageCase, subjects: Subjects, *, warmups: int, repeats: int
         statuses.add(client.get(path).status_code)
 
     cpu: list[float] = []
+    yardstick = machine.yardstick_ms()  # the machine's speed as this page was timed
     samples = timed(request, warmups=warmups, repeats=repeats, cpu=cpu)
     timer = QueryTimer()
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
@@ -255,6 +256,7 @@ def bench_page(case: PageCase, subjects: Subjects, *, warmups: int, repeats: int
         "ratio": None,
         "cpu_median_ms": _ms(statistics.median(cpu)),
         "sql_ms": _ms(timer.seconds),
+        "yardstick_ms": yardstick,
         "status": statuses.pop() if len(statuses) == 1 else sorted(statuses),
         "path": path,
     }
@@ -445,7 +447,7 @@ def format_table(report: dict[str, Any]) -> str:
     """The results as a fixed-width table, with the machine and database underneath."""
     head = (
         f"{'':<14}{'median ms':>11}{'p95 ms':>11}{'queries':>9}{'floor ms':>10}{'ratio':>8}"
-        f"{'cpu ms':>9}{'sql ms':>9}{'sql ratio':>11}"
+        f"{'cpu ms':>9}{'sql ms':>9}{'sql ratio':>11}{'yardstick':>11}"
     )
     lines = [f"sendpath bench — scale {report['scale']}, {report['database']}", head]
     for r in report["results"]:
@@ -454,6 +456,7 @@ def format_table(report: dict[str, Any]) -> str:
             f"{_cell(r['queries'], '{:,}'):>9}{_cell(r['floor_ms'], '{:.2f}'):>10}"
             f"{_cell(r['ratio']):>8}{_cell(r.get('cpu_median_ms')):>9}"
             f"{_cell(r.get('sql_ms')):>9}{_cell(r.get('sql_ratio')):>11}"
+            f"{_cell(r.get('yardstick_ms')):>11}"
         )
     seeding = report["results"][0]
     m = report["machine"]

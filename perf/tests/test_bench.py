@@ -58,6 +58,7 @@ def check_report(report: dict) -> None:
     assert all(r["ratio"] > 0 for r in pages if r["name"] in with_floor)
     assert report["healthz_median_ms"] > 0
     assert len(report["yardstick_ms"]) == 2 and all(ms > 0 for ms in report["yardstick_ms"])
+    assert all(row["yardstick_ms"] > 0 for row in report["results"][1:])
     assert json.loads(json.dumps(report)) == report  # plain JSON types only
 
 
