@@ -6,12 +6,13 @@ without its lazy-string checks per call; money is written as floatformat:"2g" wr
 markup is the templates' it replaced (the reports' tests read it)."""
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from html import escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from provision import costing
 from provision.reports import ImpactLine, ProvisionLine
 
 register = template.Library()
@@ -52,12 +53,9 @@ def provision_rows(lines: Iterable[ProvisionLine], named: bool, chosen: int | No
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
-PENNY = Decimal("0.01")
-
-
 def money(value: Decimal) -> str:
     """floatformat:"2g" without localisation: rounded half up to pence, thousands grouped."""
-    return f"{value.quantize(PENNY, ROUND_HALF_UP):,.2f}"
+    return f"{costing.money(value):,.2f}"
 
 
 def _percent(value: int | None) -> str:
