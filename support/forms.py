@@ -194,6 +194,7 @@ class TargetForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = gds_helper()
+        self.helper.disable_csrf = True  # the cycle page writes the token in its <form>
         self.helper.layout = Layout(
             Field.textarea("description"),
             Field.text("baseline"),
@@ -219,6 +220,7 @@ class DoNoteForm(forms.Form):
         _today_default(self, "on")
         self.initial.setdefault("kind", NoteKind.SUPPORT)
         self.helper = gds_helper()
+        self.helper.disable_csrf = True  # the cycle page writes the token in its <form>
         self.helper.layout = Layout(
             Field("on"), Field.radios("kind", inline=True), Field.textarea("text")
         )

@@ -5,8 +5,10 @@ crispy-forms-gds draws each field through several templates: the two empty forms
 cycle page (add a target, add a note) cost it ~6 ms a request. An unbound form's markup depends
 only on its class and its initial values, unless the form fills its choices or labels from the
 database or the user. So only a form class that says so (`blank_markup_is_constant = True`) is
-kept, keyed by its class, prefix and initial values; any other form, and any bound form (with
-the user's input and errors), is drawn as {% crispy %} draws it."""
+kept, keyed by its class, prefix and initial values, and it is drawn without the request's
+context (so no CSRF token or other request data is kept: such a form's helper should say
+disable_csrf, and the page write {% csrf_token %} in its <form>); any other form, and any bound
+form (with the user's input and errors), is drawn as {% crispy %} draws it."""
 
 from crispy_forms.utils import render_crispy_form
 from django import forms, template
@@ -32,7 +34,10 @@ def crispy_blank(context: template.Context, form: forms.BaseForm) -> SafeString:
     if html is None:
         if len(_KEPT) >= _MOST:
             _KEPT.clear()
-        html = _KEPT[key] = render_crispy_form(form, context=context.flatten())
+        # Drawn without the page's context: nothing of the request (above all its CSRF token,
+        # which crispy writes into a POST form unless the helper says disable_csrf) can be kept
+        # and shown to someone else. The page puts its own {% csrf_token %} in the <form>.
+        html = _KEPT[key] = render_crispy_form(form)
     return mark_safe(html)  # noqa: S308 - crispy's own escaped markup
 
 

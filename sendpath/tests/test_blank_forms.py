@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 from django import forms
+from django.middleware.csrf import get_token
 from django.template import engines
+from django.test import RequestFactory
 
 from sendpath.forms import gds_helper
 from sendpath.templatetags import blank_forms
@@ -76,3 +78,31 @@ def test_a_form_that_does_not_say_its_markup_is_constant_is_never_kept():
     second = BLANK.render({"form": ChoicesFromSomewhere(names=["Bea"])})
     assert "Ann" in first and "Bea" in second and "Ann" not in second
     assert blank_forms._KEPT == {}
+
+
+class MarkedButKeepsCrispysToken(forms.Form):
+    """Marked as constant, but its helper lets crispy write a CSRF token into the form."""
+
+    blank_markup_is_constant = True
+    name = forms.CharField()
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.helper = gds_helper()  # a POST form, disable_csrf left off
+
+
+@pytest.mark.parametrize("form_class", [TargetForm, DoNoteForm, MarkedButKeepsCrispysToken])
+def test_nothing_of_one_request_is_kept_and_shown_to_another(form_class):
+    """A kept form must hold no CSRF token (a token kept from one user's page and shown to the
+    next would fail their POST, and is theirs alone)."""
+    first, second = RequestFactory().get("/"), RequestFactory().get("/")
+    tokens = [get_token(first), get_token(second)]
+    pages = [BLANK.render({"form": form_class()}, request=r) for r in (first, second)]
+    for html in pages:
+        assert "csrfmiddlewaretoken" not in html
+        assert not any(token in html for token in tokens)
+    assert pages[0] == pages[1]
+    if form_class is not MarkedButKeepsCrispysToken:
+        # The cycle page's forms leave the token to the page's own <form>: what is kept is
+        # exactly what {% crispy %} draws for them on a request.
+        assert pages[0] == CRISPY.render({"form": form_class()}, request=first)
