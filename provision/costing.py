@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from math import lcm
 from statistics import mean
 
@@ -129,7 +130,7 @@ def provision_cost_exact(sessions: Iterable[DeliveredSession], fixed_costs: Deci
     """Staff cost of the delivered sessions plus resources and licences, exactly."""
     if fixed_costs < 0:
         raise ValueError("Costs cannot be negative.")
-    fixed = Fraction(fixed_costs)
+    fixed = _fraction(fixed_costs)
     parts = {fixed.denominator: fixed.numerator}
     rates: dict[Decimal, Fraction] = {}
     for s in sessions:
@@ -143,10 +144,17 @@ def _rate(seen: dict[Decimal, Fraction], s: DeliveredSession) -> Fraction:
     """The session's hourly rate as a fraction (converted once per rate: it is slow)."""
     rate = seen.get(s.hourly_rate)
     if rate is None:
-        rate = seen[s.hourly_rate] = Fraction(s.hourly_rate)
+        rate = seen[s.hourly_rate] = _fraction(s.hourly_rate)
     if s.minutes < 0 or rate < 0:
         raise ValueError("Minutes and rates cannot be negative.")
     return rate
+
+
+@lru_cache(maxsize=1024)
+def _fraction(value: Decimal) -> Fraction:
+    """Fraction(value), remembered: a school has a few hourly rates and costs, and a report
+    converts each of them once per provision-term (hundreds of times) otherwise."""
+    return Fraction(value)
 
 
 def provision_cost(sessions: Iterable[DeliveredSession], fixed_costs: Decimal) -> Decimal:
@@ -174,7 +182,7 @@ def pupil_shares_whole(
     pupils = sorted(set(enrolled))
     # Whole numbers over a denominator per pupil (minutes x rate x count / 60 / pupils sharing).
     parts: dict[int, dict[int, int]] = {p: {} for p in pupils}
-    fixed = Fraction(fixed_costs)
+    fixed = _fraction(fixed_costs)
     rates: dict[Decimal, Fraction] = {}
     for s in sessions:
         among = s.present or pupils
