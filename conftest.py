@@ -26,6 +26,18 @@ def world(db: None) -> "World":
     return World.build()
 
 
+@pytest.fixture
+def builtin_catalogue(request: pytest.FixtureRequest) -> None:
+    """For a database test (with `pytestmark = pytest.mark.usefixtures("builtin_catalogue")`):
+    the built-in intervention catalogue is there. It is migration data, and an earlier
+    transactional (browser) test may have flushed it; the seed generator's provision needs it."""
+    if request.node.get_closest_marker("django_db"):
+        from sendpath.testing import ensure_builtin_catalogue
+
+        request.getfixturevalue("db")
+        ensure_builtin_catalogue()
+
+
 # --- Browser tests: Playwright driving Debian's chromium ----------------------------------------
 #
 # A browser test looks like:

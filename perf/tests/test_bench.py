@@ -27,15 +27,8 @@ ROW_KEYS = {"name", "median_ms", "p95_ms", "queries", "floor_ms", "ratio"}
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _builtin_catalogue(request: pytest.FixtureRequest) -> None:
-    """The generator's provision comes from the built-in intervention catalogue, migration data
-    that an earlier transactional (browser) test may have flushed."""
-    if request.node.get_closest_marker("django_db"):
-        from sendpath.testing import ensure_builtin_catalogue
-
-        request.getfixturevalue("db")
-        ensure_builtin_catalogue()
+# The generator's provision comes from the built-in catalogue (conftest.builtin_catalogue).
+pytestmark = pytest.mark.usefixtures("builtin_catalogue")
 
 
 def check_report(report: dict) -> None:
