@@ -362,9 +362,8 @@ def provision_terms(
             alike = held.get((p.pk, w.name), [])
             if start > end and not alike:
                 continue
-            pt = _provision_term(p, w, alike, enrolments.get(p.pk, []), period, today)
-            pt.who_read = who_read
-            out.append(pt)
+            joined = enrolments.get(p.pk, [])
+            out.append(_provision_term(p, w, alike, joined, period, today, who_read=who_read))
     return out
 
 
@@ -375,6 +374,8 @@ def _provision_term(
     joined: list[Joined],
     period: Period,
     today: date,
+    *,
+    who_read: bool,
 ) -> ProvisionTerm:
     start, end = max(p.start_date, w.start), min(p.end_date, w.end)
     ss = [h.sessions for h in held]
@@ -390,6 +391,7 @@ def _provision_term(
         sessions=ss,
         fixed=fixed,
         enrolled=enrolled,
+        who_read=who_read,
     )
 
 
