@@ -127,7 +127,7 @@ class ProvisionLine:
         cell by cell, a large school's table took many milliseconds). Read when the page is
         drawn, after the view has set figures.href."""
         p, f = self.provision, self.figures
-        fidelity = f.fidelity_percent
+        cells = f.shown
         return {
             "pk": p.pk,
             "detail": pk_url("provision_detail", p.pk),
@@ -139,10 +139,10 @@ class ProvisionLine:
             "how_often": self.how_often,
             "runs": self.runs,
             "href": f.href,
-            "pupils": str(f.pupils),
-            "fidelity": "–" if fidelity is None else f"{fidelity}%",
-            "hours": f"{f.hours_shown:f}",
-            "cost": f"{f.cost_shown:,.2f}",
+            "pupils": cells["pupils"],
+            "fidelity": cells["fidelity"] or "–",
+            "hours": cells["hours"],
+            "cost": cells["cost"],
         }
 
     @property
