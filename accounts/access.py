@@ -108,8 +108,16 @@ def visible_pupils(
     only a parent's or carer's own children; "any" (the API, which serves both) counts both. So a
     teacher who is also a parent at the school sees their child's staff record only if they teach
     them."""
+    return Pupil.objects.filter(pupil_reach(user, school, reach=reach, today=today))
+
+
+def pupil_reach(
+    user: User, school: School | None = None, *, reach: Reach = "staff", today: date | None = None
+) -> Q:
+    """visible_pupils as a condition on pupils, to filter another query of pupils by (so the
+    database reads the reach with the pupil's own row, not a list of every pupil reached)."""
     if not user.is_authenticated or not user.is_active:
-        return Pupil.objects.none()
+        return Q(pk__in=[])
     where = Q(pk__in=[])
     for m in memberships(user):
         if school is not None and m.school_id != school.pk:
@@ -118,7 +126,7 @@ def visible_pupils(
         if (reach == "staff" and as_parent) or (reach == "family" and not as_parent):
             continue
         where |= _reach_of(m, user, today)
-    return Pupil.objects.filter(where)
+    return where
 
 
 def _reach_of(m: Membership, user: User, today: date | None) -> Q:
@@ -165,8 +173,8 @@ def get_pupil_for_user(
     the SEN register for them (else 403). family=True for the parents' pages."""
     user = request.user
     base = queryset if queryset is not None else Pupil.objects.all()
-    allowed = visible_pupils(user, reach="family" if family else "staff").values("pk")  # type: ignore[arg-type]
-    pupil = base.filter(pk__in=allowed).filter(pk=pk).first()
+    reached = pupil_reach(user, reach="family" if family else "staff")  # type: ignore[arg-type]
+    pupil = base.filter(reached, pk=pk).first()
     if pupil is None:
         raise Http404("No such pupil.")
     if write and not can_change_register(user, pupil.school):  # type: ignore[arg-type]
