@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import access
@@ -208,8 +209,19 @@ def with_delivery(
     record): two queries whatever the number of provisions — the provisions with their delivered
     sessions counted, and their schools' terms. `provision_figures` gives the same fidelity."""
     today = today or timezone.localdate()
+    # Counted by a subquery per provision: joining the sessions and grouping made the database
+    # group by every column of the provisions (and sort them) on SQLite.
+    delivered_count = (
+        Session.objects.filter(provision=OuterRef("pk"), delivered=True)
+        .order_by()
+        .values("provision")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     items = list(
-        provisions.annotate(delivered_n=Count("sessions", filter=Q(sessions__delivered=True)))
+        provisions.annotate(
+            delivered_n=Coalesce(Subquery(delivered_count, output_field=IntegerField()), 0)
+        )
     )
     terms = school_terms(p.school_id for p in items)
     out: list[tuple[Provision, Delivery]] = []
