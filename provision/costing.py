@@ -41,15 +41,22 @@ class Term:
     end: date
 
 
-def _merged(terms: Sequence[Term]) -> list[Term]:
+def _merged(terms: Sequence[Term]) -> tuple[Term, ...]:
     """The terms sorted, with any that overlap or touch joined, so no day is counted twice."""
+    return _merged_once(tuple(terms))
+
+
+@lru_cache(maxsize=256)
+def _merged_once(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    """_merged, worked out once per set of terms (a report counts hundreds of provision-terms
+    against the same school year)."""
     out: list[Term] = []
     for t in sorted(terms, key=lambda t: t.start):
         if out and t.start <= out[-1].end + timedelta(days=1):
             out[-1] = Term(out[-1].start, max(out[-1].end, t.end))
         else:
             out.append(t)
-    return out
+    return tuple(out)
 
 
 def planned_count(weekdays: Iterable[int], start: date, end: date, terms: Sequence[Term]) -> int:
@@ -141,11 +148,15 @@ def provision_cost_exact(sessions: Iterable[DeliveredSession], fixed_costs: Deci
 
 
 def _rate(seen: dict[Decimal, Fraction], s: DeliveredSession) -> Fraction:
-    """The session's hourly rate as a fraction (converted once per rate: it is slow)."""
+    """The session's hourly rate as a fraction (converted and checked once per rate: it is
+    slow)."""
     rate = seen.get(s.hourly_rate)
     if rate is None:
-        rate = seen[s.hourly_rate] = _fraction(s.hourly_rate)
-    if s.minutes < 0 or rate < 0:
+        rate = _fraction(s.hourly_rate)
+        if rate < 0:
+            raise ValueError("Minutes and rates cannot be negative.")
+        seen[s.hourly_rate] = rate
+    if s.minutes < 0:
         raise ValueError("Minutes and rates cannot be negative.")
     return rate
 

@@ -242,7 +242,7 @@ def impact(school: School, period: Period, *, today: date) -> Impact:
     results, ratings = _results(qs), _ratings(qs)
     by_provision: dict[int, list[ProvisionTerm]] = defaultdict(list)
     for pt in pts:
-        by_provision[pt.provision.pk].append(pt)
+        by_provision[pt.provision_id].append(pt)
     provision_lines: list[ImpactLine] = []
     groups: dict[int, list[Provision]] = defaultdict(list)
     for p in provisions:

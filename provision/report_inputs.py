@@ -20,7 +20,7 @@ earlier school year brings none into a later one (they were counted there).
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -151,6 +151,10 @@ class ProvisionTerm:
     fixed: Decimal  # the resource and licence costs counted in this window
     enrolled: frozenset[int]
     who_read: bool = True  # the sessions know the pupils present (held_sessions(who=True))
+    provision_id: int = field(init=False)  # provision.pk, read once (adding up reads it often)
+
+    def __post_init__(self) -> None:
+        self.provision_id = self.provision.pk
 
     @cached_property
     def whole_shares(self) -> tuple[dict[int, int], int]:
@@ -480,7 +484,7 @@ class _Adding:
         self.planned = 0
 
     def add(self, pt: ProvisionTerm, pupils: Iterable[int], cost: int, denominator: int) -> None:
-        self.provisions.add(pt.provision.pk)
+        self.provisions.add(pt.provision_id)
         self.pupils.update(pupils)
         self.cost[denominator] = self.cost.get(denominator, 0) + cost
         hours = pt.hours

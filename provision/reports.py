@@ -258,7 +258,7 @@ def provision_map(
     only = _in_year(year_of, filters.nc_year) if filters.nc_year else None
     by_provision: dict[int, list[ProvisionTerm]] = defaultdict(list)
     for pt in pts:
-        by_provision[pt.provision.pk].append(pt)
+        by_provision[pt.provision_id].append(pt)
     lines = [ProvisionLine(p, summarise(by_provision[p.pk], pupil_filter=only)) for p in provisions]
     return ProvisionMap(
         period=period,
@@ -286,7 +286,7 @@ def _pupil_lines(
         for pupil, share in pt.shares.items():
             if only is not None and not only(pupil):
                 continue
-            provisions[pupil].add(pt.provision.pk)
+            provisions[pupil].add(pt.provision_id)
             attended[pupil].extend(pt.attended(pupil))
             cost[pupil] += share
     pupils = Pupil.objects.filter(school=school, pk__in=list(provisions)).order_by(
@@ -398,7 +398,7 @@ def _costed_line(
     today: date,
 ) -> CostedLine:
     mine = next(j for j in joined if j.pupil_id == pupil_id)
-    own = [pt for pt in pts if pt.provision.pk == p.pk]
+    own = [pt for pt in pts if pt.provision_id == p.pk]
     attended = [s for pt in own for s in pt.attended(pupil_id)]
     # The pupil's time in the provision within the period.
     start = max(p.start_date, mine.start, period.start)
