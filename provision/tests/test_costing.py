@@ -69,6 +69,15 @@ def test_negative_inputs_are_refused():
         costing.session_staff_cost(-1, Decimal(10))
     with pytest.raises(ValueError):
         costing.fidelity(-1, 3)
+    ok = costing.DeliveredSession(30, Decimal(20), frozenset({1}))
+    bad_rate = costing.DeliveredSession(30, Decimal(-20), frozenset({1}))
+    # A rate is checked once, when first seen; minutes are checked for every session.
+    bad_minutes = costing.DeliveredSession(-30, Decimal(20), frozenset({1}))
+    for sessions in ([bad_rate], [ok, bad_minutes]):
+        with pytest.raises(ValueError):
+            costing.provision_cost_exact(sessions, Decimal(0))
+        with pytest.raises(ValueError):
+            costing.pupil_shares_whole(sessions, Decimal(0), [1])
 
 
 @given(st.integers(0, 200), st.integers(0, 200))
