@@ -125,6 +125,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and os.environ.get("SENDPATH_PG_PREPARE", "1") == "1"
+):
+    # Prepared statements: psycopg prepares a query the second time a connection runs it, and
+    # PostgreSQL then skips planning it (0.3–2 ms a query; 3–5 ms a page at LA scale, see
+    # docs/benchmarks.md, round four). Django leaves them off by default for connection poolers:
+    # behind a pooler in transaction mode without prepared-statement support, set
+    # SENDPATH_PG_PREPARE=0 (docs/deployment.md).
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
