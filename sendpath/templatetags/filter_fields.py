@@ -76,7 +76,9 @@ def filter_fields(form: forms.BaseForm) -> SafeString:
         raise ValueError("{% filter_fields %} draws a form without a layout: use {% crispy %}.")
     label_size = getattr(helper, "label_size", "") if helper is not None else ""
     out = [str(bf) if bf.is_hidden else _field(bf, label_size) for bf in form]
-    return mark_safe(" ".join(out))  # noqa: S308 - every value above is escaped by Django or here
+    # Values and errors are escaped (by Django or here); labels and hints are the forms' own
+    # markup, as crispy draws them (module docstring).
+    return mark_safe(" ".join(out))  # noqa: S308
 
 
 __all__ = ["filter_fields", "register"]
