@@ -22,7 +22,7 @@ from provision.models import (
     Wave,
 )
 from pupils.models import Pupil
-from sendpath.forms import GovDateField, gds_helper
+from sendpath.forms import GovDateField, escaped_label, gds_helper
 from support.models import Target
 
 
@@ -135,7 +135,7 @@ class StaffRoleForm(forms.Form):
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return escaped_label("{}", obj.get_full_name() or obj.get_username())
 
 
 class ProvisionForm(forms.Form):
@@ -236,12 +236,12 @@ class ProvisionForm(forms.Form):
 
 
 def _target_label(target: Target) -> str:
-    return f"{target.plan.cycle.pupil.full_name}: {target.description[:100]}"
+    return escaped_label("{}: {}", target.plan.cycle.pupil.full_name, target.description[:100])
 
 
 class PupilChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.surname}, {obj.forename} ({obj.nc_year_label})"
+        return escaped_label("{}, {} ({})", obj.surname, obj.forename, obj.nc_year_label)
 
 
 class EnrolForm(forms.Form):
@@ -306,7 +306,7 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, pupils: list[Pupil], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [(p.pk, p.full_name) for p in pupils]  # type: ignore[attr-defined]
+        self.fields["present"].choices = [(p.pk, escaped_label("{}", p.full_name)) for p in pupils]  # type: ignore[attr-defined]
         self.helper = gds_helper()
         # No conditional reveal: GOV.UK's sets aria-expanded on radios (an axe failure,
         # alphagov/govuk-frontend#979) and advises against nesting checkboxes in one.

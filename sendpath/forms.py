@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -28,6 +28,14 @@ class GovDateField(DateInputField):
             return date(day=int(day), month=int(month), year=int(year))
         except ValueError as exc:
             raise ValidationError("Enter a real date, for example 27 3 2025.") from exc
+
+
+def escaped_label(template: str, *values: Any) -> SafeString:
+    """A label, legend, hint or choice that shows something a person typed (a target's wording, a
+    pupil's or a colleague's name): `values` are escaped into `template`. crispy-forms-gds renders
+    labels, legends and hints with `|safe`, so a form must build every one that carries data here;
+    a target written as `<div hx-post=...>` is then text, not an element htmx would act on."""
+    return format_html(template, *values)
 
 
 def gds_helper(*, method: str = "post", form_tag: bool = False) -> FormHelper:

@@ -4,7 +4,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from sendpath.forms import GovDateField, gds_helper
+from sendpath.forms import GovDateField, escaped_label, gds_helper
 from support import rules
 from support.models import (
     AREA_CHOICES,
@@ -278,11 +278,15 @@ class ReviewForm(forms.Form):
         self.targets = targets
         for target in targets:
             self.fields[f"rating_{target.pk}"] = forms.TypedChoiceField(
-                label=f"Target {target.position}: {target.description}",
+                label=escaped_label("Target {}: {}", target.position, target.description),
                 choices=RATING_CHOICES,
                 coerce=int,
                 widget=forms.RadioSelect,
-                help_text=f"Aimed for: {target.target_value or 'see the target'} by {target.target_date:%-d %B %Y}",
+                help_text=escaped_label(
+                    "Aimed for: {} by {}",
+                    target.target_value or "see the target",
+                    f"{target.target_date:%-d %B %Y}",
+                ),
             )
             self.fields[f"value_{target.pk}"] = forms.CharField(
                 label=f"Value reached for target {target.position}", required=False, max_length=200
