@@ -110,6 +110,22 @@ def mask(data: Mapping[str, Any]) -> dict[str, Any]:
     return _mapping(data, parent="")
 
 
+def mask_sensitive_keys(data: Mapping[str, Any]) -> dict[str, Any]:
+    """For records outside the trail that keep what changed (an Amendment shows the old and new
+    wording to staff, and can be erased): only the SENSITIVE_KEYS values are masked."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in SENSITIVE_KEYS and value not in (None, ""):
+            out[key] = MASK
+        elif isinstance(value, Mapping):
+            out[key] = mask_sensitive_keys(value)
+        else:
+            out[key] = (
+                value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+            )
+    return out
+
+
 def _mapping(data: Mapping[Any, Any], *, parent: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():

@@ -665,7 +665,11 @@ def cycle_amend(
     target.save()
     diff = audit.changes(before, {k: str(getattr(target, k)) for k in changes})
     Amendment.objects.create(
-        cycle=cycle, made_by=by, reason=reason.strip(), what=what, changes=audit.mask(diff)
+        cycle=cycle,
+        made_by=by,
+        reason=reason.strip(),
+        what=what,
+        changes=audit.mask_sensitive_keys(diff),
     )
     audit.log(
         AuditAction.UPDATE,
