@@ -20,6 +20,10 @@ def _no_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]
+# Every id the API takes (in a path, a query or a body): a row's primary key is a positive 64-bit
+# integer, so anything outside that is a 422 rather than the database's overflow (a 500).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # The model's check constraint would report this without naming the field.
 Percent = Annotated[Decimal, Field(ge=0, le=100)]
 

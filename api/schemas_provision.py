@@ -15,7 +15,8 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ValidationInfo, field_validator
 
-from accounts import access
+import access
+from access import Action
 from api.schemas import PupilRef, SchoolRef, Text
 from api.schemas_support import one_of
 from provision.models import (
@@ -80,7 +81,7 @@ class StaffRoleOut(StaffRoleRef):
     @staticmethod
     def resolve_hourly_cost(obj: Any, context: Any) -> Decimal | None:
         user = context["request"].auth
-        return obj.hourly_cost if access.can_read_costs(user, obj.school) else None
+        return obj.hourly_cost if access.may(user, Action.READ_COSTS, obj.school) else None
 
 
 class ProvisionOut(Schema):
