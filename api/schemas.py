@@ -136,7 +136,7 @@ class NeedOut(Schema):
 
 
 class PupilCreateIn(Schema):
-    school: int = Field(..., description="The school's id (see /schools).")
+    school: Id = Field(..., description="The school's id (see /schools).")
     upn: Text
     legal_forename: Text
     legal_surname: Text
@@ -187,7 +187,7 @@ class PupilUpdateIn(Schema):
 
 
 class RegisterChangeIn(Schema):
-    pupil: int
+    pupil: Id
     provision: Text = Field(..., description="N (remove), K (SEN support) or E (EHC plan).")
     start_date: date = Field(..., description="The date of the decision; not in the future.")
     reason: Text
@@ -203,7 +203,7 @@ class ParentsInformedIn(Schema):
 
 
 class NeedIn(Schema):
-    pupil: int
+    pupil: Id
     need_type: Text = Field(..., description="Census SEN type code, e.g. SPLD, ASD, SEMH.")
     rank: int = Field(
         ..., ge=1, le=2, description="1 for the primary need, 2 for the secondary need."

@@ -7,7 +7,7 @@ and TAs those they deliver or that include a pupil they reach; roles that see no
 (SEN governor, DPO) are refused (403) and read the aggregate reports instead. A provision of a
 school where the user has no staff role, or one outside a teacher's or TA's reach, is a 404.
 Writing: the SENCo runs the map; the adult who delivers a provision (and the SENCo) keeps its
-session register and entry and exit data (accounts/access.py).
+session register and entry and exit data (the access package).
 """
 
 from datetime import date, timedelta

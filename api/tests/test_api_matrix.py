@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from api.api import api
 from api.tests.test_api import API, Caller
-from sendpath.testing import World
-from tests.test_access_matrix import PERSONAS, add_support_records
+from sendpath.testing import PERSONAS, World, add_support_records
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("builtin_catalogue")]
 

@@ -251,7 +251,7 @@ def test_a_pupil_is_enrolled_once_and_within_the_dates(world, group, senco):
 
 
 def test_enrolling_a_pupil_gives_the_ta_who_delivers_it_reach(world, senco):
-    from accounts.access import visible_pupils
+    from access import visible_pupils
 
     provision = make_provision(world)
     assert world.amy not in visible_pupils(world.users["ta"])
