@@ -1,5 +1,5 @@
 """Who is who: users, local authorities, trusts, schools, school years and terms, memberships,
-API tokens. Which pupils a membership reaches is decided in the access package alone."""
+API tokens. Which pupils a membership reaches is decided in accounts/access.py alone."""
 
 import hashlib
 import secrets

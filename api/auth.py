@@ -1,6 +1,6 @@
 """Who is calling: a personal API token (``Authorization: Bearer sp_...``) or, so the browser can
 read and try the docs, a signed-in session. Either way the caller reaches exactly what their user
-reaches; the access package decides that."""
+reaches; accounts/access.py decides that."""
 
 from typing import cast
 

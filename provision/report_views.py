@@ -1,7 +1,7 @@
 """The provision reports: the whole-school provision map, a pupil's costed provision map, the
 notional SEN budget, impact for cost, and the provision import.
 
-Who reads what (the access package):
+Who reads what (the access package, access.Action):
 - map, impact, budget: can_read_costs (SENCo, senior leaders, the SEN governor). The map's pupil
   drill-down shows names only to roles that see named pupils (not the governor); the impact page
   has no names at all.
