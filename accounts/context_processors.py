@@ -1,7 +1,8 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
-from accounts import access
+import access
+from access import Action
 
 
 def school(request: HttpRequest) -> dict[str, object]:
@@ -14,10 +15,10 @@ def school(request: HttpRequest) -> dict[str, object]:
     items: list[tuple[str, str]] = []
     if current is not None:
         items.append(("School home", reverse("school_home")))
-        if access.sees_named_records(user, current):
+        if access.may(user, Action.READ_NAMED, current):
             items.append(("SEN register", reverse("register")))
             items.append(("Provision", reverse("provision_list")))
-        if access.can_read_audit(user, current):
+        if access.may(user, Action.READ_AUDIT, current):
             items.append(("Audit trail", reverse("audit_search")))
     if access.is_parent(user):
         items.append(("Your children", reverse("family_home")))

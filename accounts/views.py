@@ -6,7 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import access, schooldates
+import access
+from access import Action
+from accounts import schooldates
 from accounts.forms import ApiTokenForm, TermDatesForm
 from accounts.models import ApiToken, Term, User
 from accounts.services import term_dates_save
@@ -92,9 +94,7 @@ def overview_home(request: HttpRequest) -> HttpResponse:
 def school_terms(request: HttpRequest, start_year: int | None = None) -> HttpResponse:
     """The current school's term dates for a school year, editable by the SENCo or administrator."""
     user = _user(request)
-    school = access.current_school(request)
-    if school is None or not access.can_edit_pupil_details(user, school):
-        raise PermissionDenied("The SENCo or a school administrator sets the term dates.")
+    school = access.current_school_for(request, Action.EDIT_PUPIL)
     year = start_year or schooldates.school_year_start(timezone.localdate())
     saved = {
         t.name: t

@@ -20,6 +20,10 @@ def _no_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]
+# Every id the API takes (in a path, a query or a body): a row's primary key is a positive 64-bit
+# integer, so anything outside that is a 422 rather than the database's overflow (a 500).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # The model's check constraint would report this without naming the field.
 Percent = Annotated[Decimal, Field(ge=0, le=100)]
 
@@ -132,7 +136,7 @@ class NeedOut(Schema):
 
 
 class PupilCreateIn(Schema):
-    school: int = Field(..., description="The school's id (see /schools).")
+    school: Id = Field(..., description="The school's id (see /schools).")
     upn: Text
     legal_forename: Text
     legal_surname: Text
@@ -183,7 +187,7 @@ class PupilUpdateIn(Schema):
 
 
 class RegisterChangeIn(Schema):
-    pupil: int
+    pupil: Id
     provision: Text = Field(..., description="N (remove), K (SEN support) or E (EHC plan).")
     start_date: date = Field(..., description="The date of the decision; not in the future.")
     reason: Text
@@ -199,7 +203,7 @@ class ParentsInformedIn(Schema):
 
 
 class NeedIn(Schema):
-    pupil: int
+    pupil: Id
     need_type: Text = Field(..., description="Census SEN type code, e.g. SPLD, ASD, SEMH.")
     rank: int = Field(
         ..., ge=1, le=2, description="1 for the primary need, 2 for the secondary need."

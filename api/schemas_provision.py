@@ -15,8 +15,9 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ValidationInfo, field_validator
 
-from accounts import access
-from api.schemas import PupilRef, SchoolRef, Text
+import access
+from access import Action
+from api.schemas import Id, PupilRef, SchoolRef, Text
 from api.schemas_support import one_of
 from provision.models import (
     AREA_CHOICES,
@@ -80,7 +81,7 @@ class StaffRoleOut(StaffRoleRef):
     @staticmethod
     def resolve_hourly_cost(obj: Any, context: Any) -> Decimal | None:
         user = context["request"].auth
-        return obj.hourly_cost if access.can_read_costs(user, obj.school) else None
+        return obj.hourly_cost if access.may(user, Action.READ_COSTS, obj.school) else None
 
 
 class ProvisionOut(Schema):
@@ -233,7 +234,7 @@ class MeasureOut(Schema):
 
 
 class InterventionIn(Schema):
-    school: int = Field(..., description="The school whose library it joins (see /schools).")
+    school: Id = Field(..., description="The school whose library it joins (see /schools).")
     name: Text = Field(..., max_length=120)
     area: Text = one_of(AREAS, description="Broad area of need.")
     description: Text = ""
@@ -248,16 +249,16 @@ class InterventionIn(Schema):
 
 
 class ProvisionIn(Schema):
-    school: int = Field(..., description="The school's id (see /schools).")
-    intervention: int = Field(
+    school: Id = Field(..., description="The school's id (see /schools).")
+    intervention: Id = Field(
         ..., description="From the built-in catalogue or the school's own (see /interventions)."
     )
     name: Text = Field(..., max_length=120, description="For example ‘Year 3 reading group B’.")
     wave: Text = one_of(Wave.values, default=Wave.TARGETED.value)
-    staff: int | None = Field(
+    staff: Id | None = Field(
         None, description="The user who delivers it: on the school's staff. They keep its register."
     )
-    staff_role: int = Field(
+    staff_role: Id = Field(
         ..., description="The school's staff role that delivers it; sets the cost (/staff-roles)."
     )
     location: Text = Field("", max_length=80)
@@ -274,7 +275,7 @@ class ProvisionIn(Schema):
     end_date: date
     resource_cost: Decimal = Field(Decimal(0), description="Pounds, for the whole provision.")
     licence_cost: Decimal = Field(Decimal(0), description="Pounds, for the whole provision.")
-    targets: list[int] = Field(
+    targets: list[Id] = Field(
         [], description="Ids of SMART targets in the plans of the school's pupils."
     )
 
@@ -285,11 +286,11 @@ NULLABLE_PROVISION_FIELDS = frozenset({"staff", "start_time"})
 class ProvisionUpdateIn(Schema):
     """Send only the fields that change. `targets`, when sent, replaces the linked targets."""
 
-    intervention: int | None = None
+    intervention: Id | None = None
     name: Text | None = Field(None, max_length=120)
     wave: Text | None = one_of(Wave.values, default=None)
-    staff: int | None = Field(None, description="null: nobody named delivers it.")
-    staff_role: int | None = None
+    staff: Id | None = Field(None, description="null: nobody named delivers it.")
+    staff_role: Id | None = None
     location: Text | None = Field(None, max_length=80)
     weekdays: list[int] | None = Field(
         None, json_schema_extra={"items": {"type": "integer", "enum": WEEKDAY_NUMBERS}}
@@ -300,7 +301,7 @@ class ProvisionUpdateIn(Schema):
     end_date: date | None = None
     resource_cost: Decimal | None = None
     licence_cost: Decimal | None = None
-    targets: list[int] | None = None
+    targets: list[Id] | None = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -312,7 +313,7 @@ class ProvisionUpdateIn(Schema):
 
 
 class EnrolmentIn(Schema):
-    pupil: int
+    pupil: Id
     start_date: date = Field(..., description="Within the provision's dates.")
 
 
@@ -330,14 +331,14 @@ class SessionIn(Schema):
     minutes: int | None = Field(
         None, ge=0, le=32767, description="Left out: the provision's session length."
     )
-    present: list[int] = Field(
+    present: list[Id] = Field(
         [], description="Ids of the pupils present; each must be in the group on that date."
     )
     note: Text = Field("", max_length=300)
-    staff_role: int | None = Field(
+    staff_role: Id | None = Field(
         None, description="Left out: the provision's (a different role costs differently)."
     )
-    delivered_by: int | None = Field(None, description="Left out: the provision's staff member.")
+    delivered_by: Id | None = Field(None, description="Left out: the provision's staff member.")
 
 
 class MeasureIn(Schema):

@@ -13,7 +13,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from api.schemas import PupilRef, SchoolRef, Text
+from api.schemas import Id, PupilRef, SchoolRef, Text
 from support import rules, smart
 from support.models import (
     AREA_CHOICES,
@@ -287,7 +287,7 @@ class PassportOut(Schema):
 
 
 class ConcernIn(Schema):
-    pupil: int
+    pupil: Id
     source: Text = one_of(ConcernSource.values, description="Who raised it.")
     raised_on: date
     area: Text = one_of(AREAS, description="Broad area of need, or unsure.")
@@ -310,7 +310,7 @@ class ConcernDecisionIn(Schema):
 
 
 class CycleIn(Schema):
-    pupil: int
+    pupil: Id
     opened_on: date | None = Field(None, description="Defaults to today.")
 
 
@@ -364,7 +364,7 @@ class TargetIn(Schema):
 
 
 class RatingIn(Schema):
-    target_id: int
+    target_id: Id
     rating: int = Field(..., ge=-2, le=2, description="-2 well below … 2 well above expected.")
     value_reached: Text = Field("", max_length=200)
     comment: Text = ""

@@ -1,13 +1,11 @@
-"""The API's reads: each starts from what accounts/access.py lets the user reach and selects the
-joins its output needs, so a list page costs the same few queries however many rows it has."""
+"""The API's reads: the joins and order each list's output needs, on top of a visible_*()
+queryset of the access policy (which alone decides reach), so a list page costs the same few
+queries however many rows it has."""
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
-from accounts import access
-from accounts.models import School, User
+from accounts.models import School
 from pupils import census
 from pupils.models import Need, Pupil, RegisterEntry
 
@@ -17,26 +15,17 @@ def normalise_upn(raw: str) -> str:
     return raw.strip().upper().replace(" ", "")
 
 
-def api_schools(user: User) -> QuerySet[School]:
-    """Schools the user has any reach to: a membership at the school, or (for LA and trust
-    officers) the schools of their LA or trust. Rows only; pupils still follow visible_pupils."""
-    member_of = {m.school_id for m in access.memberships(user) if m.school_id is not None}
-    overview = access.overview_schools(user).values("pk")
-    return (
-        School.objects.filter(Q(pk__in=member_of) | Q(pk__in=overview))
-        .select_related("la", "trust")
-        .order_by("name", "pk")
-    )
+def school_rows(schools: QuerySet[School]) -> QuerySet[School]:
+    return schools.select_related("la", "trust").order_by("name", "pk")
 
 
-def api_pupils(user: User) -> QuerySet[Pupil]:
-    """Pupils whose named record the user may see, with their school and current provision."""
+def pupil_rows(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
+    """Pupils with their school and current provision."""
     open_provision = RegisterEntry.objects.filter(
         pupil=OuterRef("pk"), end_date__isnull=True
     ).values("provision")[:1]
     return (
-        access.visible_pupils(user, reach="any")
-        .select_related("school")
+        pupils.select_related("school")
         .annotate(
             current_provision=Coalesce(
                 Subquery(open_provision), Value(census.SENProvision.NO_SEN.value)
@@ -46,21 +35,14 @@ def api_pupils(user: User) -> QuerySet[Pupil]:
     )
 
 
-def api_register_entries(user: User) -> QuerySet[RegisterEntry]:
-    """Register entries of the pupils the user may see."""
-    return RegisterEntry.objects.filter(
-        pupil__in=access.visible_pupils(user, reach="any").values("pk")
-    ).select_related("pupil__school", "decided_by")
+def register_rows(entries: QuerySet[RegisterEntry]) -> QuerySet[RegisterEntry]:
+    return entries.select_related("pupil__school", "decided_by")
 
 
-def api_needs(user: User) -> QuerySet[Need]:
-    """Needs of the pupils the user may see, grouped by pupil, primary need first."""
-    return (
-        Need.objects.filter(pupil__in=access.visible_pupils(user, reach="any").values("pk"))
-        .select_related("pupil__school")
-        .order_by(
-            "pupil__legal_surname", "pupil__legal_forename", "pupil_id", "rank", "-start_date", "pk"
-        )
+def need_rows(needs: QuerySet[Need]) -> QuerySet[Need]:
+    """Needs grouped by pupil, primary need first."""
+    return needs.select_related("pupil__school").order_by(
+        "pupil__legal_surname", "pupil__legal_forename", "pupil_id", "rank", "-start_date", "pk"
     )
 
 
@@ -75,14 +57,3 @@ def filter_by_pupil[M: (RegisterEntry, Need)](
     if pupil is not None:
         qs = qs.filter(pupil_id=pupil)
     return qs
-
-
-def pupil_for_register_write(user: User, pupil_id: int, *, refusal: str) -> Pupil:
-    """The pupil a register or needs write names: 404 if outside the caller's reach, 403 (with
-    `refusal`) if their role may not change the SEN register at the pupil's school."""
-    pupil = api_pupils(user).filter(pk=pupil_id).first()
-    if pupil is None:
-        raise Http404
-    if not access.can_change_register(user, pupil.school):
-        raise PermissionDenied(refusal)
-    return pupil

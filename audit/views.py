@@ -4,26 +4,19 @@ import csv
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts import access
+import access
+from access import Action
 from accounts.models import School
 from audit import log as audit
 from audit.forms import AuditSearchForm
 from audit.models import AuditAction, AuditEvent
 from pupils.models import Pupil
-
-
-def _school(request: HttpRequest) -> School:
-    school = access.current_school(request)
-    if school is None or not access.can_read_audit(request.user, school):  # type: ignore[arg-type]
-        raise PermissionDenied("The audit trail is for the SENCo and the data protection officer.")
-    return school
 
 
 def _events(request: HttpRequest, school: School) -> tuple[AuditSearchForm, QuerySet[AuditEvent]]:
@@ -57,7 +50,7 @@ def _events(request: HttpRequest, school: School) -> tuple[AuditSearchForm, Quer
 
 @login_required
 def audit_search(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+    school = access.current_school_for(request, Action.READ_AUDIT)
     form, events = _events(request, school)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     pupils = {
@@ -81,7 +74,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_export(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+    school = access.current_school_for(request, Action.READ_AUDIT)
     form, events = _events(request, school)
     rows = list(events[:100_000])
     audit.log(

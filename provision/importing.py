@@ -26,6 +26,7 @@ from django.http import HttpRequest
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
+import access
 from accounts.models import Membership, School, User
 from audit import log as audit
 from audit.models import AuditAction
@@ -434,7 +435,7 @@ def _lookups(school: School, rows: list[tuple[int, dict[str, Any]]]) -> _Lookups
     ):
         interventions.setdefault(i.name.strip().lower(), i)
     staff: dict[str, list[User]] = {}
-    members = Membership.objects.filter(school=school, role__in=services.DELIVERING_ROLES)
+    members = Membership.objects.filter(school=school, role__in=access.DELIVERING_ROLES)
     for user in {m.user for m in members.select_related("user")}:
         staff.setdefault(user.get_username().lower(), []).append(user)
         if user.email:

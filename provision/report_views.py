@@ -1,7 +1,7 @@
 """The provision reports: the whole-school provision map, a pupil's costed provision map, the
 notional SEN budget, impact for cost, and the provision import.
 
-Who reads what (accounts/access.py):
+Who reads what (the access package, access.Action):
 - map, impact, budget: can_read_costs (SENCo, senior leaders, the SEN governor). The map's pupil
   drill-down shows names only to roles that see named pupils (not the governor); the impact page
   has no names at all.
@@ -27,8 +27,10 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import access, schooldates
-from accounts.models import Role, School, User
+import access
+from access import Action
+from accounts import schooldates
+from accounts.models import School, User
 from audit import log as audit
 from audit.models import AuditAction
 from provision import importing, reports, selectors, services, xlsx
@@ -38,23 +40,11 @@ from pupils.models import Pupil
 from sendpath.forms import Select, add_service_errors, gds_helper
 from support.pdf import render_pdf
 
-COSTED_MAP_READERS = frozenset({Role.SENCO, Role.SENIOR_LEADER})
 TERM_CHOICES = [("", "The whole year"), *reports.TERM_LABELS.items()]
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _school(request: HttpRequest, *, manage: bool = False) -> School:
-    """The user's school if they may read its costs (with manage=True: change them), else 403."""
-    school = access.current_school(request)
-    user = _user(request)
-    if school is None or not access.can_read_costs(user, school):
-        raise PermissionDenied("Your role cannot see the provision map's costs.")
-    if manage and not access.can_manage_provision(user, school):
-        raise PermissionDenied("The SENCo runs the provision map.")
-    return school
 
 
 def _this_year() -> int:
@@ -178,7 +168,7 @@ def _map(
     years = reports.budget_years(school, _this_year())
     form = MapFilterForm(request.GET or None, years=years)
     filters = form.filters()
-    named = access.sees_named_records(_user(request), school)
+    named = access.may(_user(request), Action.READ_NAMED, school)
     report = reports.provision_map(
         school,
         form.period(school),
@@ -217,7 +207,7 @@ def _filter_labels(report: reports.ProvisionMap) -> list[str]:
 @login_required
 @require_GET
 def provision_map(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+    school = access.current_school_for(request, Action.READ_COSTS)
     form, report = _map(request, school)
     query = request.GET.urlencode()
     context = {
@@ -226,7 +216,7 @@ def provision_map(request: HttpRequest) -> HttpResponse:
         "report": report,
         "chosen": _filter_labels(report),
         "query": query,
-        "named": access.sees_named_records(_user(request), school),
+        "named": access.may(_user(request), Action.READ_NAMED, school),
         "clear": "?" + _period_query(report.period),
     }
     template = "provision/reports/map.html"
@@ -255,7 +245,7 @@ def _export_audit(request: HttpRequest, school: School, what: str, fmt: str, **d
 @login_required
 @require_GET
 def provision_map_xlsx(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+    school = access.current_school_for(request, Action.READ_COSTS)
     _form, report = _map(request, school, all_pupils=True)
     _export_audit(request, school, "Provision map", "xlsx", named=report.pupils is not None)
     stamp = timezone.localdate().isoformat()
@@ -268,7 +258,7 @@ def provision_map_xlsx(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def provision_map_pdf(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+    school = access.current_school_for(request, Action.READ_COSTS)
     _form, report = _map(request, school)
     body = render_pdf(
         "provision/reports/pdf/map.html",
@@ -295,13 +285,9 @@ def _pdf(body: bytes, filename: str) -> HttpResponse:
 def _costed_pupil(request: HttpRequest, pk: int) -> Pupil:
     """The pupil, for the SENCo or a senior leader who reaches them: another role is 403 (the
     governor sees figures only); a pupil outside the user's reach is 404."""
-    school = access.current_school(request)
-    user = _user(request)
-    if school is None or not access.has_role(user, school, COSTED_MAP_READERS):
-        raise PermissionDenied("The SENCo and senior leaders read a pupil's costed provision map.")
-    pupil = access.get_pupil_for_user(request, pk, queryset=Pupil.objects.select_related("school"))
-    if not access.has_role(user, pupil.school, COSTED_MAP_READERS):
-        raise PermissionDenied("The SENCo and senior leaders read a pupil's costed provision map.")
+    access.current_school_for(request, Action.READ_COSTED_MAP)
+    reached = access.visible_pupils(_user(request)).select_related("school")
+    pupil = access.get_for_user(request, reached, pk, Action.READ_COSTED_MAP)
     return pupil
 
 
@@ -344,7 +330,7 @@ def pupil_costed_map(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "report": report,
             "query": request.GET.urlencode(),
-            "can_manage": access.can_manage_provision(_user(request), pupil.school),
+            "can_manage": access.may(_user(request), Action.MANAGE_PROVISION, pupil.school),
         },
     )
 
@@ -381,7 +367,7 @@ def pupil_costed_map_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def pupil_top_up(request: HttpRequest, pk: int) -> HttpResponse:
     """The SENCo records the EHC top-up funding for a pupil for a school year."""
     pupil = _costed_pupil(request, pk)
-    if not access.can_manage_provision(_user(request), pupil.school):
+    if not access.may(_user(request), Action.MANAGE_PROVISION, pupil.school):
         raise PermissionDenied("The SENCo records top-up funding.")
     year = _year_param(request)
     existing = pupil.top_up_funding.filter(start_year=year).first()
@@ -429,7 +415,7 @@ def _year_param(request: HttpRequest) -> int:
 @login_required
 @require_GET
 def provision_impact(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+    school = access.current_school_for(request, Action.READ_COSTS)
     form = PeriodForm(request.GET or None, years=reports.budget_years(school, _this_year()))
     report = reports.impact(school, form.period(school), today=timezone.localdate())
     return render(
@@ -452,9 +438,9 @@ def provision_impact(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def provision_budget(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+    school = access.current_school_for(request, Action.READ_COSTS)
     user = _user(request)
-    can_manage = access.can_manage_provision(user, school)
+    can_manage = access.may(user, Action.MANAGE_PROVISION, school)
     years = reports.budget_years(school, _this_year())
     period_form = PeriodForm(request.GET or None, years=years, terms=False)
     period = period_form.period(school)
@@ -494,7 +480,7 @@ def provision_budget(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def provision_import(request: HttpRequest) -> HttpResponse:
-    school = _school(request, manage=True)
+    school = access.current_school_for(request, Action.MANAGE_PROVISION)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[importing.Problem] = []
     if request.method == "POST" and form.is_valid():
@@ -530,6 +516,6 @@ def provision_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def provision_import_template(request: HttpRequest) -> HttpResponse:
-    school = _school(request, manage=True)
+    school = access.current_school_for(request, Action.MANAGE_PROVISION)
     book = xlsx.import_template(school, selectors.library(school), selectors.staff_roles(school))
     return xlsx.response(book, "sendpath-provision-import.xlsx")

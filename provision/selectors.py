@@ -14,8 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts import access
-from accounts.models import School, Term, User
+from accounts.models import School, Term
 from provision import costing
 from provision.models import (
     Enrolment,
@@ -86,22 +85,6 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri")
 def days_label(weekdays: Iterable[int]) -> str:
     """The days a provision runs, for a row: "Mon, Wed, Fri"."""
     return ", ".join(DAY_NAMES[d] for d in sorted(weekdays) if 0 <= d < len(DAY_NAMES))
-
-
-def visible_provisions(
-    user: User, school: School, *, today: date | None = None
-) -> QuerySet[Provision]:
-    """The school's provisions this user may read: all of them for the SENCo, senior leaders and
-    administrators; for teachers and TAs, those they deliver or that include a pupil they reach.
-    Roles that see no named pupils see none (they read the aggregate reports)."""
-    mine = Provision.objects.filter(school=school)
-    if not access.sees_named_records(user, school):
-        return mine.none()
-    if access.has_role(user, school, access.WHOLE_SCHOOL_ROLES):
-        return mine
-    pupils = access.visible_pupils(user, school, today=today).values("pk")
-    reached = Enrolment.objects.filter(pupil__in=pupils).values("provision_id")
-    return mine.filter(Q(staff=user) | Q(pk__in=reached))
 
 
 def provision_list(provisions: QuerySet[Provision]) -> QuerySet[Provision]:

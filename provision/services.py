@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts import access
+import access
 from accounts.models import Membership, School, User
 from audit import log as audit
 from audit.models import AuditAction
@@ -40,9 +40,6 @@ from support.models import Target
 
 Errors = dict[str, list[str]]
 
-# The staff who may deliver provision: those with a named-record role at the school (SENCo,
-# teacher, TA, senior leader, administrator). Governors and the DPO do not teach.
-DELIVERING_ROLES = access.NAMED_RECORD_ROLES
 WEEKDAY_VALUES = frozenset(range(5))
 LONGEST_SESSION = 300  # minutes; a sanity bound, not a rule of practice
 
@@ -195,7 +192,7 @@ def _check_staff(errors: Errors, school: School, staff: User | None) -> None:
     if staff is None:
         return
     works_here = Membership.objects.filter(
-        user=staff, school=school, role__in=DELIVERING_ROLES
+        user=staff, school=school, role__in=access.DELIVERING_ROLES
     ).exists()
     if not works_here:
         _add(

@@ -7,7 +7,7 @@ and TAs those they deliver or that include a pupil they reach; roles that see no
 (SEN governor, DPO) are refused (403) and read the aggregate reports instead. A provision of a
 school where the user has no staff role, or one outside a teacher's or TA's reach, is a 404.
 Writing: the SENCo runs the map; the adult who delivers a provision (and the SENCo) keeps its
-session register and entry and exit data (accounts/access.py).
+session register and entry and exit data (the access package).
 """
 
 from datetime import date, timedelta
@@ -17,67 +17,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import access
+import access
+from access import Action
 from accounts.models import Membership, School, User
 from audit import log as audit
 from audit.models import AuditAction
 from provision import costing, forms, selectors, services
-from provision.models import Enrolment, Intervention, MeasureKind, Provision, Session, StaffRole
+from provision.models import Enrolment, Intervention, MeasureKind, Provision, Session
 from pupils.models import Pupil
 from sendpath.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _school(request: HttpRequest, *, need: str = "staff") -> School:
-    """The school the user works in (403 without a staff role); `need` is "staff" (any staff
-    role), "named" (roles that see named pupils), "costs" or "manage" (the SENCo)."""
-    school = access.current_school(request)
-    if school is None:
-        raise PermissionDenied("You have no staff role at a school.")
-    user = _user(request)
-    allowed = {
-        "staff": True,
-        "named": access.sees_named_records(user, school),
-        "costs": access.can_read_costs(user, school),
-        "manage": access.can_manage_provision(user, school),
-    }[need]
-    if not allowed:
-        raise PermissionDenied("Your role cannot use this page.")
-    return school
-
-
-def _provision(request: HttpRequest, pk: int, *, need: str = "read") -> Provision:
-    """The provision if the user may read it (else 404, or 403 for roles that see no named
-    pupils), and the role allows `need`: "read", "log" (the register and entry/exit data) or
-    "manage" (the SENCo) — else 403."""
-    provision = get_object_or_404(Provision.objects.select_related("school"), pk=pk)
-    user, school = _user(request), provision.school
-    if not access.has_role(user, school, access.STAFF_ROLES):
-        raise Http404("No such provision.")
-    if not access.sees_named_records(user, school):
-        raise PermissionDenied("Your role sees the provision map's figures, not its groups.")
-    if not selectors.visible_provisions(user, school).filter(pk=pk).exists():
-        raise Http404("No such provision.")
-    if need == "log" and not access.can_log_sessions(user, provision):
-        raise PermissionDenied("The adult who delivers this provision keeps its register.")
-    if need == "manage" and not access.can_manage_provision(user, school):
-        raise PermissionDenied("The SENCo runs the provision map.")
-    return provision
-
-
-def _enrolment(request: HttpRequest, pk: int, *, need: str) -> Enrolment:
-    enrolment = get_object_or_404(Enrolment.objects.select_related("pupil"), pk=pk)
-    enrolment.provision = _provision(request, enrolment.provision_id, need=need)
-    return enrolment
 
 
 def _form_page(
@@ -111,14 +69,14 @@ def _form_page(
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
     """The built-in catalogue and the school's own interventions, filtered by area (htmx)."""
-    school = _school(request)
+    school = access.current_school_for(request, Action.USE_STAFF_AREA)
     form = forms.AreaFilterForm(request.GET or None)
     area = form.cleaned_data["area"] if form.is_valid() else ""
     context = {
         "school": school,
         "form": form,
         "interventions": list(selectors.library(school, area)),
-        "can_manage": access.can_manage_provision(_user(request), school),
+        "can_manage": access.may(_user(request), Action.MANAGE_PROVISION, school),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "provision/library.html#results", context)
@@ -128,7 +86,7 @@ def library(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intervention_add(request: HttpRequest) -> HttpResponse:
-    school = _school(request, need="manage")
+    school = access.current_school_for(request, Action.MANAGE_PROVISION)
     form = forms.InterventionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,8 +116,8 @@ def intervention_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_roles(request: HttpRequest) -> HttpResponse:
     """The school's staff roles and hourly costs; the SENCo adds one with the form below."""
-    school = _school(request, need="costs")
-    can_manage = access.can_manage_provision(_user(request), school)
+    school = access.current_school_for(request, Action.READ_COSTS)
+    can_manage = access.may(_user(request), Action.MANAGE_PROVISION, school)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied("The SENCo sets the staff costs.")
     form = forms.StaffRoleForm(request.POST or None) if can_manage else None
@@ -188,8 +146,10 @@ def staff_roles(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_role_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _school(request, need="manage")
-    role = get_object_or_404(StaffRole, pk=pk, school=school)
+    school = access.current_school_for(request, Action.MANAGE_PROVISION)
+    role = access.get_for_user(
+        request, access.visible_staff_roles(_user(request)).filter(school=school), pk
+    )
     initial = {"name": role.name, "kind": role.kind, "hourly_cost": role.hourly_cost}
     form = forms.StaffRoleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -220,12 +180,12 @@ def staff_role_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def provision_list(request: HttpRequest) -> HttpResponse:
     """Current (running or about to start) or past provisions, each with its fidelity."""
-    school = _school(request, need="named")
+    school = access.current_school_for(request, Action.READ_NAMED)
     user = _user(request)
     show = "past" if request.GET.get("show") == "past" else "current"
     rows = list(
         selectors.current_or_past(
-            selectors.provision_list(selectors.visible_provisions(user, school)), show
+            selectors.provision_list(access.visible_provisions(user, school)), show
         )
     )
     figures = selectors.provision_figures(rows)
@@ -238,8 +198,8 @@ def provision_list(request: HttpRequest) -> HttpResponse:
             "rows": [
                 {"p": p, "f": figures[p.pk], "days": selectors.days_label(p.weekdays)} for p in rows
             ],
-            "can_manage": access.can_manage_provision(user, school),
-            "can_read_costs": access.can_read_costs(user, school),
+            "can_manage": access.may(user, Action.MANAGE_PROVISION, school),
+            "can_read_costs": access.may(user, Action.READ_COSTS, school),
             "whole_school": access.has_role(user, school, access.WHOLE_SCHOOL_ROLES),
         },
     )
@@ -249,7 +209,7 @@ def _provision_form(
     request: HttpRequest, school: School, *, provision: Provision | None = None
 ) -> forms.ProvisionForm:
     staff = User.objects.filter(
-        pk__in=Membership.objects.filter(school=school, role__in=services.DELIVERING_ROLES).values(
+        pk__in=Membership.objects.filter(school=school, role__in=access.DELIVERING_ROLES).values(
             "user_id"
         ),
         is_active=True,
@@ -274,7 +234,7 @@ def _provision_form(
 @login_required
 @require_http_methods(["GET", "POST"])
 def provision_create(request: HttpRequest) -> HttpResponse:
-    school = _school(request, need="manage")
+    school = access.current_school_for(request, Action.MANAGE_PROVISION)
     form = _provision_form(request, school)
     if request.method == "POST" and form.is_valid():
         try:
@@ -306,7 +266,7 @@ def provision_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def provision_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    provision = _provision(request, pk, need="manage")
+    provision = access.get_provision_for_user(request, pk, Action.MANAGE_PROVISION)
     form = _provision_form(request, provision.school, provision=provision)
     if request.method == "POST" and form.is_valid():
         data = form.service_data() | {"intervention": form.cleaned_data["intervention"]}
@@ -329,28 +289,15 @@ def provision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _named_pupils(user: User, provision: Provision) -> set[int]:
-    """Pupils whose names this user sees on the provision's pages: everyone in it for the SENCo
-    and the adult who delivers it; otherwise the pupils they reach."""
-    enrolled = [e.pupil_id for e in provision.enrolments.all()]
-    if access.can_log_sessions(user, provision):
-        return set(enrolled)
-    return set(
-        access.visible_pupils(user, provision.school)
-        .filter(pk__in=enrolled)
-        .values_list("pk", flat=True)
-    )
-
-
 @login_required
 @require_GET
 def provision_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _provision(request, pk)
+    access.get_provision_for_user(request, pk, Action.READ)
     provision = selectors.provision_record(pk)
     user = _user(request)
     audit.log(AuditAction.VIEW, user, provision, request=request)
     figures = selectors.provision_figures([provision])[provision.pk]
-    named = _named_pupils(user, provision)
+    named = access.pupils_named_on(user, provision)
     enrolments = list(provision.enrolments.all())
     return render(
         request,
@@ -364,9 +311,9 @@ def provision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sessions": provision.sessions.all(),
             "named": named,
             "targets": [t for t in provision.targets.all() if t.plan.cycle.pupil_id in named],
-            "can_manage": access.can_manage_provision(user, provision.school),
-            "can_log": access.can_log_sessions(user, provision),
-            "can_read_costs": access.can_read_costs(user, provision.school),
+            "can_manage": access.may(user, Action.MANAGE_PROVISION, provision.school),
+            "can_log": access.may(user, Action.LOG_SESSIONS, provision),
+            "can_read_costs": access.may(user, Action.READ_COSTS, provision.school),
             "reachable": set(
                 access.visible_pupils(user, provision.school).values_list("pk", flat=True)
             )
@@ -400,7 +347,7 @@ def _pupil_row(enrolment: Enrolment) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest, pk: int) -> HttpResponse:
-    provision = _provision(request, pk, need="manage")
+    provision = access.get_provision_for_user(request, pk, Action.MANAGE_PROVISION)
     today = timezone.localdate()
     pupils = (
         access.visible_pupils(_user(request), provision.school)
@@ -435,7 +382,10 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrolment_end(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment(request, pk, need="manage")
+    enrolment = get_object_or_404(Enrolment.objects.select_related("pupil"), pk=pk)
+    enrolment.provision = access.get_provision_for_user(
+        request, enrolment.provision_id, Action.MANAGE_PROVISION
+    )
     form = forms.EnrolmentEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -494,7 +444,7 @@ def _session_initial(session: Session | None, pupils: list[Pupil], minutes: int)
 def session_register(request: HttpRequest, pk: int) -> HttpResponse:
     """One form for one date: did it happen (or why not), minutes, a box per pupil present.
     Saving the same date again replaces that day's record."""
-    provision = _provision(request, pk, need="log")
+    provision = access.get_provision_for_user(request, pk, Action.LOG_SESSIONS)
     day = _register_day(request, provision)
     pupils = [e.pupil for e in services.enrolled_on(provision, day)]
     session = (
@@ -557,7 +507,10 @@ def _register_saved(session: Session, enrolled: int) -> str:
 def measures(request: HttpRequest, pk: int) -> HttpResponse:
     """A pupil's entry and exit data for a provision: the entry first, then the exit with the
     same measure."""
-    enrolment = _enrolment(request, pk, need="log")
+    enrolment = get_object_or_404(Enrolment.objects.select_related("pupil"), pk=pk)
+    enrolment.provision = access.get_provision_for_user(
+        request, enrolment.provision_id, Action.LOG_SESSIONS
+    )
     recorded = {m.kind: m for m in enrolment.measures.all()}
     entry = recorded.get(MeasureKind.ENTRY)
     kind = MeasureKind.ENTRY if entry is None else MeasureKind.EXIT

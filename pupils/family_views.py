@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts import access
+import access
+from access import Action
 from audit import log as audit
 from audit.models import AuditAction
 from pupils import selectors
-from pupils.models import Pupil
 from sendpath.forms import add_service_errors
 from support import selectors as support_selectors
 
@@ -27,9 +27,8 @@ def family_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def family_pupil(request: HttpRequest, pk: int) -> HttpResponse:
-    pupil = access.get_pupil_for_user(
-        request, pk, family=True, queryset=selectors.pupil_record(Pupil.objects.all())
-    )
+    reached = access.visible_pupils(request.user, reach="family")  # type: ignore[arg-type]
+    pupil = access.get_for_user(request, selectors.pupil_record(reached), pk, Action.READ)
     audit.log(AuditAction.VIEW, request.user, pupil, {"page": "family"}, request=request)
     entries = list(pupil.register_entries.all())
     current = next((e for e in entries if e.end_date is None), None)
@@ -54,7 +53,8 @@ def family_views(request: HttpRequest, pk: int) -> HttpResponse:
     from support import services as support_services
     from support.forms import ParentViewsForm
 
-    pupil = access.get_pupil_for_user(request, pk, family=True)
+    reached = access.visible_pupils(request.user, reach="family")  # type: ignore[arg-type]
+    pupil = access.get_for_user(request, reached, pk, Action.READ)
     cycle = pupil.cycles.filter(closed_on__isnull=True).first()
     if cycle is None:
         raise Http404("There is no plan to review at the moment.")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
 
-from accounts import access
+import access
+from access import Action
 from accounts.models import School, User
 from audit import log as audit
 from audit.models import AuditAction
@@ -42,19 +43,12 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _school(request: HttpRequest) -> School:
-    school = access.current_school(request)
-    if school is None:
-        raise PermissionDenied("You have no staff role at a school.")
-    return school
-
-
 @login_required
 def school_home(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+    school = access.current_school_for(request, Action.USE_STAFF_AREA)
     user = _user(request)
-    named = access.sees_named_records(user, school)
-    can_change = access.can_change_register(user, school)
+    named = access.may(user, Action.READ_NAMED, school)
+    can_change = access.may(user, Action.CHANGE_REGISTER, school)
     return render(
         request,
         "pupils/school_home.html",
@@ -63,8 +57,8 @@ def school_home(request: HttpRequest) -> HttpResponse:
             "counts": selectors.register_counts(Pupil.objects.filter(school=school)),
             "named": named,
             "can_change": can_change,
-            "can_add_pupil": access.can_edit_pupil_details(user, school),
-            "can_read_costs": access.can_read_costs(user, school),
+            "can_add_pupil": access.may(user, Action.EDIT_PUPIL, school),
+            "can_read_costs": access.may(user, Action.READ_COSTS, school),
             # Shown only to those who cannot change the register (they see a part of it).
             "my_pupils": access.visible_pupils(user, school).count()
             if named and not can_change
@@ -76,8 +70,6 @@ def school_home(request: HttpRequest) -> HttpResponse:
 def _register_filters(
     request: HttpRequest, school: School
 ) -> tuple[RegisterFilterForm, selectors.RegisterFilters]:
-    if not access.sees_named_records(_user(request), school):
-        raise PermissionDenied("Your role sees the school's figures, not named pupils.")
     groups = TeachingGroup.objects.filter(
         school=school, school_year__start_year=_start_year()
     ).order_by("name")
@@ -137,7 +129,7 @@ def _table_rows(page: Page[Pupil]) -> list[dict[str, Any]]:
 
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+    school = access.current_school_for(request, Action.READ_NAMED)
     form, filters = _register_filters(request, school)
     visible = access.visible_pupils(_user(request), school)
     counts = selectors.register_counts(visible, matching=filters)
@@ -211,7 +203,7 @@ def _export_rows(rows: object) -> list[list[str]]:
 
 @login_required
 def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    school = _school(request)
+    school = access.current_school_for(request, Action.READ_NAMED)
     form, filters = _register_filters(request, school)
     data = _export_rows(selectors.register(access.visible_pupils(_user(request), school), filters))
     audit.log(
@@ -252,8 +244,8 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    pupil = access.get_pupil_for_user(
-        request, pk, queryset=selectors.pupil_record(Pupil.objects.all())
+    pupil = access.get_for_user(
+        request, selectors.pupil_record(access.visible_pupils(user)), pk, Action.READ
     )
     audit.log(AuditAction.VIEW, user, pupil, request=request)
     entries = list(pupil.register_entries.all())
@@ -280,11 +272,11 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "support": support,
             "provisions": provisions,
-            "can_read_costs": access.can_read_costs(user, pupil.school),
-            "can_run_cycles": access.can_run_cycles(user, pupil.school),
-            "can_contribute": access.can_contribute(user, pupil.school),
-            "can_change": access.can_change_register(user, pupil.school),
-            "can_edit": access.can_edit_pupil_details(user, pupil.school),
+            "can_read_costs": access.may(user, Action.READ_COSTS, pupil.school),
+            "can_run_cycles": access.may(user, Action.RUN_CYCLE, pupil.school),
+            "can_contribute": access.may(user, Action.CONTRIBUTE, pupil.school),
+            "can_change": access.may(user, Action.CHANGE_REGISTER, pupil.school),
+            "can_edit": access.may(user, Action.EDIT_PUPIL, pupil.school),
             "groups": [
                 g for g in pupil.teaching_groups.all() if g.school_year.start_year == _start_year()
             ],
@@ -295,10 +287,8 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def pupil_create(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+    school = access.current_school_for(request, Action.EDIT_PUPIL)
     user = _user(request)
-    if not access.can_edit_pupil_details(user, school):
-        raise PermissionDenied("Only the SENCo or a school administrator can add pupils.")
     form = PupilForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -319,9 +309,7 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    pupil = access.get_pupil_for_user(request, pk)
-    if not access.can_edit_pupil_details(user, pupil.school):
-        raise PermissionDenied("Only the SENCo or a school administrator can change pupil details.")
+    pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.EDIT_PUPIL)
     form = PupilForm(request.POST or None, instance=Pupil.objects.get(pk=pupil.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -343,7 +331,7 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def register_change(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 1 of a register decision: the decision itself. Step 2 records telling the parents."""
     user = _user(request)
-    pupil = access.get_pupil_for_user(request, pk, write=True)
+    pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.CHANGE_REGISTER)
     current = services.current_provision(pupil)
     needs_primary = not pupil.needs.filter(rank=1, end_date__isnull=True).exists()
     form = RegisterChangeForm(request.POST or None, current=current, needs_primary=needs_primary)
@@ -378,7 +366,7 @@ def register_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def parents_informed(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     user = _user(request)
-    pupil = access.get_pupil_for_user(request, pk, write=True)
+    pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.CHANGE_REGISTER)
     entry = get_object_or_404(RegisterEntry, pk=entry_pk, pupil=pupil)
     form = ParentsInformedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -409,7 +397,7 @@ def parents_informed(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def need_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    pupil = access.get_pupil_for_user(request, pk, write=True)
+    pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.CHANGE_REGISTER)
     form = NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -435,7 +423,7 @@ def need_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def need_end(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
     user = _user(request)
-    pupil = access.get_pupil_for_user(request, pk, write=True)
+    pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.CHANGE_REGISTER)
     need = get_object_or_404(Need, pk=need_pk, pupil=pupil)
     form = NeedEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -191,3 +191,41 @@ def seeded_runs(
             runs.append((result.counts(), rows(result.school_ids)))
             transaction.set_rollback(True)
     return runs
+
+
+# The personas of the access matrices (tests/test_access_matrix.py for the pages,
+# api/tests/test_api_matrix.py for the API), in their columns' order.
+PERSONAS = [
+    "senco",
+    "teacher",
+    "ta",
+    "slt",
+    "governor",
+    "dpo",
+    "admin",
+    "parent",
+    "outsider",
+    "la_officer",
+    "trust_officer",
+    "nobody",
+]
+
+
+def add_support_records(w: World) -> None:
+    """An open cycle with a plan for Amy, a concern, a document and passports."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from support import services
+
+    senco, today = w.users["senco"], timezone.localdate()
+    cycle = services.cycle_open(pupil=w.amy, opened_on=today, by=senco)
+    services.plan_save(
+        cycle=cycle, by=senco, data={"plan_date": today, "outcomes": "Reads for pleasure"}
+    )
+    services.concern_raise(
+        pupil=w.amy, source="teacher", raised_on=today, area="CL", what_was_seen="x", by=senco
+    )
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 test")
+    services.attachment_add(pupil=w.amy, upload=pdf, cycle=cycle, by=senco)
+    services.passport_save(pupil=w.amy, by=senco, data={"about_me": "Likes drawing"})

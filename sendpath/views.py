@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from accounts import access
+import access
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,7 @@
 SENCo's record of the date the review was given to the parents (seed 001).
 
 Every download is audited as an export. A pupil outside the user's reach is a 404; parents reach
-only their own children (access.get_pupil_for_user with family=True).
+only their own children (access.get_for_user over visible_pupils(reach="family")).
 """
 
 from typing import Any
@@ -11,7 +11,7 @@ from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,8 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import access
+import access
+from access import Action
 from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
@@ -30,11 +31,11 @@ from support import pdf, services
 from support.models import Cycle, Review
 
 
-def _cycle(request: HttpRequest, pk: int, *, family: bool) -> Cycle:
-    """The cycle, if its pupil is within the user's reach (staff or family); else 404."""
-    cycle = get_object_or_404(Cycle.objects.select_related("pupil__school"), pk=pk)
-    access.get_pupil_for_user(request, cycle.pupil_id, family=family)
-    return cycle
+def _cycle(request: HttpRequest, pk: int, *, family: bool, action: Action = Action.READ) -> Cycle:
+    """The cycle, if its pupil is within the user's reach (staff or family; else 404) and the
+    role may do `action` (else 403)."""
+    reached = access.visible_cycles(request.user, reach="family" if family else "staff")  # type: ignore[arg-type]
+    return access.get_for_user(request, reached.select_related("pupil__school"), pk, action)
 
 
 def _pdf_response(
@@ -127,7 +128,7 @@ def family_review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def passport_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    pupil = access.get_pupil_for_user(request, pk)
+    pupil = access.get_for_user(request, access.visible_pupils(request.user), pk, Action.READ)  # type: ignore[arg-type]
     context = pdf.passport_context(pupil)
     return _pdf_response(
         request,
@@ -159,9 +160,7 @@ class ReviewGivenForm(forms.Form):
 def review_given(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the date the record of the review was given to the parents (SENCo only)."""
     user: User = request.user  # type: ignore[assignment]
-    cycle = _cycle(request, pk, family=False)
-    if not access.can_run_cycles(user, cycle.pupil.school):
-        raise PermissionDenied("Only the SENCo records when the review was given to the parents.")
+    cycle = _cycle(request, pk, family=False, action=Action.RUN_CYCLE)
     review = get_object_or_404(Review.objects.select_related("cycle"), cycle=cycle)
     form = ReviewGivenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -6,11 +6,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import access
+import access
+from access import Action
 from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
@@ -24,31 +25,16 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _pupil(request: HttpRequest, pk: int, *, need: str = "read") -> Pupil:
-    """The pupil if in reach (else 404), and the role allows `need`: "read", "contribute" (add
-    concerns, views, notes, documents) or "run" (the SENCo's decisions) — else 403."""
-    pupil = access.get_pupil_for_user(request, pk)
-    _check_need(_user(request), pupil, need)
-    return pupil
+def _pupil(request: HttpRequest, pk: int, action: Action = Action.READ) -> Pupil:
+    """The pupil if in (staff) reach, else 404; 403 unless the role may do `action`."""
+    return access.get_for_user(request, access.visible_pupils(_user(request)), pk, action)
 
 
-def _check_need(user: User, pupil: Pupil, need: str) -> None:
-    if need == "contribute" and not access.can_contribute(user, pupil.school):
-        raise PermissionDenied("Your role cannot add to this pupil's record.")
-    if need == "run" and not access.can_run_cycles(user, pupil.school):
-        raise PermissionDenied("The SENCo runs the plan and review.")
-
-
-def _cycle(request: HttpRequest, pk: int, *, need: str = "read") -> Cycle:
+def _cycle(request: HttpRequest, pk: int, action: Action = Action.READ) -> Cycle:
     """The cycle with its record (selectors.cycle_record) if its pupil is in reach (else 404),
-    and the role allows `need` (else 403): the reach is part of the one query for the cycle."""
-    user = _user(request)
-    in_reach = access.visible_pupils(user).values("pk")
-    cycle = selectors.cycle_record(Cycle.objects.filter(pk=pk, pupil__in=in_reach)).first()
-    if cycle is None:
-        raise Http404("No such cycle.")
-    _check_need(user, cycle.pupil, need)
-    return cycle
+    and the role may do `action` (else 403): the reach is part of the one query for the cycle."""
+    reached = access.visible_cycles(_user(request), reach="staff")
+    return access.get_for_user(request, selectors.cycle_record(reached), pk, action)
 
 
 def _form_page(
@@ -83,7 +69,7 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
-    pupil = _pupil(request, pk, need="contribute")
+    pupil = _pupil(request, pk, Action.CONTRIBUTE)
     form = forms.ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,7 +98,7 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def concern_decide(request: HttpRequest, pk: int) -> HttpResponse:
     concern = get_object_or_404(Concern, pk=pk)
-    pupil = _pupil(request, concern.pupil_id, need="run")
+    pupil = _pupil(request, concern.pupil_id, Action.RUN_CYCLE)
     form = forms.ConcernDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,7 +126,7 @@ def concern_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
-    pupil = _pupil(request, pk, need="run")
+    pupil = _pupil(request, pk, Action.RUN_CYCLE)
     form = forms.CycleOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -177,7 +163,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_of(cycle)
     review = selectors.review_of(cycle)
     school = cycle.pupil.school
-    can_run = access.can_run_cycles(user, school) and not cycle.is_locked
+    can_run = access.may(user, Action.RUN_CYCLE, school) and not cycle.is_locked
     return render(
         request,
         "support/cycle_detail.html",
@@ -189,11 +175,11 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "targets": selectors.targets_with_warnings(plan),
             "ratings": {r.target_id: r for r in review.ratings.all()} if review else {},
             "can_run": can_run,
-            "is_senco": access.can_run_cycles(user, school),
-            "can_contribute": access.can_contribute(user, school) and not cycle.is_locked,
+            "is_senco": access.may(user, Action.RUN_CYCLE, school),
+            "can_contribute": access.may(user, Action.CONTRIBUTE, school) and not cycle.is_locked,
             "target_form": forms.TargetForm() if can_run and plan else None,
             "note_form": forms.DoNoteForm()
-            if access.can_contribute(user, school) and not cycle.is_locked
+            if access.may(user, Action.CONTRIBUTE, school) and not cycle.is_locked
             else None,
             "rating_labels": rules.RATING_LABELS,
         },
@@ -203,7 +189,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def view_add(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _cycle(request, pk, need="contribute")
+    cycle = _cycle(request, pk, Action.CONTRIBUTE)
     form = forms.AssessmentViewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -229,7 +215,7 @@ def view_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _cycle(request, pk, need="run")
+    cycle = _cycle(request, pk, Action.RUN_CYCLE)
     plan = selectors.plan_of(cycle)
     initial: dict[str, Any] = {}
     if plan is not None:
@@ -264,7 +250,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def target_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a target; with htmx, answer with the targets list (and the form, with its errors)."""
-    cycle = _cycle(request, pk, need="run")
+    cycle = _cycle(request, pk, Action.RUN_CYCLE)
     plan = selectors.plan_of(cycle)
     if plan is None:
         raise PermissionDenied("Write the plan before its targets.")
@@ -304,7 +290,7 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def target_remove(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(Target.objects.select_related("plan__cycle"), pk=pk)
-    cycle = _cycle(request, target.plan.cycle_id, need="run")
+    cycle = _cycle(request, target.plan.cycle_id, Action.RUN_CYCLE)
     try:
         services.target_remove(target=target, by=_user(request), request=request)
     except ValidationError as exc:
@@ -317,7 +303,7 @@ def target_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _cycle(request, pk, need="contribute")
+    cycle = _cycle(request, pk, Action.CONTRIBUTE)
     form = forms.DoNoteForm(request.POST)
     if form.is_valid():
         try:
@@ -348,7 +334,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _cycle(request, pk, need="run")
+    cycle = _cycle(request, pk, Action.RUN_CYCLE)
     plan = selectors.plan_of(cycle)
     if cycle.is_locked:
         messages.error(
@@ -395,7 +381,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def amend(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _cycle(request, pk, need="run")
+    cycle = _cycle(request, pk, Action.RUN_CYCLE)
     form = forms.AmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         what, field = form.cleaned_data["field"].split(":")
@@ -430,7 +416,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    pupil = _pupil(request, pk, need="contribute")
+    pupil = _pupil(request, pk, Action.CONTRIBUTE)
     cycle = pupil.cycles.filter(closed_on__isnull=True).first()
     form = forms.AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -509,7 +495,7 @@ def passport(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "targets": list(plan.targets.all()) if plan else [],
             "needs": list(pupil.needs.filter(end_date__isnull=True).order_by("rank")),
-            "can_edit": access.can_run_cycles(_user(request), pupil.school),
+            "can_edit": access.may(_user(request), Action.RUN_CYCLE, pupil.school),
         },
     )
 
@@ -517,7 +503,7 @@ def passport(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def passport_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    pupil = _pupil(request, pk, need="run")
+    pupil = _pupil(request, pk, Action.RUN_CYCLE)
     record = Passport.objects.filter(pupil=pupil).first()
     initial = (
         {f: getattr(record, f) for f in services.PASSPORT_FIELDS} | {"version": record.version}

@@ -1,48 +1,13 @@
 """Every page for every persona: 200 where the role reaches, 403 for a write the role may not
 make or an area it has no part in, 404 for a pupil outside its reach, a redirect to sign in for
 the anonymous. The expected table is written out by hand from the access rules in
-accounts/access.py so a change of reach shows up here."""
+the access package so a change of reach shows up here."""
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sendpath.testing import World
-
-PERSONAS = [
-    "senco",
-    "teacher",
-    "ta",
-    "slt",
-    "governor",
-    "dpo",
-    "admin",
-    "parent",
-    "outsider",
-    "la_officer",
-    "trust_officer",
-    "nobody",
-]
-
-
-def add_support_records(w: World) -> None:
-    """An open cycle with a plan for Amy, a concern, a document and passports."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.utils import timezone
-
-    from support import services
-
-    senco, today = w.users["senco"], timezone.localdate()
-    cycle = services.cycle_open(pupil=w.amy, opened_on=today, by=senco)
-    services.plan_save(
-        cycle=cycle, by=senco, data={"plan_date": today, "outcomes": "Reads for pleasure"}
-    )
-    services.concern_raise(
-        pupil=w.amy, source="teacher", raised_on=today, area="CL", what_was_seen="x", by=senco
-    )
-    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 test")
-    services.attachment_add(pupil=w.amy, upload=pdf, cycle=cycle, by=senco)
-    services.passport_save(pupil=w.amy, by=senco, data={"about_me": "Likes drawing"})
+from sendpath.testing import PERSONAS, World, add_support_records
 
 
 def urls(w: World) -> dict[str, str]:

@@ -7,31 +7,31 @@ and the school administrator read every provision of their school; a teacher or 
 they deliver and those with a pupil they reach (access.visible_pupils, staff reach); anyone else
 (governor, DPO, LA and trust officers, parents) none, so a 404. Inside a provision, named rows
 (enrolments, attendance, measures) follow the same rule row by row: a teacher who reaches one pupil
-of a group sees that pupil, not the rest, unless they deliver it. Costs are null unless
-access.can_read_costs.
+of a group sees that pupil, not the rest, unless they deliver it (access.named_on_provisions, the
+same rule as the web pages'). Costs are null unless Action.READ_COSTS.
 
-Writes go through provision.services and need the role: the SENCo (access.can_manage_provision)
-runs the library, provisions and enrolments; the deliverer or the SENCo (access.can_log_sessions)
+Writes go through provision.services and need the role: the SENCo (Action.MANAGE_PROVISION)
+runs the library, provisions and enrolments; the deliverer or the SENCo (Action.LOG_SESSIONS)
 keeps the session register and the measures. A single read of named pupils' data (a session with
 its register) is audited, once per pupil shown.
 """
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from accounts import access
+import access
+from access import Action
 from accounts.models import Membership, School, User
 from api.auth import api_user
 from api.pagination import ApiPagination
-from api.schemas import Text
+from api.schemas import Id, Text
 from api.schemas_provision import (
     EnrolmentEndIn,
     EnrolmentIn,
@@ -47,7 +47,6 @@ from api.schemas_provision import (
     SessionOut,
     StaffRoleOut,
 )
-from api.selectors import api_schools
 from audit import log as audit
 from audit.models import AuditAction
 from provision import selectors as provision_selectors
@@ -58,7 +57,6 @@ from provision.models import (
     Measure,
     Provision,
     Session,
-    SessionAttendance,
     StaffRole,
 )
 from support.models import Target
@@ -75,86 +73,41 @@ router.add_router("/enrolments", enrolments)
 router.add_router("/sessions", sessions)
 router.add_router("/staff-roles", staff_roles)
 
-CANNOT_MANAGE = "Only the SENCo runs the provision map: the library, provisions and enrolments."
-CANNOT_LOG = (
-    "Only the adult who delivers this provision, or the SENCo, records its sessions and its "
-    "entry and exit data."
-)
+# ---- reads: the joins each output needs, on the policy's visible_*() querysets ------------------
 
 
-# ---- reads (each starts from what the user may see) --------------------------------------------
-
-
-def _schools_where(user: User, roles: frozenset[str]) -> list[int]:
-    return [
-        m.school_id for m in access.memberships(user) if m.role in roles and m.school_id is not None
-    ]
-
-
-def _provision_reach(user: User) -> Q:
-    """The provisions the user reads: provision.selectors.visible_provisions at each school where
-    they are staff (no queries: the memberships are cached; each is a subquery)."""
-    where = Q(pk__in=[])
-    for school in access.staff_schools(user):
-        where |= Q(pk__in=provision_selectors.visible_provisions(user, school).values("pk"))
-    return where
-
-
-def _named_reach(user: User, provision: str) -> Q:
-    """Named rows (an enrolment, an attendance mark) inside a provision the user reads: all of
-    them for the whole school and for the adult who delivers it, else the pupils the user reaches
-    (so a teacher with one pupil in a group does not read the rest of the group)."""
-    whole = _schools_where(user, access.WHOLE_SCHOOL_ROLES)
-    reached = access.visible_pupils(user, reach="staff")
-    return (
-        Q(**{f"{provision}__school_id__in": whole})
-        | Q(**{f"{provision}__staff": user})
-        | Q(pupil__in=reached)
-    )
+def _interventions(user: User) -> QuerySet[Intervention]:
+    return access.visible_interventions(user).order_by("name", "pk")
 
 
 def _provisions(user: User) -> QuerySet[Provision]:
-    return Provision.objects.filter(_provision_reach(user))
-
-
-def api_interventions(user: User) -> QuerySet[Intervention]:
-    """The built-in catalogue, and the own interventions of the schools where the user is staff."""
-    own = [s.pk for s in access.staff_schools(user)]
-    return Intervention.objects.filter(Q(school__isnull=True) | Q(school_id__in=own)).order_by(
-        "name", "pk"
-    )
-
-
-def api_provisions(user: User) -> QuerySet[Provision]:
     """Provisions the user reads, latest first, with what a row shows joined (the figures are
     added per page: see _with_figures)."""
     return (
-        _provisions(user)
+        access.visible_provisions(user)
         .select_related("school", "intervention", "staff", "staff_role")
         .prefetch_related(Prefetch("targets", queryset=Target.objects.only("pk")))
         .order_by("-start_date", "name", "pk")
     )
 
 
-def api_enrolments(user: User) -> QuerySet[Enrolment]:
+def _enrolments(user: User) -> QuerySet[Enrolment]:
     return (
-        Enrolment.objects.filter(provision__in=_provisions(user).values("pk"))
-        .filter(_named_reach(user, "provision"))
+        access.visible_enrolments(user)
         .select_related("pupil", "provision__school")
         .order_by("pupil__legal_surname", "pupil__legal_forename", "pupil_id", "pk")
     )
 
 
-def api_sessions(user: User) -> QuerySet[Session]:
-    """Sessions of the provisions the user reads, latest first, each with the register marks of
-    the pupils the user may see."""
+def _sessions(user: User) -> QuerySet[Session]:
+    """Sessions latest first, each with the register marks of the pupils the user may see."""
     marks = (
-        SessionAttendance.objects.filter(_named_reach(user, "session__provision"))
+        access.visible_attendance(user)
         .select_related("pupil")
         .order_by("pupil__legal_surname", "pupil__legal_forename", "pupil_id")
     )
     return (
-        Session.objects.filter(provision__in=_provisions(user).values("pk"))
+        access.visible_sessions(user)
         .select_related("provision", "staff_role")
         .prefetch_related(Prefetch("attendance", queryset=marks))
         .order_by("-on", "-pk")
@@ -168,7 +121,7 @@ def _with_figures(user: User, page: list[Provision]) -> list[Provision]:
     figures = provision_selectors.provision_figures(page, today=today)
     for provision in page:
         provision.figures = figures[provision.pk]  # type: ignore[attr-defined]
-        provision.sees_costs = access.can_read_costs(user, provision.school)  # type: ignore[attr-defined]
+        provision.sees_costs = access.may(user, Action.READ_COSTS, provision.school)  # type: ignore[attr-defined]
         provision.today = today  # type: ignore[attr-defined]
     return page
 
@@ -184,54 +137,15 @@ class ProvisionPagination(ApiPagination):
         return page
 
 
-def _visible_provision(request: HttpRequest, provision_id: int) -> Provision:
-    """A provision the user reads (else 404), with its figures."""
-    user = api_user(request)
-    provision = api_provisions(user).filter(pk=provision_id).first()
-    if provision is None:
-        raise Http404
-    return _with_figures(user, [provision])[0]
+def _provision(user: User, provision_id: int) -> Provision:
+    """A provision the user reads, with its figures (get_for_user has answered for the write)."""
+    return _with_figures(user, [access.get_for_user(user, _provisions(user), provision_id)])[0]
 
 
-def _provision_to_change(request: HttpRequest, provision_id: int) -> Provision:
-    """A provision the user reads (else 404), without figures, for a write."""
-    provision = (
-        _provisions(api_user(request)).select_related("school").filter(pk=provision_id).first()
-    )
-    if provision is None:
-        raise Http404
-    return provision
-
-
-def _visible_intervention(request: HttpRequest, intervention_id: int) -> Intervention:
-    found = api_interventions(api_user(request)).filter(pk=intervention_id).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def _visible_enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
-    found = api_enrolments(api_user(request)).filter(pk=enrolment_id).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def _visible_session(request: HttpRequest, session_id: int) -> Session:
-    found = api_sessions(api_user(request)).filter(pk=session_id).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def _school_to_change(user: User, school_id: int, refusal: str) -> School:
-    """A school the user reaches (else 404) where they run the provision map (else 403)."""
-    school = api_schools(user).filter(pk=school_id).first()
-    if school is None:
-        raise Http404
-    if not access.can_manage_provision(user, school):
-        raise PermissionDenied(refusal)
-    return school
+def _provision_to(user: User, provision_id: int, action: Action) -> Provision:
+    """The provision for `action` (404 outside reach, 403 for the role), without figures."""
+    reached = access.visible_provisions(user).select_related("school")
+    return access.get_for_user(user, reached, provision_id, action)
 
 
 # ---- references in a body: found within the school, else a field error ---------------------------
@@ -267,7 +181,7 @@ class _References:
 
     def staff(self, pk: int | None, field: str = "staff") -> User | None:
         staff = Membership.objects.filter(
-            school=self.school, role__in=services.DELIVERING_ROLES
+            school=self.school, role__in=access.DELIVERING_ROLES
         ).values("user_id")
         rows = User.objects.filter(pk__in=staff, is_active=True)
         return self._one(rows, pk, field, f"Choose someone on the staff of {self.school.name}.")
@@ -306,10 +220,10 @@ def _provision_data(school: School, sent: dict[str, Any]) -> dict[str, Any]:
 def list_interventions(
     request: HttpRequest,
     area: Text | None = None,
-    school: int | None = None,
+    school: Id | None = None,
     catalogue: bool | None = None,
 ) -> QuerySet[Intervention]:
-    found = api_interventions(api_user(request))
+    found = _interventions(api_user(request))
     if area:
         found = found.filter(area=area.strip().upper())
     if school is not None:
@@ -323,7 +237,7 @@ def list_interventions(
     "/{int:intervention_id}", response=InterventionOut, summary="Read an intervention"
 )
 def get_intervention(request: HttpRequest, intervention_id: int) -> Intervention:
-    return _visible_intervention(request, intervention_id)
+    return access.get_for_user(request, _interventions(api_user(request)), intervention_id)
 
 
 @interventions.post(
@@ -335,10 +249,12 @@ def get_intervention(request: HttpRequest, intervention_id: int) -> Intervention
 )
 def create_intervention(request: HttpRequest, payload: InterventionIn) -> Status[Intervention]:
     user = api_user(request)
-    school = _school_to_change(user, payload.school, CANNOT_MANAGE)
+    school = access.get_for_user(
+        user, access.visible_schools(user), payload.school, Action.MANAGE_PROVISION
+    )
     data = payload.model_dump(exclude={"school"})
     intervention = services.intervention_add(school=school, data=data, by=user, request=request)
-    return Status(201, _visible_intervention(request, intervention.pk))
+    return Status(201, access.get_for_user(user, _interventions(user), intervention.pk))
 
 
 # ---- staff roles -------------------------------------------------------------------------------
@@ -352,9 +268,8 @@ def create_intervention(request: HttpRequest, payload: InterventionIn) -> Status
     "Hourly costs are null unless your role may read costs.",
 )
 @paginate(ApiPagination)
-def list_staff_roles(request: HttpRequest, school: int | None = None) -> QuerySet[StaffRole]:
-    schools = [s.pk for s in access.staff_schools(api_user(request))]
-    found = StaffRole.objects.filter(school_id__in=schools).select_related("school")
+def list_staff_roles(request: HttpRequest, school: Id | None = None) -> QuerySet[StaffRole]:
+    found = access.visible_staff_roles(api_user(request)).select_related("school")
     if school is not None:
         found = found.filter(school_id=school)
     return found.order_by("school__name", "hourly_cost", "name", "pk")
@@ -372,9 +287,9 @@ def list_staff_roles(request: HttpRequest, school: int | None = None) -> QuerySe
 )
 @paginate(ProvisionPagination)
 def list_provisions(
-    request: HttpRequest, school: int | None = None, current: bool | None = None
+    request: HttpRequest, school: Id | None = None, current: bool | None = None
 ) -> QuerySet[Provision]:
-    found = api_provisions(api_user(request))
+    found = _provisions(api_user(request))
     if school is not None:
         found = found.filter(school_id=school)
     if current is not None:
@@ -386,7 +301,7 @@ def list_provisions(
 
 @provisions.get("/{int:provision_id}", response=ProvisionOut, summary="Read a provision")
 def get_provision(request: HttpRequest, provision_id: int) -> Provision:
-    return _visible_provision(request, provision_id)
+    return _provision(api_user(request), provision_id)
 
 
 @provisions.post(
@@ -398,7 +313,9 @@ def get_provision(request: HttpRequest, provision_id: int) -> Provision:
 )
 def create_provision(request: HttpRequest, payload: ProvisionIn) -> Status[Provision]:
     user = api_user(request)
-    school = _school_to_change(user, payload.school, CANNOT_MANAGE)
+    school = access.get_for_user(
+        user, access.visible_schools(user), payload.school, Action.MANAGE_PROVISION
+    )
     data = _provision_data(school, payload.model_dump(exclude={"school"}))
     provision = services.provision_create(
         school=school,
@@ -407,7 +324,7 @@ def create_provision(request: HttpRequest, payload: ProvisionIn) -> Status[Provi
         by=user,
         request=request,
     )
-    return Status(201, _visible_provision(request, provision.pk))
+    return Status(201, _provision(user, provision.pk))
 
 
 @provisions.patch(
@@ -421,12 +338,10 @@ def update_provision(
     request: HttpRequest, provision_id: int, payload: ProvisionUpdateIn
 ) -> Provision:
     user = api_user(request)
-    provision = _provision_to_change(request, provision_id)
-    if not access.can_manage_provision(user, provision.school):
-        raise PermissionDenied(CANNOT_MANAGE)
+    provision = _provision_to(user, provision_id, Action.MANAGE_PROVISION)
     data = _provision_data(provision.school, payload.model_dump(exclude_unset=True))
     services.provision_update(provision=provision, data=data, by=user, request=request)
-    return _visible_provision(request, provision_id)
+    return _provision(api_user(request), provision_id)
 
 
 # ---- enrolments ----------------------------------------------------------------------------------
@@ -441,8 +356,9 @@ def update_provision(
 )
 @paginate(ApiPagination)
 def list_enrolments(request: HttpRequest, provision_id: int) -> QuerySet[Enrolment]:
-    provision = _provision_to_change(request, provision_id)
-    return api_enrolments(api_user(request)).filter(provision=provision)
+    user = api_user(request)
+    provision = _provision_to(user, provision_id, Action.READ)
+    return _enrolments(user).filter(provision=provision)
 
 
 @provisions.post(
@@ -452,16 +368,12 @@ def create_enrolment(
     request: HttpRequest, provision_id: int, payload: EnrolmentIn
 ) -> Status[Enrolment]:
     user = api_user(request)
-    provision = _provision_to_change(request, provision_id)
-    if not access.can_manage_provision(user, provision.school):
-        raise PermissionDenied(CANNOT_MANAGE)
-    pupil = access.visible_pupils(user, reach="staff").filter(pk=payload.pupil).first()
-    if pupil is None:
-        raise Http404
+    provision = _provision_to(user, provision_id, Action.MANAGE_PROVISION)
+    pupil = access.get_for_user(user, access.visible_pupils(user, reach="staff"), payload.pupil)
     enrolment = services.enrol(
         provision=provision, pupil=pupil, start_date=payload.start_date, by=user, request=request
     )
-    return Status(201, _visible_enrolment(request, enrolment.pk))
+    return Status(201, access.get_for_user(user, _enrolments(user), enrolment.pk))
 
 
 @enrolments.patch(
@@ -473,11 +385,9 @@ def create_enrolment(
 )
 def end_enrolment(request: HttpRequest, enrolment_id: int, payload: EnrolmentEndIn) -> Enrolment:
     user = api_user(request)
-    enrolment = _visible_enrolment(request, enrolment_id)
-    if not access.can_manage_provision(user, enrolment.provision.school):
-        raise PermissionDenied(CANNOT_MANAGE)
+    enrolment = access.get_for_user(user, _enrolments(user), enrolment_id, Action.MANAGE_PROVISION)
     services.enrolment_end(enrolment=enrolment, end_date=payload.end_date, by=user, request=request)
-    return _visible_enrolment(request, enrolment_id)
+    return access.get_for_user(request, _enrolments(api_user(request)), enrolment_id)
 
 
 # ---- sessions ------------------------------------------------------------------------------------
@@ -491,8 +401,9 @@ def end_enrolment(request: HttpRequest, enrolment_id: int, payload: EnrolmentEnd
 )
 @paginate(ApiPagination)
 def list_sessions(request: HttpRequest, provision_id: int) -> QuerySet[Session]:
-    provision = _provision_to_change(request, provision_id)
-    return api_sessions(api_user(request)).filter(provision=provision)
+    user = api_user(request)
+    provision = _provision_to(user, provision_id, Action.READ)
+    return _sessions(user).filter(provision=provision)
 
 
 @provisions.post(
@@ -505,9 +416,7 @@ def list_sessions(request: HttpRequest, provision_id: int) -> QuerySet[Session]:
 )
 def create_session(request: HttpRequest, provision_id: int, payload: SessionIn) -> Status[Session]:
     user = api_user(request)
-    provision = _provision_to_change(request, provision_id)
-    if not access.can_log_sessions(user, provision):
-        raise PermissionDenied(CANNOT_LOG)
+    provision = _provision_to(user, provision_id, Action.LOG_SESSIONS)
     refs = _References(provision.school)
     staff_role = refs.staff_role(payload.staff_role)
     delivered_by = refs.staff(payload.delivered_by, "delivered_by")
@@ -526,7 +435,7 @@ def create_session(request: HttpRequest, provision_id: int, payload: SessionIn) 
         by=user,
         request=request,
     )
-    return Status(200 if replaces else 201, _visible_session(request, session.pk))
+    return Status(200 if replaces else 201, access.get_for_user(user, _sessions(user), session.pk))
 
 
 @sessions.get(
@@ -537,7 +446,7 @@ def create_session(request: HttpRequest, provision_id: int, payload: SessionIn) 
 )
 def get_session(request: HttpRequest, session_id: int) -> Session:
     user = api_user(request)
-    session = _visible_session(request, session_id)
+    session = access.get_for_user(user, _sessions(user), session_id)
     for mark in session.attendance.all():
         audit.log(
             AuditAction.VIEW,
@@ -560,7 +469,7 @@ def get_session(request: HttpRequest, session_id: int) -> Session:
 )
 @paginate(ApiPagination)
 def list_measures(request: HttpRequest, enrolment_id: int) -> QuerySet[Measure]:
-    enrolment = _visible_enrolment(request, enrolment_id)
+    enrolment = access.get_for_user(request, _enrolments(api_user(request)), enrolment_id)
     return Measure.objects.filter(enrolment=enrolment).order_by("on", "kind", "pk")
 
 
@@ -573,9 +482,7 @@ def list_measures(request: HttpRequest, enrolment_id: int) -> QuerySet[Measure]:
 )
 def create_measure(request: HttpRequest, enrolment_id: int, payload: MeasureIn) -> Status[Measure]:
     user = api_user(request)
-    enrolment = _visible_enrolment(request, enrolment_id)
-    if not access.can_log_sessions(user, enrolment.provision):
-        raise PermissionDenied(CANNOT_LOG)
+    enrolment = access.get_for_user(user, _enrolments(user), enrolment_id, Action.LOG_SESSIONS)
     measure = services.measure_record(
         enrolment=enrolment, **payload.model_dump(), by=user, request=request
     )

@@ -1,44 +1,41 @@
 """The SEN register history. Anyone who may see a pupil reads their entries; a change (placing
 on, changing, removing) and the record of telling the parents are the SENCo's
-(access.can_change_register), made through pupils.services."""
+(Action.CHANGE_REGISTER), made through pupils.services."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from accounts import access
+import access
+from access import Action
+from accounts.models import User
 from api.auth import api_user
 from api.pagination import ApiPagination
-from api.schemas import ParentsInformedIn, RegisterChangeIn, RegisterEntryOut, Text
-from api.selectors import (
-    api_register_entries,
-    filter_by_pupil,
-    pupil_for_register_write,
-)
+from api.schemas import Id, ParentsInformedIn, RegisterChangeIn, RegisterEntryOut, Text
+from api.selectors import filter_by_pupil, pupil_rows, register_rows
 from pupils import services
 from pupils.models import RegisterEntry
 
 router = Router(tags=["register entries"])
 
-CANNOT_CHANGE = "Your role cannot change the SEN register at this school."
+
+def _entries(user: User) -> QuerySet[RegisterEntry]:
+    return register_rows(access.visible_register_entries(user, reach="any"))
 
 
 @router.get("", response=list[RegisterEntryOut], summary="List register entries")
 @paginate(ApiPagination)
 def list_register_entries(
     request: HttpRequest,
-    school: int | None = None,
+    school: Id | None = None,
     upn: Text | None = None,
-    pupil: int | None = None,
+    pupil: Id | None = None,
     provision: Text | None = None,
     open: bool | None = None,
 ) -> QuerySet[RegisterEntry]:
-    entries = filter_by_pupil(
-        api_register_entries(api_user(request)), school=school, upn=upn, pupil=pupil
-    )
+    entries = filter_by_pupil(_entries(api_user(request)), school=school, upn=upn, pupil=pupil)
     if provision:
         entries = entries.filter(provision=provision.strip().upper())
     if open is not None:
@@ -48,7 +45,7 @@ def list_register_entries(
 
 @router.get("/{int:entry_id}", response=RegisterEntryOut, summary="Read a register entry")
 def get_register_entry(request: HttpRequest, entry_id: int) -> RegisterEntry:
-    return _visible_entry(request, entry_id)
+    return access.get_for_user(request, _entries(api_user(request)), entry_id, Action.READ)
 
 
 @router.post(
@@ -59,7 +56,8 @@ def get_register_entry(request: HttpRequest, entry_id: int) -> RegisterEntry:
 )
 def create_register_entry(request: HttpRequest, payload: RegisterChangeIn) -> Status[RegisterEntry]:
     user = api_user(request)
-    pupil = pupil_for_register_write(user, payload.pupil, refusal=CANNOT_CHANGE)
+    pupils = pupil_rows(access.visible_pupils(user, reach="any"))
+    pupil = access.get_for_user(user, pupils, payload.pupil, Action.CHANGE_REGISTER)
     entry = services.register_change(
         pupil=pupil,
         provision=payload.provision,
@@ -69,7 +67,7 @@ def create_register_entry(request: HttpRequest, payload: RegisterChangeIn) -> St
         by=user,
         request=request,
     )
-    return Status(201, _visible_entry(request, entry.pk))
+    return Status(201, access.get_for_user(user, _entries(user), entry.pk))
 
 
 @router.patch(
@@ -81,9 +79,7 @@ def record_parents_informed(
     request: HttpRequest, entry_id: int, payload: ParentsInformedIn
 ) -> RegisterEntry:
     user = api_user(request)
-    entry = _visible_entry(request, entry_id)
-    if not access.can_change_register(user, entry.pupil.school):
-        raise PermissionDenied(CANNOT_CHANGE)
+    entry = access.get_for_user(user, _entries(user), entry_id, Action.CHANGE_REGISTER)
     services.register_record_parents_informed(
         entry=entry,
         informed_on=payload.informed_on,
@@ -92,11 +88,4 @@ def record_parents_informed(
         by=user,
         request=request,
     )
-    return _visible_entry(request, entry_id)
-
-
-def _visible_entry(request: HttpRequest, entry_id: int) -> RegisterEntry:
-    entry = api_register_entries(api_user(request)).filter(pk=entry_id).first()
-    if entry is None:
-        raise Http404
-    return entry
+    return access.get_for_user(user, _entries(user), entry_id)

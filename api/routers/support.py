@@ -5,8 +5,8 @@ Reads start from access.visible_pupils(reach="any"), as the rest of the API. Par
 "family") read what the family pages give them: their child's cycles, plans with targets, reviews
 and passport. Concerns, assessment views, Do notes and amendments are staff working records: a
 parent gets 404 for them, and null for them inside a cycle. Writes go through support.services and
-need the role (access.can_run_cycles for the SENCo's steps, access.can_contribute for concerns,
-views and Do notes) and the pupil within the user's *staff* reach, so a teacher who is also a
+need the role (Action.RUN_CYCLE for the SENCo's steps, Action.CONTRIBUTE for concerns, views
+and Do notes) and the pupil within the user's *staff* reach (access.may), so a teacher who is also a
 parent at the school does not write to their own child's record as staff (403). A completed review
 locks its cycle: every later change is an amendment with a reason (the services refuse the rest).
 """
@@ -14,22 +14,22 @@ locks its cycle: every later change is an amendment with a reason (the services 
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from accounts import access
-from accounts.models import School, User
+import access
+from access import Action, Reach
+from accounts.models import User
 from api.auth import api_user
 from api.errors import from_django
 from api.pagination import ApiPagination
-from api.schemas import Text
+from api.schemas import Id, Text
 from api.schemas_support import (
     AmendmentIn,
     AmendmentOut,
@@ -54,7 +54,7 @@ from api.schemas_support import (
     TargetIn,
     TargetOut,
 )
-from api.selectors import api_pupils, normalise_upn
+from api.selectors import normalise_upn, pupil_rows
 from audit import log as audit
 from audit.models import AuditAction
 from pupils.models import Pupil
@@ -82,43 +82,39 @@ router.add_router("/cycles", cycles)
 router.add_router("/targets", targets)
 router.add_router("/pupils", passports)
 
-CANNOT_CONTRIBUTE = "Your role cannot add to this pupil's SEN records."
-CANNOT_RUN = "Only the SENCo decides concerns and writes plans, targets, reviews and passports."
 STALE = {409: FieldErrors}
 
 
-# ---- reads (each starts from what the user may see) --------------------------------------------
+# ---- reads: the joins each output needs, on the policy's visible_*() querysets ------------------
 
 
-def _reach(user: User, *, staff: bool = False) -> QuerySet[Pupil]:
-    # Used as a subquery (pupil__in=...): it selects the pupils' ids only.
-    return access.visible_pupils(user, reach="staff" if staff else "any")
-
-
-def _as_staff(user: User, pupil_id: int) -> bool:
-    return access.visible_pupils(user, reach="staff").filter(pk=pupil_id).exists()
-
-
-def api_concerns(user: User) -> QuerySet[Concern]:
-    """Concerns about the pupils the user reaches as staff, newest first, with the cycle a
-    decision to assess opened."""
+def _concerns(user: User) -> QuerySet[Concern]:
+    """Concerns the user reaches (as staff), newest first, with the cycle a decision to assess
+    opened."""
     opened = Cycle.objects.filter(concern=OuterRef("pk")).order_by("number").values("pk")[:1]
     return (
-        Concern.objects.filter(pupil__in=_reach(user, staff=True))
+        access.visible_concerns(user)
         .select_related("pupil__school")
         .annotate(cycle_id=Subquery(opened))
         .order_by("-raised_on", "-pk")
     )
 
 
-def api_cycles(user: User, *, staff: bool = False) -> QuerySet[Cycle]:
-    """Cycles of the pupils the user may see (with staff=True, reaches as staff), by pupil, the
-    latest first."""
+def _cycles(user: User, reach: Reach = "any") -> QuerySet[Cycle]:
+    """Cycles the user reaches, by pupil, the latest first."""
     return (
-        Cycle.objects.filter(pupil__in=_reach(user, staff=staff))
+        access.visible_cycles(user, reach=reach)
         .select_related("pupil__school", "plan", "review")
         .order_by("pupil__legal_surname", "pupil__legal_forename", "pupil_id", "-number")
     )
+
+
+def _targets(user: User) -> QuerySet[Target]:
+    return access.visible_targets(user).select_related("plan__cycle__pupil__school")
+
+
+def _pupils(user: User) -> QuerySet[Pupil]:
+    return pupil_rows(access.visible_pupils(user, reach="any"))
 
 
 def _by_pupil[M: (Concern, Cycle)](
@@ -133,25 +129,11 @@ def _by_pupil[M: (Concern, Cycle)](
     return qs
 
 
-def _visible_cycle(request: HttpRequest, cycle_id: int, *, staff: bool = False) -> Cycle:
-    cycle = api_cycles(api_user(request), staff=staff).filter(pk=cycle_id).first()
-    if cycle is None:
-        raise Http404
-    return cycle
-
-
-def _visible_concern(request: HttpRequest, concern_id: int) -> Concern:
-    concern = api_concerns(api_user(request)).filter(pk=concern_id).first()
-    if concern is None:
-        raise Http404
-    return concern
-
-
-def _visible_pupil(request: HttpRequest, pupil_id: int) -> Pupil:
-    pupil = api_pupils(api_user(request)).filter(pk=pupil_id).first()
-    if pupil is None:
-        raise Http404
-    return pupil
+def _cycle(
+    request: HttpRequest, cycle_id: int, action: Action = Action.READ, *, reach: Reach = "any"
+) -> Cycle:
+    """get_for_user for a cycle (views, notes and amendments: reach="staff")."""
+    return access.get_for_user(request, _cycles(api_user(request), reach), cycle_id, action)
 
 
 def _plan_of(cycle: Cycle) -> Plan:
@@ -171,26 +153,6 @@ def _review_of(cycle: Cycle) -> Review:
     next_cycle = Cycle.objects.filter(pupil_id=cycle.pupil_id, number=cycle.number + 1).first()
     review.next_cycle_id = next_cycle.pk if next_cycle else None  # type: ignore[attr-defined]
     return review
-
-
-# ---- writes: the role, and the pupil within staff reach ------------------------------------------
-
-Permission = Callable[[User, School], bool]
-
-
-def _may(user: User, pupil: Pupil, allowed: Permission, refusal: str) -> None:
-    """403 unless the user has the role at the pupil's school and reaches the pupil as staff."""
-    if not (allowed(user, pupil.school) and _as_staff(user, pupil.pk)):
-        raise PermissionDenied(refusal)
-
-
-def _cycle_to_change(
-    request: HttpRequest, cycle_id: int, allowed: Permission, refusal: str
-) -> tuple[User, Cycle]:
-    user = api_user(request)
-    cycle = _visible_cycle(request, cycle_id)
-    _may(user, cycle.pupil, allowed, refusal)
-    return user, cycle
 
 
 def _refused(exc: DjangoValidationError, locate: Callable[[str], list[str | int]]) -> Status[Any]:
@@ -222,12 +184,12 @@ def _version_needed(what: str) -> DjangoValidationError:
 @paginate(ApiPagination)
 def list_concerns(
     request: HttpRequest,
-    school: int | None = None,
+    school: Id | None = None,
     upn: Text | None = None,
-    pupil: int | None = None,
+    pupil: Id | None = None,
     open: bool | None = None,
 ) -> QuerySet[Concern]:
-    found = _by_pupil(api_concerns(api_user(request)), school=school, upn=upn, pupil=pupil)
+    found = _by_pupil(_concerns(api_user(request)), school=school, upn=upn, pupil=pupil)
     if open is not None:
         found = found.filter(outcome="") if open else found.exclude(outcome="")
     return found
@@ -235,17 +197,16 @@ def list_concerns(
 
 @concerns.get("/{int:concern_id}", response=ConcernOut, summary="Read a concern")
 def get_concern(request: HttpRequest, concern_id: int) -> Concern:
-    return _visible_concern(request, concern_id)
+    return access.get_for_user(request, _concerns(api_user(request)), concern_id)
 
 
 @concerns.post("", response={201: ConcernOut}, summary="Raise a concern")
 def create_concern(request: HttpRequest, payload: ConcernIn) -> Status[Concern]:
     user = api_user(request)
-    pupil = _visible_pupil(request, payload.pupil)
-    _may(user, pupil, access.can_contribute, CANNOT_CONTRIBUTE)
+    pupil = access.get_for_user(user, _pupils(user), payload.pupil, Action.CONTRIBUTE)
     data = payload.model_dump(exclude={"pupil"})
     concern = services.concern_raise(pupil=pupil, **data, by=user, request=request)
-    return Status(201, _visible_concern(request, concern.pk))
+    return Status(201, access.get_for_user(user, _concerns(user), concern.pk))
 
 
 @concerns.post(
@@ -256,10 +217,9 @@ def create_concern(request: HttpRequest, payload: ConcernIn) -> Status[Concern]:
 )
 def decide_concern(request: HttpRequest, concern_id: int, payload: ConcernDecisionIn) -> Concern:
     user = api_user(request)
-    concern = _visible_concern(request, concern_id)
-    _may(user, concern.pupil, access.can_run_cycles, CANNOT_RUN)
+    concern = access.get_for_user(user, _concerns(user), concern_id, Action.RUN_CYCLE)
     services.concern_decide(concern=concern, **payload.model_dump(), by=user, request=request)
-    return _visible_concern(request, concern_id)
+    return access.get_for_user(request, _concerns(api_user(request)), concern_id)
 
 
 # ---- cycles ----------------------------------------------------------------------------------------
@@ -269,12 +229,12 @@ def decide_concern(request: HttpRequest, concern_id: int, payload: ConcernDecisi
 @paginate(ApiPagination)
 def list_cycles(
     request: HttpRequest,
-    school: int | None = None,
+    school: Id | None = None,
     upn: Text | None = None,
-    pupil: int | None = None,
+    pupil: Id | None = None,
     open: bool | None = None,
 ) -> QuerySet[Cycle]:
-    found = _by_pupil(api_cycles(api_user(request)), school=school, upn=upn, pupil=pupil)
+    found = _by_pupil(_cycles(api_user(request)), school=school, upn=upn, pupil=pupil)
     if open is not None:
         found = found.filter(closed_on__isnull=open)
     return found
@@ -288,11 +248,10 @@ def list_cycles(
 )
 def create_cycle(request: HttpRequest, payload: CycleIn) -> Status[Cycle]:
     user = api_user(request)
-    pupil = _visible_pupil(request, payload.pupil)
-    _may(user, pupil, access.can_run_cycles, CANNOT_RUN)
+    pupil = access.get_for_user(user, _pupils(user), payload.pupil, Action.RUN_CYCLE)
     opened_on = payload.opened_on or timezone.localdate()
     cycle = services.cycle_open(pupil=pupil, opened_on=opened_on, by=user, request=request)
-    return Status(201, _visible_cycle(request, cycle.pk))
+    return Status(201, _cycle(request, cycle.pk))
 
 
 @cycles.get(
@@ -304,10 +263,8 @@ def create_cycle(request: HttpRequest, payload: CycleIn) -> Status[Cycle]:
 )
 def get_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
     user = api_user(request)
-    cycle = support_selectors.cycle_record(api_cycles(user)).filter(pk=cycle_id).first()
-    if cycle is None:
-        raise Http404
-    cycle.for_staff = _as_staff(user, cycle.pupil_id)  # type: ignore[attr-defined]
+    cycle = access.get_for_user(user, support_selectors.cycle_record(_cycles(user)), cycle_id)
+    cycle.for_staff = access.reaches_as_staff(user, cycle.pupil_id)  # type: ignore[attr-defined]
     audit.log(AuditAction.VIEW, user, cycle, request=request, pupil_id=cycle.pupil_id)
     return cycle
 
@@ -315,14 +272,14 @@ def get_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
 @cycles.get("/{int:cycle_id}/views", response=list[AssessmentViewOut], summary="List views")
 @paginate(ApiPagination)
 def list_views(request: HttpRequest, cycle_id: int) -> QuerySet[AssessmentView]:
-    return _visible_cycle(request, cycle_id, staff=True).views.order_by("given_on", "pk")
+    return _cycle(request, cycle_id, reach="staff").views.order_by("given_on", "pk")
 
 
 @cycles.post("/{int:cycle_id}/views", response={201: AssessmentViewOut}, summary="Add a view")
 def create_view(
     request: HttpRequest, cycle_id: int, payload: AssessmentViewIn
 ) -> Status[AssessmentView]:
-    user, cycle = _cycle_to_change(request, cycle_id, access.can_contribute, CANNOT_CONTRIBUTE)
+    user, cycle = api_user(request), _cycle(request, cycle_id, Action.CONTRIBUTE)
     view = services.assessment_view_add(
         cycle=cycle, data=payload.model_dump(), by=user, request=request
     )
@@ -332,12 +289,12 @@ def create_view(
 @cycles.get("/{int:cycle_id}/notes", response=list[DoNoteOut], summary="List Do notes")
 @paginate(ApiPagination)
 def list_notes(request: HttpRequest, cycle_id: int) -> QuerySet[DoNote]:
-    return _visible_cycle(request, cycle_id, staff=True).notes.order_by("-on", "-pk")
+    return _cycle(request, cycle_id, reach="staff").notes.order_by("-on", "-pk")
 
 
 @cycles.post("/{int:cycle_id}/notes", response={201: DoNoteOut}, summary="Add a Do note")
 def create_note(request: HttpRequest, cycle_id: int, payload: DoNoteIn) -> Status[DoNote]:
-    user, cycle = _cycle_to_change(request, cycle_id, access.can_contribute, CANNOT_CONTRIBUTE)
+    user, cycle = api_user(request), _cycle(request, cycle_id, Action.CONTRIBUTE)
     note = services.do_note_add(cycle=cycle, **payload.model_dump(), by=user, request=request)
     return Status(201, note)
 
@@ -347,7 +304,7 @@ def create_note(request: HttpRequest, cycle_id: int, payload: DoNoteIn) -> Statu
 
 @cycles.get("/{int:cycle_id}/plan", response=PlanOut, summary="Read a cycle's plan")
 def get_plan(request: HttpRequest, cycle_id: int) -> Plan:
-    return _plan_of(_visible_cycle(request, cycle_id))
+    return _plan_of(_cycle(request, cycle_id))
 
 
 @cycles.put(
@@ -359,7 +316,7 @@ def get_plan(request: HttpRequest, cycle_id: int) -> Plan:
     "nothing is written. A reviewed cycle's plan changes only by an amendment.",
 )
 def put_plan(request: HttpRequest, cycle_id: int, payload: PlanIn) -> Status[Any]:
-    user, cycle = _cycle_to_change(request, cycle_id, access.can_run_cycles, CANNOT_RUN)
+    user, cycle = api_user(request), _cycle(request, cycle_id, Action.RUN_CYCLE)
     plan = Plan.objects.filter(cycle=cycle).first()
     data = payload.model_dump(exclude={"version"})
     if plan is not None:
@@ -382,7 +339,7 @@ def put_plan(request: HttpRequest, cycle_id: int, payload: PlanIn) -> Status[Any
 )
 @paginate(ApiPagination)
 def list_targets(request: HttpRequest, cycle_id: int) -> QuerySet[Target]:
-    cycle = _visible_cycle(request, cycle_id)
+    cycle = _cycle(request, cycle_id)
     return Target.objects.filter(plan__cycle=cycle).select_related("plan")
 
 
@@ -393,27 +350,15 @@ def list_targets(request: HttpRequest, cycle_id: int) -> QuerySet[Target]:
     description="SMART problems come back as `smart_warnings`; they never refuse the target.",
 )
 def create_target(request: HttpRequest, cycle_id: int, payload: TargetIn) -> Status[Target]:
-    user, cycle = _cycle_to_change(request, cycle_id, access.can_run_cycles, CANNOT_RUN)
+    user, cycle = api_user(request), _cycle(request, cycle_id, Action.RUN_CYCLE)
     plan = _plan_of(cycle)
     target = services.target_add(plan=plan, data=payload.model_dump(), by=user, request=request)
-    return Status(201, _visible_target(request, target.pk))
-
-
-def _visible_target(request: HttpRequest, target_id: int) -> Target:
-    target = (
-        Target.objects.filter(plan__cycle__pupil__in=_reach(api_user(request)))
-        .select_related("plan__cycle__pupil__school")
-        .filter(pk=target_id)
-        .first()
-    )
-    if target is None:
-        raise Http404
-    return target
+    return Status(201, access.get_for_user(user, _targets(user), target.pk))
 
 
 @targets.get("/{int:target_id}", response=TargetOut, summary="Read a target")
 def get_target(request: HttpRequest, target_id: int) -> Target:
-    return _visible_target(request, target_id)
+    return access.get_for_user(request, _targets(api_user(request)), target_id)
 
 
 @targets.delete(
@@ -424,8 +369,7 @@ def get_target(request: HttpRequest, target_id: int) -> Target:
 )
 def delete_target(request: HttpRequest, target_id: int) -> Status[None]:
     user = api_user(request)
-    target = _visible_target(request, target_id)
-    _may(user, target.plan.cycle.pupil, access.can_run_cycles, CANNOT_RUN)
+    target = access.get_for_user(user, _targets(user), target_id, Action.RUN_CYCLE)
     services.target_remove(target=target, by=user, request=request)
     return Status(204, None)
 
@@ -435,7 +379,7 @@ def delete_target(request: HttpRequest, target_id: int) -> Status[None]:
 
 @cycles.get("/{int:cycle_id}/review", response=ReviewOut, summary="Read a cycle's review")
 def get_review(request: HttpRequest, cycle_id: int) -> Review:
-    return _review_of(_visible_cycle(request, cycle_id))
+    return _review_of(_cycle(request, cycle_id))
 
 
 @cycles.post(
@@ -447,7 +391,7 @@ def get_review(request: HttpRequest, cycle_id: int) -> Review:
     "expected. A completed review is not changed by PUT or PATCH (405): POST an amendment.",
 )
 def complete_review(request: HttpRequest, cycle_id: int, payload: ReviewIn) -> Status[Any]:
-    user, cycle = _cycle_to_change(request, cycle_id, access.can_run_cycles, CANNOT_RUN)
+    user, cycle = api_user(request), _cycle(request, cycle_id, Action.RUN_CYCLE)
     ratings = {r.target_id: r.model_dump(exclude={"target_id"}) for r in payload.ratings}
     try:
         review, next_cycle = services.review_complete(
@@ -479,7 +423,7 @@ def _rating_locator(target_ids: list[int]) -> Callable[[str], list[str | int]]:
 
 @cycles.api_operation(["PUT", "PATCH"], "/{int:cycle_id}/review", include_in_schema=False)
 def change_review(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    _visible_cycle(request, cycle_id)
+    _cycle(request, cycle_id)
     response = JsonResponse(
         {
             "detail": "A review is completed once (POST) and then changed only by an amendment "
@@ -499,7 +443,7 @@ def change_review(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def review_given_to_parents(
     request: HttpRequest, cycle_id: int, payload: GivenToParentsIn
 ) -> Review:
-    user, cycle = _cycle_to_change(request, cycle_id, access.can_run_cycles, CANNOT_RUN)
+    user, cycle = api_user(request), _cycle(request, cycle_id, Action.RUN_CYCLE)
     services.review_given_to_parents(
         review=_review_of(cycle), given_on=payload.given_on, by=user, request=request
     )
@@ -509,7 +453,7 @@ def review_given_to_parents(
 @cycles.get("/{int:cycle_id}/amendments", response=list[AmendmentOut], summary="List amendments")
 @paginate(ApiPagination)
 def list_amendments(request: HttpRequest, cycle_id: int) -> QuerySet[Amendment]:
-    return _visible_cycle(request, cycle_id, staff=True).amendments.order_by("made_at", "pk")
+    return _cycle(request, cycle_id, reach="staff").amendments.order_by("made_at", "pk")
 
 
 @cycles.post(
@@ -519,7 +463,7 @@ def list_amendments(request: HttpRequest, cycle_id: int) -> QuerySet[Amendment]:
     description="The only way to change a locked cycle's plan or review; needs a reason.",
 )
 def create_amendment(request: HttpRequest, cycle_id: int, payload: AmendmentIn) -> Status[Any]:
-    user, cycle = _cycle_to_change(request, cycle_id, access.can_run_cycles, CANNOT_RUN)
+    user, cycle = api_user(request), _cycle(request, cycle_id, Action.RUN_CYCLE)
     fields = services.AMENDABLE.get(payload.what, ())
     try:
         services.cycle_amend(cycle=cycle, **payload.model_dump(), by=user, request=request)
@@ -535,7 +479,7 @@ def create_amendment(request: HttpRequest, cycle_id: int, payload: AmendmentIn) 
     "/{int:pupil_id}/passport", response=PassportOut, summary="Read a pupil's passport (audited)"
 )
 def get_passport(request: HttpRequest, pupil_id: int) -> Passport:
-    pupil = _visible_pupil(request, pupil_id)
+    pupil = access.get_for_user(request, _pupils(api_user(request)), pupil_id, Action.READ)
     passport = _passport_of(pupil)
     audit.log(AuditAction.VIEW, api_user(request), passport, request=request, pupil_id=pupil.pk)
     return passport
@@ -550,8 +494,7 @@ def get_passport(request: HttpRequest, pupil_id: int) -> Passport:
 )
 def put_passport(request: HttpRequest, pupil_id: int, payload: PassportIn) -> Status[Any]:
     user = api_user(request)
-    pupil = _visible_pupil(request, pupil_id)
-    _may(user, pupil, access.can_run_cycles, CANNOT_RUN)
+    pupil = access.get_for_user(user, _pupils(user), pupil_id, Action.RUN_CYCLE)
     exists = Passport.objects.filter(pupil=pupil).exists()
     if exists and payload.version is None:
         raise _version_needed("passport")

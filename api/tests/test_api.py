@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts import access
+import access
 from accounts.models import ApiToken, User
 from audit.models import AuditAction, AuditEvent
 from pupils.models import Need, Pupil, RegisterEntry

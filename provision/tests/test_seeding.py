@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from access import DELIVERING_ROLES
 from accounts import schooldates
 from accounts.models import Membership, Phase, Role, Term
 from provision import costing
@@ -24,7 +25,6 @@ from provision.models import (
     StaffRole,
     TopUpFunding,
 )
-from provision.services import DELIVERING_ROLES
 from pupils.models import RegisterEntry
 from pupils.seeding import SchoolSpec
 from sendpath.testing import seed_for_tests, seeded_runs

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+import access
 from accounts.models import SchoolYear, Term
 from audit.models import AuditEvent
 from provision import selectors, services
@@ -250,7 +251,7 @@ def test_a_pupil_is_enrolled_once_and_within_the_dates(world, group, senco):
 
 
 def test_enrolling_a_pupil_gives_the_ta_who_delivers_it_reach(world, senco):
-    from accounts.access import visible_pupils
+    from access import visible_pupils
 
     provision = make_provision(world)
     assert world.amy not in visible_pupils(world.users["ta"])
@@ -580,10 +581,10 @@ def test_a_teacher_sees_provisions_of_pupils_they_teach_and_a_ta_those_they_deli
     ta_group = make_provision(world, name="TA's group", staff="ta")
 
     def seen(persona):
-        return set(selectors.visible_provisions(world.users[persona], world.oak))
+        return set(access.visible_provisions(world.users[persona], world.oak))
 
     assert seen("senco") == seen("slt") == seen("admin") == {amy_group, dan_group, ta_group}
     assert seen("teacher") == {amy_group}  # Amy is in the teacher's class; Dan is not
     assert seen("ta") == {ta_group}
     assert seen("governor") == seen("dpo") == set()
-    assert selectors.visible_provisions(world.users["outsider"], world.elm).count() == 0
+    assert access.visible_provisions(world.users["outsider"], world.elm).count() == 0

@@ -1,0 +1,103 @@
+"""What a user may do, named from the domain, and which school roles may do it.
+
+A pure module (no Django import beyond the Role names): the table reads like the school's own
+policy. accounts.models.Role is a TextChoices of plain strings, so the sets hold strings.
+"""
+
+from enum import StrEnum
+
+from accounts.models import Role
+
+
+class Action(StrEnum):
+    """Everything a page or an API operation asks the policy (access.may, access.get_for_user)."""
+
+    # Any staff role at the school: the staff area, the library, staff roles.
+    USE_STAFF_AREA = "use_staff_area"
+    # A named record (a pupil, their register, needs, cycles, provisions), within reach.
+    READ = "read"
+    # Roles that see named pupils at all (not the governor or the DPO, who read aggregates).
+    READ_NAMED = "read_named"
+    # Concerns, assessment views, Do notes and documents for pupils the user reaches as staff.
+    CONTRIBUTE = "contribute"
+    # The SENCo's steps of the graduated approach: decide concerns, open cycles, plans, reviews.
+    RUN_CYCLE = "run_cycle"
+    CHANGE_REGISTER = "change_register"
+    EDIT_PUPIL = "edit_pupil"
+    # The provision map: library, staff costs, provisions, enrolments, budget, import.
+    MANAGE_PROVISION = "manage_provision"
+    # A provision's session register and its entry and exit data: its deliverer or the SENCo.
+    LOG_SESSIONS = "log_sessions"
+    # Whole-school costs: the map, budget and impact (figures; no names for the governor).
+    READ_COSTS = "read_costs"
+    # One pupil's costed provision map.
+    READ_COSTED_MAP = "read_costed_map"
+    READ_AUDIT = "read_audit"
+    READ_AGGREGATES = "read_aggregates"
+
+
+WHOLE_SCHOOL_ROLES = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
+STAFF_ROLES = frozenset(
+    {
+        Role.SENCO,
+        Role.TEACHER,
+        Role.TEACHING_ASSISTANT,
+        Role.SENIOR_LEADER,
+        Role.SEN_GOVERNOR,
+        Role.DATA_PROTECTION_OFFICER,
+        Role.ADMIN,
+    }
+)
+NAMED_RECORD_ROLES = frozenset(
+    {Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN, Role.TEACHER, Role.TEACHING_ASSISTANT}
+)
+# Who may be named as the adult delivering a provision or a session: those with a named-record
+# role at the school. Governors and the DPO do not teach.
+DELIVERING_ROLES = NAMED_RECORD_ROLES
+COSTED_MAP_READERS = frozenset({Role.SENCO, Role.SENIOR_LEADER})
+COST_READERS = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.SEN_GOVERNOR})
+AUDIT_READERS = frozenset({Role.SENCO, Role.DATA_PROTECTION_OFFICER})
+AGGREGATE_READERS = (
+    frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.SEN_GOVERNOR, Role.ADMIN}) | NAMED_RECORD_ROLES
+)
+CONTRIBUTORS = frozenset({Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT})
+SENCO_ONLY = frozenset({Role.SENCO})
+PUPIL_DETAIL_WRITERS = frozenset({Role.SENCO, Role.ADMIN})
+
+# The roles at the object's school that may do each action. LOG_SESSIONS also lets the adult who
+# delivers the provision; READ also needs the object within the user's reach (access.reach).
+ALLOWED: dict[Action, frozenset[str]] = {
+    Action.USE_STAFF_AREA: STAFF_ROLES,
+    Action.READ: STAFF_ROLES | {Role.PARENT},
+    Action.READ_NAMED: NAMED_RECORD_ROLES,
+    Action.CONTRIBUTE: CONTRIBUTORS,
+    Action.RUN_CYCLE: SENCO_ONLY,
+    Action.CHANGE_REGISTER: SENCO_ONLY,
+    Action.EDIT_PUPIL: PUPIL_DETAIL_WRITERS,
+    Action.MANAGE_PROVISION: SENCO_ONLY,
+    Action.LOG_SESSIONS: SENCO_ONLY,
+    Action.READ_COSTS: COST_READERS,
+    Action.READ_COSTED_MAP: COSTED_MAP_READERS,
+    Action.READ_AUDIT: AUDIT_READERS,
+    Action.READ_AGGREGATES: AGGREGATE_READERS,
+}
+
+# What a 403 says when the role may not: the web's error page and the API's {"detail": ...}.
+REFUSALS: dict[Action, str] = {
+    Action.USE_STAFF_AREA: "You have no staff role at a school.",
+    Action.READ: "Your role cannot read this record.",
+    Action.READ_NAMED: "Your role sees the school's figures, not named pupils.",
+    Action.CONTRIBUTE: "Your role cannot add to this pupil's SEN records.",
+    Action.RUN_CYCLE: "Only the SENCo decides concerns and writes plans, targets, reviews and "
+    "passports.",
+    Action.CHANGE_REGISTER: "Your role cannot change the SEN register at this school.",
+    Action.EDIT_PUPIL: "Your role cannot add or change pupils' details at this school.",
+    Action.MANAGE_PROVISION: "Only the SENCo runs the provision map: the library, provisions and "
+    "enrolments.",
+    Action.LOG_SESSIONS: "Only the adult who delivers this provision, or the SENCo, records its "
+    "sessions and its entry and exit data.",
+    Action.READ_COSTS: "Your role cannot see the provision map's costs.",
+    Action.READ_COSTED_MAP: "The SENCo and senior leaders read a pupil's costed provision map.",
+    Action.READ_AUDIT: "The audit trail is for the SENCo and the data protection officer.",
+    Action.READ_AGGREGATES: "Your role cannot see this school's figures.",
+}
