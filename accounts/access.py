@@ -224,6 +224,12 @@ def can_read_audit(user: User, school: School) -> bool:
     return has_role(user, school, AUDIT_READERS)
 
 
+def can_manage_sign_in(user: User, school: School) -> bool:
+    """The school administrator unlocks colleagues' sign-in and resets their second factor
+    (only for members of that school: accounts/views.py finds them among its members)."""
+    return has_role(user, school, {Role.ADMIN})
+
+
 def can_read_aggregates(user: User, school: School) -> bool:
     return has_role(user, school, AGGREGATE_READERS) or has_role(user, school, NAMED_RECORD_ROLES)
 
