@@ -185,7 +185,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             user=_user(request), code=form.cleaned_data["code"], request=request
         ):
             return redirect(_next_url(request))
-        form.add_error("code", "That code is not right, or it has been used. Try the newest one.")
+        form.add_error(
+            "code",
+            "That code is not right, or it has been used. Wait a few seconds and try the newest one.",
+        )
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
     )
@@ -216,7 +219,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 "accounts/two_factor_recovery_codes.html",
                 {"codes": codes, "next": _next_url(request)},
             )
-        form.add_error("code", "That code is not right. Check the app’s clock and try again.")
+        form.add_error(
+            "code",
+            "That code is not right. Wait a few seconds, check the app’s clock and try the newest code.",
+        )
     return render(
         request,
         "accounts/two_factor_setup.html",
