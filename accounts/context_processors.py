@@ -19,6 +19,8 @@ def school(request: HttpRequest) -> dict[str, object]:
             items.append(("Provision", reverse("provision_list")))
         if access.can_read_audit(user, current):
             items.append(("Audit trail", reverse("audit_search")))
+        if access.can_manage_sign_in(user, current):
+            items.append(("Sign-in and security", reverse("school_sign_in")))
     if access.is_parent(user):
         items.append(("Your children", reverse("family_home")))
     if access.overview_scopes(user):

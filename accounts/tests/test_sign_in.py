@@ -73,6 +73,7 @@ def test_the_school_administrator_unlocks_a_colleague(world):
         sign_in(Client(), "senco", "wrong")
     admin = Client()
     admin.force_login(world.users["admin"])
+    assert reverse("school_sign_in") in admin.get(reverse("school_home")).content.decode()
     page = admin.get(reverse("school_sign_in")).content.decode()
     assert "Locked" in page
     response = admin.post(reverse("school_sign_in_unlock", args=[world.users["senco"].pk]))
