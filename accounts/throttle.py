@@ -6,7 +6,9 @@ page, and limits how often a reset link may be asked for."""
 
 import hashlib
 from datetime import timedelta
+from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
@@ -81,3 +83,16 @@ def reset_request_allowed(request: HttpRequest, email: str) -> bool:
     if not over:
         PasswordResetRequest.objects.create(address=address, email_hash=digest, requested_at=now)
     return not over
+
+
+class SignInThrottleBackend(AxesStandaloneBackend):
+    """axes' backend for web sign-ins. A call to authenticate() without a request (a command,
+    the seed generator) is not a sign-in from anywhere: nothing to count, so it is let through
+    to the password check instead of raising."""
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, *args: Any, **kwargs: Any
+    ) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, *args, **kwargs)
