@@ -20,6 +20,8 @@ def school(request: HttpRequest) -> dict[str, object]:
             items.append(("Provision", reverse("provision_list")))
         if access.may(user, Action.READ_AUDIT, current):
             items.append(("Audit trail", reverse("audit_search")))
+        if access.may(user, Action.MANAGE_SIGN_IN, current):
+            items.append(("Sign-in and security", reverse("school_sign_in")))
     if access.is_parent(user):
         items.append(("Your children", reverse("family_home")))
     if access.overview_scopes(user):

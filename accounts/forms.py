@@ -1,14 +1,27 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 
 from accounts.schooldates import TermDates
 from sendpath.forms import GovDateField, gds_helper
+
+TOKEN_LIFETIMES = [(30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "1 year")]
 
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label="What is this token for?", max_length=80, help_text="For example, ‘MIS nightly sync’."
+    )
+    lifetime = forms.TypedChoiceField(
+        label="How long should it work?",
+        choices=TOKEN_LIFETIMES,
+        coerce=int,
+        initial=90,
+        required=False,
+        empty_value=90,  # type: ignore[arg-type]
+        widget=forms.RadioSelect,
+        help_text="After this it stops working and you make a new one.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -32,3 +45,37 @@ class TermDatesForm(forms.Form):
             TermDates(n, data[f"{n}_start"], data[f"{n}_end"])
             for n in ("autumn", "spring", "summer")
         ]
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app (or, at sign-in, a recovery code)."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, label: str = "Code", hint: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = label
+        self.fields["code"].help_text = hint
+        self.helper = gds_helper()
+
+
+class ResetRequestForm(PasswordResetForm):
+    """The password reset form, whose mail goes out from a task (accounts/tasks.py): the page
+    does the same work whether or not the address is known, so it answers in the same time."""
+
+    def save(self, *, domain: str, use_https: bool) -> None:  # type: ignore[override]
+        from accounts.tasks import send_password_reset
+
+        send_password_reset.enqueue(
+            email=self.cleaned_data["email"], domain=domain, use_https=use_https
+        )

@@ -1,10 +1,11 @@
 """Who is who: users, local authorities, trusts, schools, school years and terms, memberships,
-API tokens. Which pupils a membership reaches is decided in accounts/access.py alone."""
+API tokens. Which pupils a membership reaches is decided in the access package (access/) alone."""
 
 import hashlib
 import secrets
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -236,9 +237,15 @@ def _hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def default_token_expiry() -> datetime:
+    """When a token made now stops working unless its maker chose otherwise."""
+    return timezone.now() + timedelta(days=settings.SENDPATH_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A personal API token: it reaches exactly what its user reaches. Only a hash is stored;
-    the key is shown once, when it is made."""
+    """A personal API token: it reaches exactly what its user reaches until it expires or is
+    revoked (by hand, on a password change or reset, or when the user's last membership ends).
+    Only a hash is stored; the key is shown once, when it is made."""
 
     PREFIX = "sp_"
 
@@ -247,6 +254,8 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     key_start = models.CharField(max_length=12)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=default_token_expiry)
+    # Written at most once a SENDPATH_API_TOKEN_TOUCH_SECONDS, not on every request.
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -258,24 +267,61 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @classmethod
-    def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
+    def issue(
+        cls, *, user: User, name: str, expires_at: datetime | None = None
+    ) -> tuple["ApiToken", str]:
         key = cls.PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, key_hash=_hash_key(key), key_start=key[:10]
+            user=user,
+            name=name,
+            key_hash=_hash_key(key),
+            key_start=key[:10],
+            expires_at=expires_at or default_token_expiry(),
         )
         return token, key
 
     @classmethod
     def authenticate(cls, key: str) -> User | None:
+        now = timezone.now()
         token = (
             cls.objects.select_related("user")
-            .filter(key_hash=_hash_key(key), revoked_at__isnull=True, user__is_active=True)
+            .filter(
+                key_hash=_hash_key(key),
+                revoked_at__isnull=True,
+                expires_at__gt=now,
+                user__is_active=True,
+            )
             .first()
         )
         if token is None:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        # A script calling many times a second would otherwise write a row per request.
+        touch_after = timedelta(seconds=settings.SENDPATH_API_TOKEN_TOUCH_SECONDS)
+        if token.last_used_at is None or now - token.last_used_at >= touch_after:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password reset link, kept for an hour to rate-limit them per address
+    and per email address (accounts/throttle.py). The email is stored as a hash only."""
+
+    address = models.GenericIPAddressField(null=True, blank=True)
+    email_hash = models.CharField(max_length=64)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "requested_at"], name="reset_request_address"),
+            models.Index(fields=["email_hash", "requested_at"], name="reset_request_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reset request at {self.requested_at:%Y-%m-%d %H:%M}"

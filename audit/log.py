@@ -63,6 +63,13 @@ PROGRAM_CODES = frozenset(
         "review.html",
         "passport.html",
         "review_given.html",
+        # Sign-in and API tokens (accounts/throttle.py, two_factor.py, tokens.py).
+        "unlocked",
+        "enrolled",
+        "reset",
+        "recovery code used",
+        "password changed",
+        "last membership ended",
     }
 )
 

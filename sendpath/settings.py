@@ -154,6 +154,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Sign-in: throttling, two-factor authentication, API tokens (docs/decisions.md, issue 12) ---
+# django-axes counts failed sign-ins in the database, per account and per address: after
+# SENDPATH_SIGNIN_FAILURE_LIMIT failures either one is refused (even with the right password) for
+# SENDPATH_SIGNIN_COOLOFF_MINUTES, or until the school administrator (or `sendpath
+# axes_reset_username NAME`) unlocks it.
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+AUTHENTICATION_BACKENDS.insert(0, "accounts.throttle.SignInThrottleBackend")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "accounts.middleware.two_factor_gate",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = int(os.environ.get("SENDPATH_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SENDPATH_SIGNIN_COOLOFF_MINUTES", "30")))
+# Either lock counts on its own: one account from many addresses, or one address trying many.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+AXES_VERBOSE = False
+# Behind a reverse proxy the client's address is the proxy's last X-Forwarded-For entry.
+SENDPATH_PROXY_COUNT = int(
+    os.environ.get("SENDPATH_PROXY_COUNT", "1" if _env_bool("SENDPATH_BEHIND_TLS_PROXY") else "0")
+)
+# Password reset requests: at most this many an hour per address and per email address.
+SENDPATH_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("SENDPATH_RESET_LIMIT_PER_ADDRESS", "10"))
+SENDPATH_RESET_LIMIT_PER_EMAIL = int(os.environ.get("SENDPATH_RESET_LIMIT_PER_EMAIL", "3"))
+# The reset mail is sent by a task after the answer, so a known address answers as fast as an
+# unknown one (accounts/tasks.py). The thread backend runs tasks beside the worker.
+TASKS = {"default": {"BACKEND": "sendpath.tasks_backend.ThreadBackend"}}
+# Two-factor authentication (django-otp: TOTP and one-time recovery codes) is required for the
+# roles that reach many pupils. On by default; `sendpath demo` turns it off for its logins.
+SENDPATH_REQUIRE_2FA = _env_bool("SENDPATH_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "sendpath"
+# API tokens: the default lifetime offered when one is made, and how often last-used is written.
+SENDPATH_API_TOKEN_DAYS = 90
+SENDPATH_API_TOKEN_TOUCH_SECONDS = 60
+AUTH_PASSWORD_VALIDATORS.append({"NAME": "accounts.tokens.RevokeApiTokensOnPasswordChange"})
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

@@ -20,3 +20,7 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 SENDPATH_UPLOADS_DIR = Path(tempfile.mkdtemp(prefix="sendpath-test-uploads-"))
+# Sign-in (issue 12): tasks run at once so tests see the reset mail; 2FA is off because the
+# personas sign in with force_login, and the 2FA tests turn it on with override_settings.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+SENDPATH_REQUIRE_2FA = False

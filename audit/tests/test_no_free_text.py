@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, time, timedelta
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -417,19 +418,26 @@ NO_FREE_TEXT = {
     "enrolment_end",
     "budget_set",
     "term_dates_save",
+    # Sign-in and tokens: usernames and program-defined reasons only (accounts/).
+    "api_tokens_revoke",
+    "revoke_tokens_if_no_membership",
+    "sign_in_unlock",
+    "two_factor_reset",
 }
 
 
 def _services() -> set[str]:
-    """Every public function with a keyword-only `by` in any module of the project's apps."""
+    """Every public function with a keyword-only `by` in any module of the project's apps
+    (packages such as provision.services included; tests, migrations and seeders left out)."""
+    root = Path(apps.get_app_config("audit").path).parent
     found = set()
     for config in apps.get_app_configs():
-        if not config.path.startswith(str(apps.get_app_config("audit").path).rsplit("/", 1)[0]):
-            continue  # Django's own and third-party apps
-        for info in pkgutil.iter_modules([config.path]):
-            if info.name in ("tests", "migrations", "seeding") or info.ispkg:
+        if Path(config.path).parent != root:
+            continue  # Django's own and third-party apps (also those installed in ./.venv)
+        for info in pkgutil.walk_packages([config.path], prefix=f"{config.name}."):
+            if {"tests", "migrations", "seeding", "management"} & set(info.name.split(".")):
                 continue
-            module = importlib.import_module(f"{config.name}.{info.name}")
+            module = importlib.import_module(info.name)
             for name, fn in inspect.getmembers(module, inspect.isfunction):
                 if fn.__module__ != module.__name__ or name.startswith("_"):
                     continue
