@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "ninja",
     "crispy_forms",
     "crispy_forms_gds",
-    "rules.apps.AutodiscoverRulesConfig",
     "sendpath",
     "accounts",
     "pupils",
@@ -143,7 +142,6 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
