@@ -4,5 +4,5 @@ from accounts import views
 
 urlpatterns = [
     path("terms/", views.school_terms, name="school_terms"),
-    path("terms/<int:start_year>/", views.school_terms, name="school_terms_year"),
+    path("terms/<schoolyear:start_year>/", views.school_terms, name="school_terms_year"),
 ]

@@ -23,5 +23,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("tokens/", views.api_tokens, name="api_tokens"),
-    path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("tokens/<id:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]
