@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def _copy_as(event_id: int, verb: str, tail: str = "") -> str:
     """`<verb> INTO audit_auditevent (...) SELECT ...` of the event with its action changed."""
-    columns = [f.column for f in AuditEvent._meta.concrete_fields]
+    columns = [str(f.column) for f in AuditEvent._meta.concrete_fields]
     values = ["'tampered'" if c == "action" else c for c in columns]
     # Column names from the model, an int id and fixed verbs: nothing from outside.
     select = f"SELECT {', '.join(values)} FROM audit_auditevent WHERE id = {int(event_id)}"  # noqa: S608
