@@ -4,11 +4,11 @@ from accounts import views
 
 urlpatterns = [
     path("terms/", views.school_terms, name="school_terms"),
-    path("terms/<int:start_year>/", views.school_terms, name="school_terms_year"),
+    path("terms/<schoolyear:start_year>/", views.school_terms, name="school_terms_year"),
     path("sign-in/", views.school_sign_in, name="school_sign_in"),
-    path("sign-in/<int:pk>/unlock/", views.school_sign_in_unlock, name="school_sign_in_unlock"),
+    path("sign-in/<id:pk>/unlock/", views.school_sign_in_unlock, name="school_sign_in_unlock"),
     path(
-        "sign-in/<int:pk>/two-factor/reset/",
+        "sign-in/<id:pk>/two-factor/reset/",
         views.school_two_factor_reset,
         name="school_two_factor_reset",
     ),

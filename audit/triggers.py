@@ -1,6 +1,6 @@
 """Database triggers that refuse UPDATE, DELETE (and on PostgreSQL TRUNCATE) of audit events.
 
-Installed by migration 0002 unless settings.SENDPATH_AUDIT_TRIGGERS is False. The test settings turn
+Installed by migrations 0002 and 0003 unless settings.SENDPATH_AUDIT_TRIGGERS is False. The test settings turn
 them off so the test runner can empty tables between tests; audit/tests installs them inside a
 test transaction to prove they work."""
 
@@ -16,6 +16,16 @@ SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS audit_auditevent_no_update;",
     "DROP TRIGGER IF EXISTS audit_auditevent_no_delete;",
 ]
+# Migration 0003. SQLite's `INSERT OR REPLACE` (and `REPLACE INTO`) over an existing id deletes
+# the old row without firing a DELETE trigger (recursive triggers are off), so refuse an insert
+# whose id is taken. PostgreSQL needs nothing more: `INSERT ... ON CONFLICT DO UPDATE` is an UPDATE
+# and meets the update trigger, and `ON CONFLICT DO NOTHING` changes nothing.
+SQLITE_NO_REPLACE_UP = [
+    """CREATE TRIGGER audit_auditevent_no_replace BEFORE INSERT ON audit_auditevent
+       WHEN EXISTS (SELECT 1 FROM audit_auditevent WHERE id = NEW.id)
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
+]
+SQLITE_NO_REPLACE_DOWN = ["DROP TRIGGER IF EXISTS audit_auditevent_no_replace;"]
 POSTGRES_UP = [
     """CREATE OR REPLACE FUNCTION audit_auditevent_append_only() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql;""",
@@ -44,3 +54,18 @@ def uninstall(connection: Any) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+def install_no_replace(connection: Any) -> None:
+    """Migration 0003's trigger (SQLite only)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in SQLITE_NO_REPLACE_UP:
+                cursor.execute(sql)
+
+
+def uninstall_no_replace(connection: Any) -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in SQLITE_NO_REPLACE_DOWN:
+                cursor.execute(sql)

@@ -1,6 +1,5 @@
 """The audit trail search for the SENCo and the data protection officer, with CSV export."""
 
-import csv
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from audit import log as audit
 from audit.forms import AuditSearchForm
 from audit.models import AuditAction, AuditEvent
 from pupils.models import Pupil
+from sendpath import cells
 
 
 def _events(request: HttpRequest, school: School) -> tuple[AuditSearchForm, QuerySet[AuditEvent]]:
@@ -90,34 +90,32 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="audit-{school.urn}-{timezone.localdate().isoformat()}.csv"'
     )
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        "when",
+        "who",
+        "action",
+        "object type",
+        "object id",
+        "object",
+        "pupil id",
+        "via",
+        "ip address",
+        "details",
+    ]
+    lines = (
         [
-            "when",
-            "who",
-            "action",
-            "object type",
-            "object id",
-            "object",
-            "pupil id",
-            "via",
-            "ip address",
-            "details",
+            timezone.localtime(e.at).isoformat(timespec="seconds"),
+            e.actor_label,
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.object_label,
+            e.pupil_id or "",
+            e.via,
+            e.ip_address or "",
+            e.data,
         ]
+        for e in rows
     )
-    for e in rows:
-        writer.writerow(
-            [
-                timezone.localtime(e.at).isoformat(timespec="seconds"),
-                e.actor_label,
-                e.action,
-                e.object_type,
-                e.object_id,
-                e.object_label,
-                e.pupil_id or "",
-                e.via,
-                e.ip_address or "",
-                e.data,
-            ]
-        )
+    cells.write_csv(response, [header, *lines])
     return response

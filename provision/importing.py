@@ -372,14 +372,24 @@ def read_rows(upload: IO[bytes], size: int) -> list[tuple[int, dict[str, Any]]]:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a broken file
         raise ImportFailed([Problem(_NOT_XLSX)]) from exc
+    # In read-only mode the sheet's XML is parsed row by row as the rows are read, so a broken
+    # sheet or an entity bomb (expat refuses it) fails here, not in load_workbook.
     try:
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
         return _rows(sheet.iter_rows(max_row=MAX_ROWS + 2, values_only=True))
+    except ImportFailed:
+        raise
+    except Exception as exc:
+        raise ImportFailed([Problem(_UNREADABLE)]) from exc
     finally:
         book.close()
 
 
 _NOT_XLSX = "the file is not an Excel workbook (.xlsx): download the template and fill it in"
+_UNREADABLE = (
+    "the workbook cannot be read (it may be damaged): open it in Excel, save it again and upload "
+    "it, or fill in a fresh copy of the template"
+)
 
 
 def _rows(cells: Iterator[tuple[Any, ...]]) -> list[tuple[int, dict[str, Any]]]:
@@ -437,9 +447,9 @@ def _lookups(school: School, rows: list[tuple[int, dict[str, Any]]]) -> _Lookups
     staff: dict[str, list[User]] = {}
     members = Membership.objects.filter(school=school, role__in=access.DELIVERING_ROLES)
     for user in {m.user for m in members.select_related("user")}:
-        staff.setdefault(user.get_username().lower(), []).append(user)
-        if user.email:
-            staff.setdefault(user.email.lower(), []).append(user)
+        # A set of names: a username that is also the user's email names them once, not twice.
+        for name in {user.get_username().lower(), (user.email or "").lower()} - {""}:
+            staff.setdefault(name, []).append(user)
     upns = {u for _n, row in rows for u in parse_upns(row.get("pupils"))}
     return _Lookups(
         school=school,

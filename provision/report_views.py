@@ -88,7 +88,9 @@ class MapFilterForm(PeriodForm):
         choices=[("", "All year groups"), *census.NC_YEARS],
         widget=Select,
     )
-    provision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    provision = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
 
     def filters(self) -> reports.MapFilters:
         if not self.is_valid():

@@ -22,6 +22,7 @@ from provision import importing
 from provision.models import Intervention, StaffRole, Wave
 from provision.reports import AREA_LABELS, CostedMap, Figures, ProvisionMap
 from pupils import census
+from sendpath import cells
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 POUNDS = '"£"#,##0.00'
@@ -71,12 +72,12 @@ def sheet(
     ws = book.active if first else book.create_sheet()
     assert ws is not None
     ws.title = title
-    ws.append(list(headers))
+    cells.append(ws, headers)
     for cell in ws[1]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        cells.append(ws, [float(v) if isinstance(v, Decimal) else v for v in row])
         for cell, kind in zip(ws[ws.max_row], kinds, strict=False):
             _fmt(cell, cell.value, kind)
     ws.freeze_panes = "A2"
@@ -285,10 +286,10 @@ def _money_labels(ws: Worksheet) -> None:
 
 def _list_sheet(book: Workbook, title: str, names: list[str]) -> str:
     ws = book.create_sheet(title)
-    ws.append([title])
+    cells.append(ws, [title])
     ws["A1"].font = BOLD
     for name in names:
-        ws.append([name])
+        cells.append(ws, [name])
     ws.column_dimensions["A"].width = max([len(n) for n in names] + [20]) + 2
     return f"'{title}'!$A$2:$A${max(len(names) + 1, 2)}"
 
@@ -302,7 +303,7 @@ def import_template(
     ws = book.active
     assert ws is not None
     ws.title = importing.SHEET
-    ws.append([c.header for c in importing.COLUMNS])
+    cells.append(ws, [c.header for c in importing.COLUMNS])
     for i, column in enumerate(importing.COLUMNS, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font = BOLD
@@ -356,7 +357,7 @@ def _instructions(book: Workbook, school: School) -> None:
         [c.header, "Yes" if c.required else "No", c.help, c.example] for c in importing.COLUMNS
     ]
     for line in lines:
-        ws.append(line)
+        cells.append(ws, line)
     ws["A1"].font = Font(bold=True, size=14)
     for cell in ws[8]:
         cell.font = BOLD

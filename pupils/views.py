@@ -1,6 +1,5 @@
 """Staff pages: the school home, the SEN register, the pupil record and register decisions."""
 
-import csv
 from io import BytesIO
 from typing import Any
 
@@ -33,6 +32,7 @@ from pupils.forms import (
     RegisterFilterForm,
 )
 from pupils.models import Need, Pupil, RegisterEntry, TeachingGroup
+from sendpath import cells
 from sendpath.forms import add_service_errors
 from support import selectors as support_selectors
 
@@ -220,17 +220,14 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(data)
+        cells.write_csv(response, [EXPORT_COLUMNS, *data])
         return response
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "SEN register"
-    sheet.append(EXPORT_COLUMNS)
-    for row in data:
-        sheet.append(row)
+    for row in [EXPORT_COLUMNS, *data]:
+        cells.append(sheet, row)
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(

@@ -1,7 +1,9 @@
 from django.urls import include, path
 
 from api.api import api
-from sendpath import views
+from sendpath import converters, views
+
+converters.register()  # <id:>, <schoolyear:>, <exportfmt:>, before the apps' URLs are read
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -6,21 +6,21 @@ from django.urls import path
 from support import pdf_views
 
 urlpatterns = [
-    path("staff/cycles/<int:pk>/plan.pdf", pdf_views.plan_pdf, name="cycle_plan_pdf"),
-    path("staff/cycles/<int:pk>/review.pdf", pdf_views.review_pdf, name="cycle_review_pdf"),
+    path("staff/cycles/<id:pk>/plan.pdf", pdf_views.plan_pdf, name="cycle_plan_pdf"),
+    path("staff/cycles/<id:pk>/review.pdf", pdf_views.review_pdf, name="cycle_review_pdf"),
     path(
-        "staff/cycles/<int:pk>/review/given/",
+        "staff/cycles/<id:pk>/review/given/",
         pdf_views.review_given,
         name="cycle_review_given",
     ),
-    path("staff/pupils/<int:pk>/passport.pdf", pdf_views.passport_pdf, name="pupil_passport_pdf"),
+    path("staff/pupils/<id:pk>/passport.pdf", pdf_views.passport_pdf, name="pupil_passport_pdf"),
     path(
-        "family/cycles/<int:pk>/plan.pdf",
+        "family/cycles/<id:pk>/plan.pdf",
         pdf_views.family_plan_pdf,
         name="family_cycle_plan_pdf",
     ),
     path(
-        "family/cycles/<int:pk>/review.pdf",
+        "family/cycles/<id:pk>/review.pdf",
         pdf_views.family_review_pdf,
         name="family_cycle_review_pdf",
     ),

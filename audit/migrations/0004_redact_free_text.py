@@ -14,6 +14,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0002_append_only_triggers")]
+    dependencies = [("audit", "0003_refuse_insert_over_existing_row")]
     # Nothing to undo: what was redacted is gone, which is the point.
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -77,5 +77,5 @@ def test_redacting_twice_changes_nothing(world):
 
 def test_the_migration_runs_the_redaction_after_the_triggers():
     migration = importlib.import_module("audit.migrations.0004_redact_free_text").Migration
-    assert ("audit", "0002_append_only_triggers") in migration.dependencies
+    assert ("audit", "0003_refuse_insert_over_existing_row") in migration.dependencies
     assert migration.operations[0].code.__module__ == "audit.migrations.0004_redact_free_text"
