@@ -34,7 +34,10 @@ def test_the_register_filters_have_labels_fields_and_the_chosen_options(world):
     group = TeachingGroup.objects.filter(school=world.oak).order_by("name").first()
     assert group is not None
     html = _page(
-        world, "senco", reverse("register"), {"q": 'Smi"th <b>', "need": "SPLD", "group": group.pk}
+        world,
+        "senco",
+        reverse("register"),
+        {"q": 'Smi"th <b>', "need": "SPLD", "group": str(group.pk)},
     )
     for name, label in [
         ("q", "Name or UPN"),
