@@ -1,10 +1,7 @@
-from datetime import date
-
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from accounts.schooldates import short_date
 from pupils import census
 
 register = template.Library()
@@ -40,9 +37,3 @@ def area_label(code: str | None) -> str:
 @register.filter
 def provision_label(code: str | None) -> str:
     return census.SEN_PROVISION_LABELS.get(code or "N", "")
-
-
-@register.filter(name="short_date")
-def short_date_filter(day: date) -> str:
-    """date:"j M Y" in English, as the tables of many rows write their dates."""
-    return short_date(day)
