@@ -187,7 +187,7 @@ def _present_ids() -> StringAgg:
 
 
 # held_sessions' SQL, written once per database, number of term windows and whether the pupils
-# present are read (the ORM took ~2.3 ms a report to build and compile the same query). Only
+# present are read (the ORM built and compiled the same query on every report). Only
 # these fixed texts, table and column names go into it; every value is a parameter.
 _PRESENT_IDS = {
     # The ids of the pupils present at a session, joined into one text ("12,40"); NULL if none.
@@ -241,8 +241,7 @@ def held_sessions(
 
     With `who=False` the pupils present are not read (each group's `present` is empty): for
     figures that do not split the cost between pupils (impact for cost). The database then reads
-    no attendance marks and groups the sessions in one pass: a few milliseconds less for a
-    large school's year."""
+    no attendance marks and groups the sessions in one pass."""
     ids = sorted(set(provision_ids))
     if not ids:
         return {}
@@ -420,8 +419,9 @@ class Figures:
 
     @property
     def shown(self) -> dict[str, str]:
-        """The row's cells written out once (provision/reports/_figures_table.html): a template
-        lookup and a floatformat per cell cost a large school's map several milliseconds."""
+        """The row's cells as text, for every row and the total of a figure table
+        (provision/reports/_figures_table.html): plain numbers, money with pence and grouped in
+        thousands, without a localising filter per cell."""
         fidelity = self.fidelity_percent
         return {
             "provisions": str(self.provisions),

@@ -55,8 +55,8 @@ def _this_year() -> int:
 
 
 class PeriodForm(forms.Form):
-    # sendpath's Select writes its options in Python (the stock widget renders a template per
-    # option): the same markup, a few milliseconds less on every report page.
+    # sendpath's Select draws its options in one template (the stock widget includes one per
+    # option): the same markup.
     year = forms.TypedChoiceField(label="School year", coerce=int, required=False, widget=Select)
     term = forms.ChoiceField(label="Term", choices=TERM_CHOICES, required=False, widget=Select)
 

@@ -123,9 +123,9 @@ class ProvisionLine:
 
     @cached_property
     def shown(self) -> dict[str, object]:
-        """The row of the map's provisions table, written out once (looked up in the template
-        cell by cell, a large school's table took many milliseconds). Read when the page is
-        drawn, after the view has set figures.href."""
+        """The cells of the map's provisions table as plain values (one dict lookup a cell in
+        the template, not a chain of attribute lookups on models). Read when the page is drawn,
+        after the view has set figures.href."""
         p, f = self.provision, self.figures
         cells = f.shown
         return {

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 import access
 from access import Action
 from accounts.models import School, User
+from accounts.schooldates import short_date
 from audit import log as audit
 from audit.models import AuditAction
 from provision import selectors as provision_selectors
@@ -34,6 +35,7 @@ from pupils.forms import (
 from pupils.models import Need, Pupil, RegisterEntry, TeachingGroup
 from sendpath import cells
 from sendpath.forms import add_service_errors
+from sendpath.links import pk_url
 from support import selectors as support_selectors
 
 REGISTER_PAGE_SIZE = 50
@@ -122,6 +124,11 @@ def _table_rows(page: Page[Pupil]) -> list[dict[str, Any]]:
             "primary_need": p.primary_need,  # type: ignore[attr-defined]
             "secondary_need": p.secondary_need,  # type: ignore[attr-defined]
             "on_register_since": p.on_register_since,  # type: ignore[attr-defined]
+            # Written once here rather than by a tag or filter per cell in the template.
+            "url": pk_url("pupil_detail", p.pk),
+            "primary_need_label": census.SEN_TYPE_LABELS.get(p.primary_need or "", ""),  # type: ignore[attr-defined]
+            "secondary_need_label": census.SEN_TYPE_LABELS.get(p.secondary_need or "", ""),  # type: ignore[attr-defined]
+            "since": short_date(p.on_register_since) if p.on_register_since else "",  # type: ignore[attr-defined]
         }
         for p in page.object_list
     ]

@@ -1,5 +1,5 @@
 """Form pieces shared by every app: GOV.UK date inputs with plain-English messages, and a select
-that renders its options without a template per option."""
+that draws its options in one template."""
 
 from datetime import date
 from typing import Any
@@ -10,9 +10,8 @@ from crispy_forms_gds.layout import Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 
 class GovDateField(DateInputField):
@@ -58,44 +57,12 @@ def add_service_errors(
             form.add_error(target, msg)
 
 
-def _attrs_html(attrs: dict[str, Any]) -> str:
-    """django/forms/widgets/attrs.html, in Python."""
-    out = []
-    for name, value in attrs.items():
-        if value is True:
-            out.append(f" {conditional_escape(name)}")
-        elif value is not False:
-            out.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
-    return "".join(out)
-
-
 class Select(forms.Select):
-    """Django's Select, with the same choices, selection and markup byte for byte, but its options
-    written in Python: the stock widget renders a template include per option (two with its
-    attributes), which cost the register's filter form (~140 options) 25 ms a request.
+    """Django's Select, with the same choices, selection and markup byte for byte, drawn by one
+    template (sendpath/widgets/select.html) instead of the stock widget's template per option:
+    a big school's class list makes ~140 options on every register request.
 
     The class keeps the name "Select" on purpose: crispy-forms-gds picks the GOV.UK classes
     (`govuk-select`, and `govuk-input--error` for an error) by the widget's class name."""
 
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        # get_context decides the attributes and which option is selected exactly as Django does;
-        # only the templates (django/forms/widgets/select.html, select_option.html) are replaced.
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [
-            f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>'
-        ]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(localize(group_name))}">')
-            for option in options:
-                parts.append(
-                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                    f"{_attrs_html(option['attrs'])}>"
-                    f"{conditional_escape(localize(option['label']))}</option>\n"
-                )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")  # the form renderer strips the last newline
-        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+    template_name = "sendpath/widgets/select.html"

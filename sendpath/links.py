@@ -1,6 +1,5 @@
-"""Links to many records of one kind, for tables written in Python: reverse() per row cost a
-large table several milliseconds, so each URL pattern is reversed once (per script prefix) and
-the primary key put in its place."""
+"""Links to many records of one kind, for tables of many rows: each URL pattern is reversed
+once (per script prefix) and the primary key put in its place, instead of reverse() per row."""
 
 from functools import cache
 

@@ -116,7 +116,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     # A worker keeps its SQLite connection between requests like a PostgreSQL one (opening it
-    # and running the PRAGMAs costs ~1.3 ms a request on the bench machine); Django gives each
+    # and running the PRAGMAs is a cost on every request otherwise); Django gives each
     # thread its own connection, and SQLite's are never stale.
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside a writer; IMMEDIATE avoids "database is locked" on upgrade.
@@ -130,8 +130,7 @@ if (
     and os.environ.get("SENDPATH_PG_PREPARE", "1") == "1"
 ):
     # Prepared statements: psycopg prepares a query the second time a connection runs it, and
-    # PostgreSQL then skips planning it (0.3–2 ms a query; 3–5 ms a page at LA scale, see
-    # docs/benchmarks.md, round four). Django leaves them off by default for connection poolers:
+    # PostgreSQL then skips planning it (measured in docs/benchmarks.md). Django leaves them off by default for connection poolers:
     # behind a pooler in transaction mode without prepared-statement support, set
     # SENDPATH_PG_PREPARE=0 (docs/deployment.md).
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}

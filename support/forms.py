@@ -176,9 +176,6 @@ class PlanForm(forms.Form):
 
 
 class TargetForm(forms.Form):
-    # Its empty markup is the same on every cycle page: drawn once ({% crispy_blank %}).
-    blank_markup_is_constant = True
-
     description = forms.CharField(
         label="Target",
         widget=_textarea(2),
@@ -206,9 +203,6 @@ class TargetForm(forms.Form):
 
 
 class DoNoteForm(forms.Form):
-    # Its empty markup depends only on today's date (the initial one): drawn once a day.
-    blank_markup_is_constant = True
-
     on = GovDateField(label="Date")
     kind = forms.ChoiceField(
         label="Kind of note", choices=NoteKind.choices, widget=forms.RadioSelect

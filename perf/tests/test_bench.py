@@ -49,6 +49,8 @@ def check_report(report: dict) -> None:
     with_floor = {r["name"] for r in pages if r["floor_ms"] is not None}
     assert with_floor == {"register", "pupil_record"}
     assert all(r["ratio"] > 0 for r in pages if r["name"] in with_floor)
+    assert all(r["sql_ratio"] > 0 for r in pages if r["name"] in with_floor)
+    assert all(r["yardstick_ratio"] > 0 for r in pages)
     assert report["healthz_median_ms"] > 0
     assert len(report["yardstick_ms"]) == 2 and all(ms > 0 for ms in report["yardstick_ms"])
     assert all(row["yardstick_ms"] > 0 for row in report["results"][1:])
@@ -62,6 +64,7 @@ def test_tiny_bench_reports_every_page_in_the_agreed_shape() -> None:
     assert report["seeded"]["schools"] == 2 and report["seeded"]["pupils"] == 200
     table = format_table(report)
     assert all(case.name in table for case in CASES)
+    assert "sql ratio" in table and "÷ yardstick" in table
 
 
 def _floor_rows(floor: Floor, name: str) -> list[tuple]:

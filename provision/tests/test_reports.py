@@ -583,9 +583,9 @@ def test_map_page_htmx_returns_the_results_only(example, world):
     assert html.lstrip().startswith('<div id="results">') and "<html" not in html
 
 
-def test_the_tables_written_in_python_escape_names_and_keep_links_and_money(example, world):
-    """The map's provisions table and the impact tables are written in Python
-    (provision/templatetags/report_tables.py): names are escaped, the SENCo's name links to the
+def test_the_report_tables_escape_names_and_keep_links_and_money(example, world):
+    """The map's provisions table and the impact tables (provision/templates/provision/reports):
+    names are escaped, the SENCo's name links to the
     provision and "Show only this" filters the map, money has pence and thousands grouped."""
     reading = example["reading"]
     reading.name = 'Reading <b>group</b> "B" & co'

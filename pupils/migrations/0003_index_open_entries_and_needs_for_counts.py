@@ -4,13 +4,13 @@ PostgreSQL.
 `register_counts` joins a school's pupils on roll to their open K or E entry (provision, parents
 told) and open primary need (type), grouped. PostgreSQL plans that as a hash join over every open
 entry in the authority, reading each from the table; with these indexes it reads them from the
-index alone (index-only scans, no table pages): about 13 to 5 ms at LA scale on the bench machine.
+index alone (index-only scans, no table pages).
 The unique constraints (register_one_open_entry_per_pupil, need_one_open_per_rank) index the same
 rows but not the columns the counts read.
 
-PostgreSQL only: SQLite already walks the school's pupils and looks each one up (about 1 ms), and
+PostgreSQL only: SQLite already walks the school's pupils and looks each one up quickly, and
 with these indexes present its planner, which has no statistics, turned to scanning every open
-entry instead (about 20 ms). On SQLite the migration does nothing.
+entry instead, which was slower. On SQLite the migration does nothing.
 
 The models do not declare these indexes (they are the database's business, like the planner's
 statistics), so `makemigrations` proposes nothing for them.

@@ -331,7 +331,7 @@ def test_register_can_list_pupils_not_on_it(world):
 
 
 def test_register_rows_escape_names_link_pupils_and_flag_parents_not_told(world):
-    """The rows are written in Python (pupils/templatetags/sen.py register_rows)."""
+    """The rows (pupils/templates/pupils/register.html) escape names and link each pupil."""
     world.amy.legal_surname = "<Adams> & Co"
     world.amy.save()
     html = login(world, "senco").get(reverse("register"), {"provision": "all"}).content.decode()

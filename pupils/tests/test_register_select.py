@@ -1,6 +1,7 @@
-"""The register's filter selects are written in Python (sendpath.forms.Select), not through Django's
-template per option: the markup must stay byte for byte what the stock widget and crispy-forms-gds
-produce — labels, ids, GOV.UK classes, the selected option and the error state."""
+"""The register's filter selects are drawn by one template (sendpath.forms.Select,
+sendpath/widgets/select.html), not through Django's template per option: the markup must stay byte
+for byte what the stock widget and crispy-forms-gds produce — labels, ids, GOV.UK classes, the
+selected option and the error state."""
 
 import pytest
 from django import forms
