@@ -75,7 +75,7 @@ def log_read(
 ) -> list[int]:
     """Write one READ row for the named pupils in `rows` that this request has not already
     logged (see the module docstring); nothing when it carries no pupil. Returns their ids."""
-    already = getattr(request, audit.LOGGED_PUPILS, set())
+    already: set[int] = getattr(request, audit.LOGGED_PUPILS, set())
     rows = list(rows)
     pupil_ids = [p for p in pupils_of(rows) if p not in already]
     if not pupil_ids:
