@@ -34,6 +34,8 @@ from .policy import (
 )
 from .reach import (
     Reach,
+    delivers,
+    delivers_now,
     memberships,
     named_on_provisions,
     overview_schools,
@@ -74,6 +76,8 @@ __all__ = [
     "Reach",
     "current_school",
     "current_school_for",
+    "delivers",
+    "delivers_now",
     "get_for_user",
     "get_provision_for_user",
     "has_role",

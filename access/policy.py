@@ -29,6 +29,7 @@ from .actions import (
     Action,
 )
 from .reach import (
+    delivers_now,
     memberships,
     reaches_as_staff,
     roles_at,
@@ -94,7 +95,7 @@ def may(user: User, action: Action, obj: object) -> bool:
         return False
     if action is Action.LOG_SESSIONS:
         provision = _provision_of(obj)
-        if provision is not None and provision.staff_id == user.pk:
+        if provision is not None and delivers_now(user, provision):
             return True
     roles = roles_at(user, school_id)
     if not roles & ALLOWED[action]:

@@ -5,7 +5,8 @@ By role:
 - Teacher: pupils in the teaching groups they teach in the current school year (access ends when
   the class moves on).
 - Teaching assistant: pupils they are assigned to (an open PupilAssignment), and the pupils of a
-  provision they deliver while it runs.
+  provision they deliver while it runs (its register and entry and exit data a little longer:
+  `delivers`; their plan targets only through another reach).
 - Parent or carer: only their own children (a FamilyLink to a Contact that is their login).
 - SEN governor, data protection officer, LA officer, trust officer: no named pupil records; they
   see aggregates (and the DPO the audit trail).
@@ -15,7 +16,7 @@ school. Each function costs no query of its own: the memberships are cached on t
 reach is a subquery of the caller's one query.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -234,14 +235,36 @@ def visible_provisions(
     return Provision.objects.filter(where)
 
 
+def delivers(user: User, provision: str = "provision", *, today: date | None = None) -> Q:
+    """The deliverer's rule (one place, for the web and the API): the adult who delivers a
+    provision reaches its named rows (its register, its enrolments, entry and exit data) from its
+    start until its school's `provision_grace_days` after it ends, for late entries; after that
+    the provision shows a count of pupils, no names. A condition on rows with a path
+    `provision` to their provision (per school: each school sets its own grace)."""
+    day = today or timezone.localdate()
+    where = Q(pk__in=[])
+    for s in staff_schools(user):
+        since = day - timedelta(days=s.provision_grace_days)
+        where |= Q(**{f"{provision}__school_id": s.pk, f"{provision}__end_date__gte": since})
+    return Q(**{f"{provision}__staff": user}) & where
+
+
+def delivers_now(user: User, provision: Provision, *, today: date | None = None) -> bool:
+    """`delivers` for one provision (its school loaded): the same rule, without a query."""
+    day = today or timezone.localdate()
+    grace = timedelta(days=provision.school.provision_grace_days)
+    return provision.staff_id == user.pk and day <= provision.end_date + grace
+
+
 def named_on_provisions(user: User, provision: str = "provision") -> Q:
     """The rule for named rows inside a provision (an enrolment, a register mark, a measure), as
     a condition on rows with a `pupil` and a path to their provision: all of them for the whole
-    school and for the adult who delivers it, else the pupils the user reaches as staff (so a
-    teacher with one pupil in a group does not read the rest of the group)."""
+    school and for the adult who delivers it (until the grace after it ends: `delivers`), else
+    the pupils the user reaches as staff (so a teacher with one pupil in a group does not read
+    the rest of the group)."""
     return (
         Q(**{f"{provision}__school_id__in": schools_where(user, WHOLE_SCHOOL_ROLES)})
-        | Q(**{f"{provision}__staff": user})
+        | delivers(user, provision)
         | Q(pupil__in=visible_pupils(user, reach="staff"))
     )
 
@@ -250,7 +273,7 @@ def pupils_named_on(user: User, provision: Provision) -> set[int]:
     """named_on_provisions for one provision whose enrolments are loaded: the ids of the pupils
     whose names this user sees on its pages (no query for the whole school or the deliverer)."""
     enrolled = [e.pupil_id for e in provision.enrolments.all()]
-    if provision.staff_id == user.pk or provision.school_id in schools_where(
+    if delivers_now(user, provision) or provision.school_id in schools_where(
         user, WHOLE_SCHOOL_ROLES
     ):
         return set(enrolled)

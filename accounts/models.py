@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -75,6 +75,13 @@ class School(models.Model):
     phase = models.CharField(max_length=12, choices=Phase.choices)
     trust = models.ForeignKey(
         Trust, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools"
+    )
+    # How long after a provision ends its deliverer may still fill in its register and its entry
+    # and exit data (late entries); see access.reach.delivers.
+    provision_grace_days = models.PositiveSmallIntegerField(
+        "Days after a provision ends that its deliverer may still record it",
+        default=14,
+        validators=[MaxValueValidator(365)],
     )
 
     class Meta:

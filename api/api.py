@@ -5,11 +5,17 @@ signed-in session. Lists are paged with ``limit`` (default 50, at most 500) and 
 return ``{"items": [...], "count": N}``. Errors: see api/errors.py.
 """
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from api import errors
-from api.auth import ApiTokenAuth, session_auth
+from api.auth import ApiTokenAuth, api_user, session_auth
 from api.routers import needs, provision, pupils, register, schools, support
+from audit import reads
 
 DESCRIPTION = """
 Schools, pupils, SEN register entries and needs, concerns, APDR cycles (views, notes, plans, targets,
@@ -36,6 +42,27 @@ api = NinjaAPI(
     auth=[ApiTokenAuth(), session_auth],
 )
 errors.install(api)
+
+
+def audit_reads(view_func: Callable[..., Any]) -> Callable[..., Any]:
+    """Every GET operation: the named pupils in what it returns (a page of rows, or one record)
+    go to the audit trail in one row (audit/reads.py). Applied to every operation of the API
+    below, so a new read is audited without asking; api/tests/test_read_audit.py walks them."""
+
+    @functools.wraps(view_func)
+    def audited(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        result = view_func(request, *args, **kwargs)
+        if request.method == "GET":
+            rows = reads.rows_of(result)
+            if isinstance(result, dict) and "items" in result:
+                result["items"] = rows  # the page is read once, here and in the response
+            reads.log_read(request, api_user(request), rows)
+        return result
+
+    return audited
+
+
+api.add_decorator(audit_reads)
 
 api.add_router("/schools", schools.router)
 api.add_router("/pupils", pupils.router)

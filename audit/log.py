@@ -20,6 +20,10 @@ from django.http import HttpRequest
 
 from audit.models import AuditAction, AuditEvent
 
+# The request attribute holding the ids of the pupils whose data this request has logged (see
+# audit/reads.py: a full view already logged is not logged again as a read).
+LOGGED_PUPILS = "_sendpath_logged_pupils"
+
 # Recorded in place of every value the trail does not keep: "this changed", never what it was.
 MASK = "•••"
 
@@ -200,6 +204,10 @@ def log(
         )
         school_id = school_id or _attr_id(obj, "school") or _pupil_school_id(obj)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    if request is not None and pupil_id is not None:
+        logged: set[int] = getattr(request, LOGGED_PUPILS, set())
+        logged.add(pupil_id)
+        setattr(request, LOGGED_PUPILS, logged)
     return AuditEvent.objects.create(
         actor=actor if authenticated else None,
         actor_label=(actor.get_username() if authenticated else "anonymous"),

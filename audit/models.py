@@ -8,6 +8,8 @@ from django.utils import timezone
 
 class AuditAction(models.TextChoices):
     VIEW = "view", "Viewed"
+    # Named pupil data in a list, a part of a record or an export (audit/reads.py).
+    READ = "read", "Read"
     CREATE = "create", "Created"
     UPDATE = "update", "Changed"
     DELETE = "delete", "Deleted"

@@ -20,6 +20,7 @@ from access import Action
 from accounts.models import School, User
 from accounts.schooldates import short_date
 from audit import log as audit
+from audit import reads
 from audit.models import AuditAction
 from provision import selectors as provision_selectors
 from provision.models import Provision
@@ -147,6 +148,7 @@ def register(request: HttpRequest) -> HttpResponse:
         else _CountedPaginator(rows, REGISTER_PAGE_SIZE, count=counts.matching)
     )
     page: Page[Pupil] = paginator.get_page(request.GET.get("page"))
+    reads.log_read(request, _user(request), page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -212,12 +214,18 @@ def _export_rows(rows: object) -> list[list[str]]:
 def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     school = access.current_school_for(request, Action.READ_NAMED)
     form, filters = _register_filters(request, school)
-    data = _export_rows(selectors.register(access.visible_pupils(_user(request), school), filters))
+    pupils = list(selectors.register(access.visible_pupils(_user(request), school), filters))
+    data = _export_rows(pupils)
     audit.log(
         AuditAction.EXPORT,
         _user(request),
         None,
-        {"format": fmt, "rows": len(data), "filters": request.GET.dict()},
+        {
+            "format": fmt,
+            "rows": len(data),
+            "filters": request.GET.dict(),
+            "pupil_ids": [p.pk for p in pupils],
+        },
         request=request,
         school_id=school.pk,
         object_type="SEN register",

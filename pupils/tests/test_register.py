@@ -379,6 +379,17 @@ def test_exports_hold_the_filtered_register_and_are_audited(world):
     assert AuditEvent.objects.filter(action="export", school_id=world.oak.pk).count() == 2
 
 
+def test_the_register_page_and_export_record_the_pupils_they_name(world):
+    client = login(world, "teacher")
+    html = client.get(reverse("register")).content.decode()
+    [read] = AuditEvent.objects.filter(action="read")
+    assert "Adams, Amy" in html and read.data["pupil_ids"] == [world.amy.pk]
+    assert (read.actor, read.school_id, read.via) == (world.users["teacher"], world.oak.pk, "web")
+    login(world, "senco").get(reverse("register_export", args=["csv"]), {"provision": "K"})
+    export = AuditEvent.objects.get(action="export")
+    assert export.data["pupil_ids"] == [world.amy.pk]
+
+
 def test_viewing_a_pupil_record_is_audited(world):
     login(world, "teacher").get(reverse("pupil_detail", args=[world.amy.pk]))
     event = AuditEvent.objects.get(action="view", pupil_id=world.amy.pk)
