@@ -1,7 +1,10 @@
 """Pupils: the named records access.visible_pupils allows; SENCos and administrators add and
 edit them (access.can_edit_pupil_details) through pupils.services, which audits the change."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router
@@ -10,8 +13,10 @@ from ninja.responses import Status
 
 from accounts import access
 from api.auth import api_user
+from api.errors import stale
 from api.pagination import ApiPagination
 from api.schemas import PupilCreateIn, PupilOut, PupilUpdateIn, Text
+from api.schemas_support import FieldErrors
 from api.selectors import api_pupils, api_schools, normalise_upn
 from audit import log as audit
 from audit.models import AuditAction
@@ -19,6 +24,8 @@ from pupils import services
 from pupils.models import Pupil
 
 router = Router(tags=["pupils"])
+
+STALE = {409: FieldErrors}
 
 CANNOT_EDIT = "Your role cannot add or change pupils' details at this school."
 
@@ -58,16 +65,26 @@ def create_pupil(request: HttpRequest, payload: PupilCreateIn) -> Status[Pupil]:
     return Status(201, _visible_pupil(request, pupil.pk))
 
 
-@router.patch("/{int:pupil_id}", response=PupilOut, summary="Change a pupil's details")
-def update_pupil(request: HttpRequest, pupil_id: int, payload: PupilUpdateIn) -> Pupil:
+@router.patch(
+    "/{int:pupil_id}",
+    response={200: PupilOut, **STALE},
+    summary="Change a pupil's details",
+    description="Needs the `version` you read; if someone saved a newer one meanwhile the answer "
+    "is 409 Conflict, in the 422 shape, and nothing is written.",
+)
+def update_pupil(request: HttpRequest, pupil_id: int, payload: PupilUpdateIn) -> Status[Any]:
     user = api_user(request)
     pupil = _visible_pupil(request, pupil_id)
     if not access.can_edit_pupil_details(user, pupil.school):
         raise PermissionDenied(CANNOT_EDIT)
-    services.pupil_update(
-        pupil=pupil, data=payload.model_dump(exclude_unset=True), by=user, request=request
-    )
-    return _visible_pupil(request, pupil_id)
+    data = payload.model_dump(exclude_unset=True, exclude={"version"})
+    try:
+        services.pupil_update(
+            pupil=pupil, data=data, version=payload.version, by=user, request=request
+        )
+    except DjangoValidationError as exc:
+        return stale(exc)
+    return Status(200, _visible_pupil(request, pupil_id))
 
 
 def _visible_pupil(request: HttpRequest, pupil_id: int) -> Pupil:

@@ -27,7 +27,7 @@ from ninja.responses import Status
 from accounts import access
 from accounts.models import School, User
 from api.auth import api_user
-from api.errors import from_django
+from api.errors import from_django, stale
 from api.pagination import ApiPagination
 from api.schemas import Text
 from api.schemas_support import (
@@ -84,6 +84,8 @@ router.add_router("/pupils", passports)
 
 CANNOT_CONTRIBUTE = "Your role cannot add to this pupil's SEN records."
 CANNOT_RUN = "Only the SENCo decides concerns and writes plans, targets, reviews and passports."
+
+
 STALE = {409: FieldErrors}
 
 
@@ -200,13 +202,6 @@ def _refused(exc: DjangoValidationError, locate: Callable[[str], list[str | int]
         if len(item["loc"]) == 2:
             item["loc"] = locate(item["loc"][1])
     return Status(422, {"detail": items})
-
-
-def _stale(exc: DjangoValidationError) -> Status[Any]:
-    """409 when someone saved a newer version first; any other refusal is a 422 as usual."""
-    if "version" not in getattr(exc, "error_dict", {}):
-        raise exc
-    return Status(409, {"detail": from_django(exc)})
 
 
 def _version_needed(what: str) -> DjangoValidationError:
@@ -356,7 +351,8 @@ def get_plan(request: HttpRequest, cycle_id: int) -> Plan:
     summary="Write or change a cycle's plan",
     description="201 when it creates the plan. Changing it needs the `version` you read; if "
     "someone saved a newer one meanwhile the answer is 409 Conflict, in the 422 shape, and "
-    "nothing is written. A reviewed cycle's plan changes only by an amendment.",
+    "nothing is written. A PUT without a version creates: if someone has just written the plan, "
+    "it is 409 too. A reviewed cycle's plan changes only by an amendment.",
 )
 def put_plan(request: HttpRequest, cycle_id: int, payload: PlanIn) -> Status[Any]:
     user, cycle = _cycle_to_change(request, cycle_id, access.can_run_cycles, CANNOT_RUN)
@@ -370,10 +366,10 @@ def put_plan(request: HttpRequest, cycle_id: int, payload: PlanIn) -> Status[Any
         data["review_date"] = payload.review_date or plan.review_date
     try:
         services.plan_save(
-            cycle=cycle, data=data, version=payload.version, by=user, request=request
+            cycle=cycle, data=data, version=payload.version or 0, by=user, request=request
         )
     except DjangoValidationError as exc:
-        return _stale(exc)
+        return stale(exc)
     return Status(200 if plan else 201, _plan_of(cycle))
 
 
@@ -546,7 +542,8 @@ def get_passport(request: HttpRequest, pupil_id: int) -> Passport:
     response={200: PassportOut, 201: PassportOut, **STALE},
     summary="Write or change a pupil's passport",
     description="201 when it creates the passport. Changing it needs the `version` you read; a "
-    "stale one is 409 Conflict, in the 422 shape, and nothing is written.",
+    "stale one is 409 Conflict, in the 422 shape, and nothing is written. A PUT without a "
+    "version creates: if someone has just written the passport, it is 409 too.",
 )
 def put_passport(request: HttpRequest, pupil_id: int, payload: PassportIn) -> Status[Any]:
     user = api_user(request)
@@ -558,10 +555,10 @@ def put_passport(request: HttpRequest, pupil_id: int, payload: PassportIn) -> St
     data = payload.model_dump(exclude={"version"})
     try:
         services.passport_save(
-            pupil=pupil, data=data, version=payload.version, by=user, request=request
+            pupil=pupil, data=data, version=payload.version or 0, by=user, request=request
         )
     except DjangoValidationError as exc:
-        return _stale(exc)
+        return stale(exc)
     return Status(200 if exists else 201, _passport_of(pupil))
 
 
