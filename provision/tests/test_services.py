@@ -194,7 +194,7 @@ def test_linked_targets_must_belong_to_this_schools_pupils(world, senco):
     def target_for(pupil, by):
         cycle = support_services.cycle_open(pupil=pupil, opened_on=TODAY, by=by)
         plan = support_services.plan_save(
-            cycle=cycle, by=by, data={"plan_date": TODAY, "outcomes": "Reads"}
+            cycle=cycle, by=by, data={"plan_date": TODAY, "outcomes": "Reads"}, version=0
         )
         return support_services.target_add(
             plan=plan,

@@ -367,7 +367,10 @@ def test_the_senco_links_a_pupils_target_when_changing_the_provision(world, grou
     senco = world.users["senco"]
     cycle = support_services.cycle_open(pupil=world.amy, opened_on=TODAY, by=senco)
     plan = support_services.plan_save(
-        cycle=cycle, by=senco, data={"plan_date": TODAY, "outcomes": "Reads for pleasure"}
+        cycle=cycle,
+        by=senco,
+        data={"plan_date": TODAY, "outcomes": "Reads for pleasure"},
+        version=0,
     )
     target = support_services.target_add(
         plan=plan,
