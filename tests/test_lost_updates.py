@@ -234,6 +234,23 @@ def test_a_stale_plan_form_shows_their_change_keeps_mine_and_writes_nothing(worl
 
 
 @pytest.mark.django_db
+def test_a_blank_passport_form_saved_after_someone_wrote_one_is_refused(world: World) -> None:
+    client = _staff(world)
+    url = reverse("passport_edit", args=[world.amy.pk])
+    assert 'name="version" value="0"' in client.get(url).content.decode()
+    services.passport_save(
+        pupil=world.amy, data={"about_me": "Their words"}, version=0, by=_senco(world)
+    )
+    html = client.post(url, {"version": "0", "what_helps": "My words"}).content.decode()
+    assert "Someone has just changed this passport" in html
+    start = html.index('id="their-changes"')
+    assert "Their words" in html[start : html.index("</dl>", start)]
+    assert "My words" in html[html.index("</dl>", start) :]
+    passport = Passport.objects.get(pupil=world.amy)
+    assert (passport.about_me, passport.what_helps, passport.version) == ("Their words", "", 1)
+
+
+@pytest.mark.django_db
 def test_a_stale_pupil_form_names_the_field_they_changed(world: World) -> None:
     client = _staff(world)
     url = reverse("pupil_edit", args=[world.amy.pk])
