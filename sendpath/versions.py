@@ -84,8 +84,13 @@ def _shown(record: models.Model, field: str, value: Any) -> str:
         return "Yes" if value else "No"
     if isinstance(value, date):
         return f"{value:%-d %B %Y}"
-    choices = dict(record._meta.get_field(field).flatchoices)  # type: ignore[union-attr]
-    return str(choices.get(value, "" if value is None else value))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    model_field = record._meta.get_field(field)
+    if getattr(model_field, "choices", None):  # a code: show its label
+        choices = dict(model_field.flatchoices)  # type: ignore[union-attr]
+        return str(choices.get(value, value))
+    return "" if value is None else str(value)
 
 
 def refuse_stale(
