@@ -19,6 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ApiToken, User
+from provision import services as provision_services
+from provision.models import Provision
+from provision.tests.test_services import make_provision
 from pupils import services as pupil_services
 from pupils.models import Need, Pupil
 from sendpath.testing import World
@@ -150,6 +153,20 @@ def test_a_need_ended_twice_from_copies_read_before_either(world: World) -> None
     assert need.end_date == TODAY
 
 
+@pytest.mark.django_db
+def test_a_provision_changed_twice_from_the_same_version(world: World) -> None:
+    provision = make_provision(world)
+    provision_services.provision_update(
+        provision=provision, data={"location": "Library"}, version=1, by=_senco(world)
+    )
+    with pytest.raises(ValidationError, match="Someone has just changed this provision"):
+        provision_services.provision_update(
+            provision=provision, data={"name": "Renamed"}, version=1, by=_senco(world)
+        )
+    saved = Provision.objects.get(pk=provision.pk)
+    assert (saved.location, saved.name, saved.version) == ("Library", "Year 5 reading group", 2)
+
+
 # --- the API: a stale version, or a create of a record that now exists, is 409 ----------------
 
 
@@ -185,6 +202,18 @@ def test_api_patch_pupil_with_a_stale_version_is_409(world: World) -> None:
     assert stale.json()["detail"][0]["loc"] == ["body", "version"]
     assert Pupil.objects.get(pk=world.amy.pk).middle_names == ""
     assert _send(client, "patch", path, {"middle_names": "Rose"}).status_code == 422
+
+
+@pytest.mark.django_db
+def test_api_patch_provision_with_a_stale_version_is_409(world: World) -> None:
+    provision = make_provision(world)
+    client, path = _api(_senco(world)), f"/provisions/{provision.pk}"
+    assert client.get(API + path).json()["version"] == 1
+    assert _send(client, "patch", path, {"location": "Library", "version": 1}).status_code == 200
+    stale = _send(client, "patch", path, {"name": "Renamed", "version": 1})
+    assert stale.status_code == 409
+    assert stale.json()["detail"][0]["loc"] == ["body", "version"]
+    assert Provision.objects.get(pk=provision.pk).name == "Year 5 reading group"
 
 
 # --- the form: what the other person saved, and what this person typed ------------------------

@@ -307,7 +307,9 @@ def provision_create(w: World) -> Any:
 def provision_update(w: World) -> Any:
     provision = a_provision(w)
     data = typed(Provision, provision_services.PROVISION_FIELDS)
-    return provision_services.provision_update(provision=provision, data=data, by=w.users["senco"])
+    return provision_services.provision_update(
+        provision=provision, data=data, version=provision.version, by=w.users["senco"]
+    )
 
 
 def session_record(w: World) -> Any:

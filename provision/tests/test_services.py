@@ -216,12 +216,17 @@ def test_an_update_cannot_leave_recorded_sessions_outside_the_dates(world, group
     services.session_record(provision=group, on=SCHOOL_DAY, delivered=True, by=senco)
     with pytest.raises(ValidationError) as exc:
         services.provision_update(
-            provision=group, data={"end_date": SCHOOL_DAY - timedelta(days=1)}, by=senco
+            provision=group,
+            data={"end_date": SCHOOL_DAY - timedelta(days=1)},
+            version=group.version,
+            by=senco,
         )
     assert "end_date" in error_fields(exc)
     group.refresh_from_db()
     assert group.end_date == TODAY + timedelta(days=28)
-    services.provision_update(provision=group, data={"name": "Reading group A"}, by=senco)
+    services.provision_update(
+        provision=group, data={"name": "Reading group A"}, version=group.version, by=senco
+    )
     group.refresh_from_db()
     assert group.name == "Reading group A"
 
