@@ -735,7 +735,7 @@ def passport_save(
         AuditAction.UPDATE,
         by,
         passport,
-        {f: "changed" for f in audit.changes(before, after)} | {"version": passport.version},
+        audit.changes(before, after) | {"version": passport.version},
         request=request,
     )
     return passport
