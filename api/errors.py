@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import Status
 
 # The name every body parameter has in the views; ninja puts it in `loc`, clients need not see it.
 BODY_PARAM = "payload"
@@ -94,3 +95,11 @@ def install(api: NinjaAPI) -> None:
         )
         response["WWW-Authenticate"] = 'Bearer realm="sendpath"'
         return response
+
+
+def stale(exc: DjangoValidationError) -> Status[Any]:
+    """409 when someone saved a newer version first (sendpath.versions); any other refusal is
+    raised on, to be a 422 as usual."""
+    if "version" not in getattr(exc, "error_dict", {}):
+        raise exc
+    return Status(409, {"detail": from_django(exc)})

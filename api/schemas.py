@@ -83,6 +83,7 @@ class PupilOut(Schema):
     school: SchoolRef
     current_provision: str = Field(..., description="N, K or E, from the open register entry.")
     current_provision_label: str
+    version: int = Field(..., description="Send it back with a change (PATCH); a stale one is 409.")
 
     @staticmethod
     def resolve_current_provision_label(obj: Any) -> str:
@@ -161,6 +162,12 @@ class PupilUpdateIn(Schema):
     """Send only the fields that change; the school is not changed here (a transfer is not an
     edit)."""
 
+    version: int = Field(
+        ...,
+        ge=0,
+        description="The version you read (GET). If someone changed the pupil meanwhile the "
+        "answer is 409 Conflict, in the 422 shape, and nothing is written.",
+    )
     upn: Text | None = None
     legal_forename: Text | None = None
     legal_surname: Text | None = None

@@ -86,6 +86,7 @@ class StaffRoleOut(StaffRoleRef):
 
 class ProvisionOut(Schema):
     id: int
+    version: int = Field(..., description="Send it back with a change (PATCH); a stale one is 409.")
     school: SchoolRef
     intervention: InterventionRef
     name: str
@@ -286,6 +287,13 @@ NULLABLE_PROVISION_FIELDS = frozenset({"staff", "start_time"})
 class ProvisionUpdateIn(Schema):
     """Send only the fields that change. `targets`, when sent, replaces the linked targets."""
 
+    version: int = Field(
+        ...,
+        ge=0,
+        le=2**31 - 1,
+        description="The version you read (GET). If someone changed the provision meanwhile the "
+        "answer is 409 Conflict, in the 422 shape, and nothing is written.",
+    )
     intervention: Id | None = None
     name: Text | None = Field(None, max_length=120)
     wave: Text | None = one_of(Wave.values, default=None)

@@ -337,7 +337,8 @@ class PlanIn(Schema):
     version: int | None = Field(
         None,
         description="The version you read (GET). Required when the plan exists; a stale one "
-        "is 409 Conflict.",
+        "is 409 Conflict. Left out (or 0): you read no plan, and if one exists by the time this "
+        "is saved the answer is 409.",
     )
     plan_date: date | None = Field(
         None, description="Left out: unchanged, or today for a new plan."
@@ -419,7 +420,8 @@ class PassportIn(Schema):
     version: int | None = Field(
         None,
         description="The version you read (GET). Required when the passport exists; a stale "
-        "one is 409 Conflict.",
+        "one is 409 Conflict. Left out (or 0): you read no passport, and if one exists by the "
+        "time this is saved the answer is 409.",
     )
     about_me: Text = ""
     strengths: Text = ""

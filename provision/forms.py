@@ -139,6 +139,8 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class ProvisionForm(forms.Form):
+    # The version a change was loaded from (sendpath.versions); only on the change form.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     intervention = forms.ModelChoiceField(
         queryset=Intervention.objects.none(), empty_label="Choose from the library"
     )
@@ -216,9 +218,10 @@ class ProvisionForm(forms.Form):
             Field.text("resource_cost", field_width=10),
             Field.text("licence_cost", field_width=10),
         ]
-        if targets is None:
-            del self.fields["targets"]
+        if targets is None:  # a new provision: nothing to be stale against
+            del self.fields["targets"], self.fields["version"]
         else:
+            fields.append(Field("version"))
             self.fields["targets"].queryset = targets  # type: ignore[attr-defined]
             self.fields["targets"].label_from_instance = _target_label  # type: ignore[attr-defined]
             fields.append(Field.checkboxes("targets", small=True))
@@ -228,6 +231,7 @@ class ProvisionForm(forms.Form):
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("intervention", None)
+        data.pop("version", None)
         if "targets" in data:
             data["targets"] = [t.pk for t in data["targets"]]
         for key in ("resource_cost", "licence_cost"):

@@ -36,6 +36,7 @@ from provision.models import (
     Wave,
 )
 from pupils.models import Pupil
+from sendpath.versions import next_version, version_errors
 from support.models import Target
 
 Errors = dict[str, list[str]]
@@ -338,13 +339,17 @@ def provision_update(
     *,
     provision: Provision,
     data: dict[str, Any],
+    version: int,
     by: User,
     request: HttpRequest | None = None,
 ) -> Provision:
-    """Change a provision. Keys left out of `data` keep their values; `data["intervention"]`
-    swaps the intervention and `data["targets"]` (ids) replaces the linked targets."""
+    """Change a provision from the `version` the form or client read (a newer one under the lock
+    means someone saved first: nothing is written). Keys left out of `data` keep their values;
+    `data["intervention"]` swaps the intervention and `data["targets"]` (ids) replaces the linked
+    targets."""
     errors: Errors = {}
     provision = Provision.objects.select_for_update().get(pk=provision.pk)
+    errors.update(version_errors(current=provision, sent=version, what="provision"))
     school = provision.school
     intervention = data.get("intervention") or provision.intervention
     values = {k: data[k] if k in data else getattr(provision, k) for k in PROVISION_FIELDS}
@@ -358,12 +363,14 @@ def provision_update(
     for key, value in values.items():
         setattr(provision, key, value)
     provision.full_clean(exclude=["school", "intervention"], validate_constraints=False)
+    provision.version = next_version(provision)
     provision.save()
     if targets is not None:
         provision.targets.set(targets)
     changes = audit.changes(before, _audit_values(provision))
     if targets is not None:
         changes["targets"] = len(targets)
+    changes["version"] = provision.version
     audit.log(AuditAction.UPDATE, by, provision, changes, request=request)
     return provision
 

@@ -32,6 +32,7 @@ from provision import costing, forms, selectors, services
 from provision.models import Enrolment, Intervention, MeasureKind, Provision, Session
 from pupils.models import Pupil
 from sendpath.forms import add_service_errors
+from sendpath.versions import refuse_stale
 
 
 def _user(request: HttpRequest) -> User:
@@ -47,6 +48,7 @@ def _form_page(
     submit: str,
     back: str,
     intro: str = "",
+    their_changes: list[dict[str, str]] | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -58,6 +60,7 @@ def _form_page(
             "submit": submit,
             "back": back,
             "intro": intro,
+            "their_changes": their_changes or [],
         },
     )
 
@@ -218,6 +221,7 @@ def _provision_form(
     if provision is not None:
         initial = {k: getattr(provision, k) for k in services.PROVISION_FIELDS}
         initial |= {"intervention": provision.intervention, "targets": provision.targets.all()}
+        initial["version"] = provision.version
     else:
         chosen = request.GET.get("intervention", "")
         initial["intervention"] = chosen if chosen.isdigit() else None
@@ -268,14 +272,21 @@ def provision_create(request: HttpRequest) -> HttpResponse:
 def provision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     provision = access.get_provision_for_user(request, pk, Action.MANAGE_PROVISION)
     form = _provision_form(request, provision.school, provision=provision)
+    their_changes: list[dict[str, str]] = []
     if request.method == "POST" and form.is_valid():
         data = form.service_data() | {"intervention": form.cleaned_data["intervention"]}
         try:
             services.provision_update(
-                provision=provision, data=data, by=_user(request), request=request
+                provision=provision,
+                data=data,
+                version=form.cleaned_data["version"],
+                by=_user(request),
+                request=request,
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            their_changes = refuse_stale(
+                form, exc, Provision.objects.get(pk=provision.pk), services.PROVISION_FIELDS
+            )
         else:
             messages.success(request, "The provision has been changed.")
             return redirect("provision_detail", pk=provision.pk)
@@ -286,6 +297,7 @@ def provision_edit(request: HttpRequest, pk: int) -> HttpResponse:
         caption=provision.school.name,
         submit="Save the changes",
         back=reverse("provision_detail", args=[provision.pk]),
+        their_changes=their_changes,
     )
 
 

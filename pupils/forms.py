@@ -135,6 +135,17 @@ class PupilForm(forms.ModelForm):
         return str(self.cleaned_data["upn"]).strip().upper().replace(" ", "")
 
 
+class PupilEditForm(PupilForm):
+    """The details form for a pupil on the roll: it carries the version it was loaded with, so a
+    save after someone else's is refused (sendpath.versions)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout.append(Field("version"))
+
+
 def _provision_choices(current: str) -> list[tuple[str, str]]:
     return [(code, label) for code, label in census.SEN_PROVISION_LABELS.items() if code != current]
 

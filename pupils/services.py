@@ -17,6 +17,7 @@ from audit import log as audit
 from audit.models import AuditAction
 from pupils import census
 from pupils.models import Need, NotificationMethod, Pupil, RegisterEntry
+from sendpath.versions import check_version, next_version
 
 PUPIL_FIELDS = (
     "upn",
@@ -63,18 +64,31 @@ def pupil_create(
 
 @transaction.atomic
 def pupil_update(
-    *, pupil: Pupil, data: dict[str, Any], by: User, request: HttpRequest | None = None
+    *,
+    pupil: Pupil,
+    data: dict[str, Any],
+    version: int,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> Pupil:
-    """Change a pupil's details; records what changed (sensitive values masked)."""
-    before = _snapshot(pupil, PUPIL_FIELDS)
+    """Change a pupil's details from the `version` the form or client read; records which fields
+    changed (values masked). The row is locked and its version checked first, so a save made from
+    an older version is refused and nothing is written (sendpath.versions)."""
+    locked = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    check_version(current=locked, sent=version, what="pupil's details")
+    before = _snapshot(locked, PUPIL_FIELDS)
     for key, value in data.items():
         if key in PUPIL_FIELDS:
-            setattr(pupil, key, value)
-    pupil.full_clean()
-    pupil.save()
-    diff = audit.changes(before, _snapshot(pupil, PUPIL_FIELDS))
+            setattr(locked, key, value)
+    locked.full_clean()
+    locked.version = next_version(locked)
+    locked.save()
+    diff = audit.changes(before, _snapshot(locked, PUPIL_FIELDS))
     if diff:
-        audit.log(AuditAction.UPDATE, by, pupil, diff, request=request)
+        audit.log(
+            AuditAction.UPDATE, by, locked, diff | {"version": locked.version}, request=request
+        )
+    pupil.refresh_from_db()  # keep the caller's object true
     return pupil
 
 
@@ -272,6 +286,8 @@ def need_end(*, need: Need, end_date: date, by: User, request: HttpRequest | Non
     """End a need (it no longer applies). Ending the primary need while a secondary is open is
     refused: promote the secondary by recording it as the new primary first."""
     errors: dict[str, list[str]] = {}
+    caller_need = need
+    need = Need.objects.select_for_update().get(pk=need.pk)  # the state as locked, not a copy
     if need.end_date is not None:
         errors["end_date"] = ["This need has already ended."]
     elif end_date < need.start_date:
@@ -286,6 +302,7 @@ def need_end(*, need: Need, end_date: date, by: User, request: HttpRequest | Non
         raise ValidationError(errors)
     need.end_date = end_date
     need.save(update_fields=["end_date"])
+    caller_need.end_date = end_date
     audit.log(AuditAction.UPDATE, by, need, {"end_date": end_date.isoformat()}, request=request)
     return need
 

@@ -29,6 +29,7 @@ from pupils.forms import (
     NeedEndForm,
     NeedForm,
     ParentsInformedForm,
+    PupilEditForm,
     PupilForm,
     RegisterChangeForm,
     RegisterFilterForm,
@@ -37,6 +38,7 @@ from pupils.models import Need, Pupil, RegisterEntry, TeachingGroup
 from sendpath import cells
 from sendpath.forms import add_service_errors
 from sendpath.links import pk_url
+from sendpath.versions import refuse_stale
 from support import selectors as support_selectors
 
 REGISTER_PAGE_SIZE = 50
@@ -322,19 +324,33 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
 def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.EDIT_PUPIL)
-    form = PupilForm(request.POST or None, instance=Pupil.objects.get(pk=pupil.pk))
+    form = PupilEditForm(
+        request.POST or None,
+        instance=Pupil.objects.get(pk=pupil.pk),
+        initial={"version": pupil.version},
+    )
+    their_changes: list[dict[str, str]] = []
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         try:
-            services.pupil_update(pupil=pupil, data=form.cleaned_data, by=user, request=request)
+            services.pupil_update(pupil=pupil, data=data, version=version, by=user, request=request)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            their_changes = refuse_stale(
+                form, exc, Pupil.objects.get(pk=pupil.pk), services.PUPIL_FIELDS
+            )
         else:
             messages.success(request, "The pupil's details have been saved.")
             return redirect("pupil_detail", pk=pupil.pk)
     return render(
         request,
         "pupils/pupil_form.html",
-        {"form": form, "pupil": pupil, "title": f"Change details for {pupil.full_name}"},
+        {
+            "form": form,
+            "pupil": pupil,
+            "title": f"Change details for {pupil.full_name}",
+            "their_changes": their_changes,
+        },
     )
 
 

@@ -221,11 +221,14 @@ def add_support_records(w: World) -> None:
     senco, today = w.users["senco"], timezone.localdate()
     cycle = services.cycle_open(pupil=w.amy, opened_on=today, by=senco)
     services.plan_save(
-        cycle=cycle, by=senco, data={"plan_date": today, "outcomes": "Reads for pleasure"}
+        cycle=cycle,
+        by=senco,
+        data={"plan_date": today, "outcomes": "Reads for pleasure"},
+        version=0,
     )
     services.concern_raise(
         pupil=w.amy, source="teacher", raised_on=today, area="CL", what_was_seen="x", by=senco
     )
     pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 test")
     services.attachment_add(pupil=w.amy, upload=pdf, cycle=cycle, by=senco)
-    services.passport_save(pupil=w.amy, by=senco, data={"about_me": "Likes drawing"})
+    services.passport_save(pupil=w.amy, by=senco, data={"about_me": "Likes drawing"}, version=0)

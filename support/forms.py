@@ -133,7 +133,7 @@ class AssessmentViewForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     plan_date = GovDateField(label="Date of the plan")
     review_date = GovDateField(
         label="Review date", required=False, help_text="Leave blank for the end of the term."
@@ -360,7 +360,7 @@ class AttachmentForm(forms.Form):
 
 
 class PassportForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     about_me = forms.CharField(
         label="About me", required=False, widget=_textarea(3), max_length=3000
     )

@@ -20,6 +20,7 @@ from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
 from pupils.models import Pupil
+from sendpath.versions import check_version, next_version, version_errors
 from support import rules, uploads
 from support.models import (
     AssessmentView,
@@ -126,6 +127,10 @@ def concern_decide(
     progress is not by itself SEN, so the decision records what was considered."""
     errors: Errors = {}
     factors = list(dict.fromkeys(other_factors or []))
+    # The state is checked on the row as locked now, not on the caller's copy: two decisions made
+    # at the same moment queue here, and the second finds the first.
+    caller_concern = concern
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
     if concern.outcome:
         errors["outcome"] = ["This concern has already been decided."]
     if outcome not in ConcernOutcome.values:
@@ -154,6 +159,7 @@ def concern_decide(
     concern.early_help = early_help
     concern.early_help_note = early_help_note.strip()
     concern.save()
+    caller_concern.refresh_from_db()  # keep the caller's object true
     audit.log(
         AuditAction.UPDATE,
         by,
@@ -309,18 +315,19 @@ def plan_save(
     cycle: Cycle,
     data: dict[str, Any],
     by: User,
-    version: int | None = None,
+    version: int,
     request: HttpRequest | None = None,
 ) -> Plan:
     """Write or change the cycle's plan. The review date defaults to the end of term. `version`
-    is the plan version the form was loaded with: a newer one means someone else saved first."""
+    is the plan version the form was loaded with (0: there was no plan yet); any other version
+    under the lock means someone else saved first, and nothing is written (sendpath.versions)."""
     errors: Errors = {}
+    # Lock the cycle, not only the plan: a first save has no plan row to lock, and two first
+    # saves must queue so the second finds the first one's plan.
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     _open(cycle, errors)
-    plan = Plan.objects.select_for_update().filter(cycle=cycle).first()
-    if plan is not None and version is not None and version != plan.version:
-        errors["version"] = [
-            "Someone else changed this plan while you were editing it. Reload to see their changes."
-        ]
+    plan = Plan.objects.filter(cycle=cycle).first()
+    errors.update(version_errors(current=plan, sent=version, what="plan"))
     # Dates left out keep their saved values (or default: today, and the end of term).
     plan_date = data.get("plan_date") or (plan.plan_date if plan else timezone.localdate())
     _not_future(errors, "plan_date", plan_date, "The plan date")
@@ -344,7 +351,7 @@ def plan_save(
         if field in data:
             setattr(plan, field, data[field])
     plan.plan_date, plan.review_date = plan_date, review_date
-    plan.version = (plan.version or 0) + 1 if plan.pk else 1
+    plan.version = next_version(plan)
     plan.updated_at = timezone.now()
     plan.full_clean(exclude=["cycle"])
     plan.save()
@@ -353,9 +360,12 @@ def plan_save(
         AuditAction.UPDATE if before else AuditAction.CREATE,
         by,
         plan,
-        audit.changes(before, after)
-        if before
-        else {"plan_date": after["plan_date"], "review_date": after["review_date"]},
+        (
+            audit.changes(before, after)
+            if before
+            else {"plan_date": after["plan_date"], "review_date": after["review_date"]}
+        )
+        | {"version": plan.version},
         request=request,
         pupil_id=cycle.pupil_id,
     )
@@ -645,6 +655,7 @@ def cycle_amend(
     from support.models import Amendment
 
     errors: Errors = {}
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)  # amendments queue, none is lost
     if not cycle.is_locked:
         errors["cycle"] = ["This cycle is still open: change it directly."]
     if not reason.strip():
@@ -657,7 +668,7 @@ def cycle_amend(
             f"These cannot be amended: {', '.join(sorted(set(changes) - set(allowed)))}."
         ]
     _fail(errors)
-    target = cycle.plan if what == "plan" else cycle.review
+    target = Plan.objects.get(cycle=cycle) if what == "plan" else Review.objects.get(cycle=cycle)
     before = {k: str(getattr(target, k)) for k in changes}
     for key, value in changes.items():
         setattr(target, key, value)
@@ -701,19 +712,15 @@ def passport_save(
     pupil: Pupil,
     data: dict[str, Any],
     by: User,
-    version: int | None = None,
+    version: int,
     request: HttpRequest | None = None,
 ) -> Passport:
-    """Write or update the pupil's one-page passport (optimistic concurrency on `version`)."""
-    passport = Passport.objects.select_for_update().filter(pupil=pupil).first()
-    if passport is not None and version is not None and version != passport.version:
-        raise ValidationError(
-            {
-                "version": [
-                    "Someone else changed this passport meanwhile. Reload to see their changes."
-                ]
-            }
-        )
+    """Write or update the pupil's one-page passport. `version` is the one the form was loaded
+    with (0: no passport yet); the pupil's row is locked so two first saves queue."""
+    Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
+    passport = Passport.objects.filter(pupil=pupil).first()
+    check_version(current=passport, sent=version, what="passport")
+    before = {f: str(getattr(passport, f)) for f in PASSPORT_FIELDS} if passport else {}
     passport = passport or Passport(pupil=pupil, version=0)
     for field in PASSPORT_FIELDS:
         if field in data:
@@ -723,5 +730,12 @@ def passport_save(
     passport.updated_at = timezone.now()
     passport.full_clean(exclude=["pupil"])
     passport.save()
-    audit.log(AuditAction.UPDATE, by, passport, {"version": passport.version}, request=request)
+    after = {f: str(getattr(passport, f)) for f in PASSPORT_FIELDS}
+    audit.log(
+        AuditAction.UPDATE,
+        by,
+        passport,
+        audit.changes(before, after) | {"version": passport.version},
+        request=request,
+    )
     return passport

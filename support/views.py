@@ -17,6 +17,7 @@ from audit import log as audit
 from audit.models import AuditAction
 from pupils.models import Pupil
 from sendpath.forms import add_service_errors
+from sendpath.versions import refuse_stale
 from support import forms, rules, selectors, services
 from support.models import Attachment, Concern, Cycle, Passport, Plan, Target
 
@@ -47,6 +48,7 @@ def _form_page(
     back: str,
     intro: str = "",
     multipart: bool = False,
+    their_changes: list[dict[str, str]] | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -59,6 +61,7 @@ def _form_page(
             "back": back,
             "intro": intro,
             "multipart": multipart,
+            "their_changes": their_changes or [],
         },
     )
 
@@ -217,13 +220,14 @@ def view_add(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk, Action.RUN_CYCLE)
     plan = selectors.plan_of(cycle)
-    initial: dict[str, Any] = {}
+    initial: dict[str, Any] = {"version": 0}  # 0: the form was loaded with no plan yet
     if plan is not None:
         initial = {f: getattr(plan, f) for f in services.PLAN_FIELDS} | {"version": plan.version}
     form = forms.PlanForm(request.POST or None, initial=initial)
+    their_changes: list[dict[str, str]] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        version = data.pop("version", None)
+        version = data.pop("version")
         if not data.get("review_date"):
             data.pop("review_date", None)
         try:
@@ -231,7 +235,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 cycle=cycle, data=data, by=_user(request), version=version, request=request
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            their_changes = refuse_stale(form, exc, selectors.plan_of(cycle), services.PLAN_FIELDS)
         else:
             messages.success(request, "The plan has been saved. Add its SMART targets below.")
             return redirect("cycle_detail", pk=cycle.pk)
@@ -243,6 +247,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         submit="Save the plan",
         back=f"/staff/cycles/{cycle.pk}/",
         intro="Agree the outcomes with the parents and the pupil. Every adult who works with the pupil will see this plan.",
+        their_changes=their_changes,
     )
 
 
@@ -508,18 +513,24 @@ def passport_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = (
         {f: getattr(record, f) for f in services.PASSPORT_FIELDS} | {"version": record.version}
         if record
-        else {}
+        else {"version": 0}  # 0: the form was loaded with no passport yet
     )
     form = forms.PassportForm(request.POST or None, initial=initial)
+    their_changes: list[dict[str, str]] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        version = data.pop("version", None)
+        version = data.pop("version")
         try:
             services.passport_save(
                 pupil=pupil, data=data, by=_user(request), version=version, request=request
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            their_changes = refuse_stale(
+                form,
+                exc,
+                Passport.objects.filter(pupil=pupil).first(),
+                services.PASSPORT_FIELDS,
+            )
         else:
             messages.success(request, "The passport has been saved.")
             return redirect("passport", pk=pupil.pk)
@@ -531,4 +542,5 @@ def passport_edit(request: HttpRequest, pk: int) -> HttpResponse:
         submit="Save the passport",
         back=f"/staff/pupils/{pupil.pk}/passport/",
         intro="Write it with the pupil and the parents, in the pupil's own words where you can.",
+        their_changes=their_changes,
     )

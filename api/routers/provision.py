@@ -30,6 +30,7 @@ import access
 from access import Action
 from accounts.models import Membership, School, User
 from api.auth import api_user
+from api.errors import stale
 from api.pagination import ApiPagination
 from api.schemas import Id, Text
 from api.schemas_provision import (
@@ -47,6 +48,7 @@ from api.schemas_provision import (
     SessionOut,
     StaffRoleOut,
 )
+from api.schemas_support import FieldErrors
 from audit import log as audit
 from audit.models import AuditAction
 from provision import selectors as provision_selectors
@@ -329,19 +331,26 @@ def create_provision(request: HttpRequest, payload: ProvisionIn) -> Status[Provi
 
 @provisions.patch(
     "/{int:provision_id}",
-    response=ProvisionOut,
+    response={200: ProvisionOut, 409: FieldErrors},
     summary="Change a provision",
-    description="Send only what changes. New dates must still hold the sessions and enrolments "
-    "recorded.",
+    description="Send only what changes, with the `version` you read: if someone saved a newer "
+    "one meanwhile the answer is 409 Conflict, in the 422 shape, and nothing is written. New "
+    "dates must still hold the sessions and enrolments recorded.",
 )
 def update_provision(
     request: HttpRequest, provision_id: int, payload: ProvisionUpdateIn
-) -> Provision:
+) -> Status[Any]:
     user = api_user(request)
     provision = _provision_to(user, provision_id, Action.MANAGE_PROVISION)
-    data = _provision_data(provision.school, payload.model_dump(exclude_unset=True))
-    services.provision_update(provision=provision, data=data, by=user, request=request)
-    return _provision(api_user(request), provision_id)
+    sent = payload.model_dump(exclude_unset=True, exclude={"version"})
+    data = _provision_data(provision.school, sent)
+    try:
+        services.provision_update(
+            provision=provision, data=data, version=payload.version, by=user, request=request
+        )
+    except DjangoValidationError as exc:
+        return stale(exc)
+    return Status(200, _provision(api_user(request), provision_id))
 
 
 # ---- enrolments ----------------------------------------------------------------------------------

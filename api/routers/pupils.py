@@ -1,6 +1,9 @@
 """Pupils: the named records access.visible_pupils allows; SENCos and administrators add and
 edit them (Action.EDIT_PUPIL) through pupils.services, which audits the change."""
 
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
@@ -11,8 +14,10 @@ import access
 from access import Action
 from accounts.models import User
 from api.auth import api_user
+from api.errors import stale
 from api.pagination import ApiPagination
 from api.schemas import Id, PupilCreateIn, PupilOut, PupilUpdateIn, Text
+from api.schemas_support import FieldErrors
 from api.selectors import normalise_upn, pupil_rows
 from audit import log as audit
 from audit.models import AuditAction
@@ -20,6 +25,8 @@ from pupils import services
 from pupils.models import Pupil
 
 router = Router(tags=["pupils"])
+
+STALE = {409: FieldErrors}
 
 
 def _pupils(user: User) -> QuerySet[Pupil]:
@@ -59,11 +66,21 @@ def create_pupil(request: HttpRequest, payload: PupilCreateIn) -> Status[Pupil]:
     return Status(201, access.get_for_user(user, _pupils(user), pupil.pk))
 
 
-@router.patch("/{int:pupil_id}", response=PupilOut, summary="Change a pupil's details")
-def update_pupil(request: HttpRequest, pupil_id: int, payload: PupilUpdateIn) -> Pupil:
+@router.patch(
+    "/{int:pupil_id}",
+    response={200: PupilOut, **STALE},
+    summary="Change a pupil's details",
+    description="Needs the `version` you read; if someone saved a newer one meanwhile the answer "
+    "is 409 Conflict, in the 422 shape, and nothing is written.",
+)
+def update_pupil(request: HttpRequest, pupil_id: int, payload: PupilUpdateIn) -> Status[Any]:
     user = api_user(request)
     pupil = access.get_for_user(user, _pupils(user), pupil_id, Action.EDIT_PUPIL)
-    services.pupil_update(
-        pupil=pupil, data=payload.model_dump(exclude_unset=True), by=user, request=request
-    )
-    return access.get_for_user(user, _pupils(user), pupil_id)
+    data = payload.model_dump(exclude_unset=True, exclude={"version"})
+    try:
+        services.pupil_update(
+            pupil=pupil, data=data, version=payload.version, by=user, request=request
+        )
+    except DjangoValidationError as exc:
+        return stale(exc)
+    return Status(200, access.get_for_user(user, _pupils(user), pupil_id))

@@ -27,7 +27,7 @@ import access
 from access import Action, Reach
 from accounts.models import User
 from api.auth import api_user
-from api.errors import from_django
+from api.errors import from_django, stale
 from api.pagination import ApiPagination
 from api.schemas import Id, Text
 from api.schemas_support import (
@@ -162,13 +162,6 @@ def _refused(exc: DjangoValidationError, locate: Callable[[str], list[str | int]
         if len(item["loc"]) == 2:
             item["loc"] = locate(item["loc"][1])
     return Status(422, {"detail": items})
-
-
-def _stale(exc: DjangoValidationError) -> Status[Any]:
-    """409 when someone saved a newer version first; any other refusal is a 422 as usual."""
-    if "version" not in getattr(exc, "error_dict", {}):
-        raise exc
-    return Status(409, {"detail": from_django(exc)})
 
 
 def _version_needed(what: str) -> DjangoValidationError:
@@ -313,7 +306,8 @@ def get_plan(request: HttpRequest, cycle_id: int) -> Plan:
     summary="Write or change a cycle's plan",
     description="201 when it creates the plan. Changing it needs the `version` you read; if "
     "someone saved a newer one meanwhile the answer is 409 Conflict, in the 422 shape, and "
-    "nothing is written. A reviewed cycle's plan changes only by an amendment.",
+    "nothing is written. A PUT without a version creates: if someone has just written the plan, "
+    "it is 409 too. A reviewed cycle's plan changes only by an amendment.",
 )
 def put_plan(request: HttpRequest, cycle_id: int, payload: PlanIn) -> Status[Any]:
     user, cycle = api_user(request), _cycle(request, cycle_id, Action.RUN_CYCLE)
@@ -327,10 +321,10 @@ def put_plan(request: HttpRequest, cycle_id: int, payload: PlanIn) -> Status[Any
         data["review_date"] = payload.review_date or plan.review_date
     try:
         services.plan_save(
-            cycle=cycle, data=data, version=payload.version, by=user, request=request
+            cycle=cycle, data=data, version=payload.version or 0, by=user, request=request
         )
     except DjangoValidationError as exc:
-        return _stale(exc)
+        return stale(exc)
     return Status(200 if plan else 201, _plan_of(cycle))
 
 
@@ -490,7 +484,8 @@ def get_passport(request: HttpRequest, pupil_id: int) -> Passport:
     response={200: PassportOut, 201: PassportOut, **STALE},
     summary="Write or change a pupil's passport",
     description="201 when it creates the passport. Changing it needs the `version` you read; a "
-    "stale one is 409 Conflict, in the 422 shape, and nothing is written.",
+    "stale one is 409 Conflict, in the 422 shape, and nothing is written. A PUT without a "
+    "version creates: if someone has just written the passport, it is 409 too.",
 )
 def put_passport(request: HttpRequest, pupil_id: int, payload: PassportIn) -> Status[Any]:
     user = api_user(request)
@@ -501,10 +496,10 @@ def put_passport(request: HttpRequest, pupil_id: int, payload: PassportIn) -> St
     data = payload.model_dump(exclude={"version"})
     try:
         services.passport_save(
-            pupil=pupil, data=data, version=payload.version, by=user, request=request
+            pupil=pupil, data=data, version=payload.version or 0, by=user, request=request
         )
     except DjangoValidationError as exc:
-        return _stale(exc)
+        return stale(exc)
     return Status(200 if exists else 201, _passport_of(pupil))
 
 

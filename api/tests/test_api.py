@@ -318,7 +318,9 @@ def test_nul_in_text_is_422(world: World, as_: Any) -> None:
 
 
 def test_senco_updates_a_pupil(world: World, as_: Any) -> None:
-    response = as_("senco").patch(f"/pupils/{world.ben.pk}", {"preferred_forename": "Benji"})
+    response = as_("senco").patch(
+        f"/pupils/{world.ben.pk}", {"preferred_forename": "Benji", "version": 1}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["forename"] == "Benji"
     world.ben.refresh_from_db()
@@ -328,7 +330,7 @@ def test_senco_updates_a_pupil(world: World, as_: Any) -> None:
 
 
 def test_an_invalid_update_is_422_and_changes_nothing(world: World, as_: Any) -> None:
-    body = {"preferred_forename": "Benji", "nc_year": "99"}
+    body = {"preferred_forename": "Benji", "nc_year": "99", "version": 1}
     assert error_locs(as_("senco").patch(f"/pupils/{world.ben.pk}", body)) == [["body", "nc_year"]]
     world.ben.refresh_from_db()
     assert world.ben.preferred_forename == ""
@@ -348,19 +350,22 @@ def test_an_invalid_update_is_422_and_changes_nothing(world: World, as_: Any) ->
 def test_update_errors_name_the_field(
     world: World, as_: Any, body: dict[str, Any], field: str
 ) -> None:
+    body = {**body, "version": 1}  # the version read, as every change sends
     assert error_locs(as_("senco").patch(f"/pupils/{world.ben.pk}", body)) == [["body", field]]
 
 
 def test_null_clears_an_optional_field(world: World, as_: Any) -> None:
     Pupil.objects.filter(pk=world.ben.pk).update(attendance_percent="95.5")
-    response = as_("senco").patch(f"/pupils/{world.ben.pk}", {"attendance_percent": None})
+    response = as_("senco").patch(
+        f"/pupils/{world.ben.pk}", {"attendance_percent": None, "version": 1}
+    )
     assert response.status_code == 200, response.content
     world.ben.refresh_from_db()
     assert world.ben.attendance_percent is None
 
 
 def test_updating_a_pupil_needs_the_role_and_the_reach(world: World, as_: Any) -> None:
-    body = {"preferred_forename": "Benji"}
+    body = {"preferred_forename": "Benji", "version": 1}
     assert as_("teacher").patch(f"/pupils/{world.ben.pk}", body).status_code == 403
     assert as_("senco").patch(f"/pupils/{world.cara.pk}", body).status_code == 404
     assert as_("parent").patch(f"/pupils/{world.ben.pk}", body).status_code == 404

@@ -4,10 +4,12 @@ test_every_operation_has_a_row: whoever adds one decides who may call it.
 
 Reads name real records (Amy's, at Oak: her register entry, need, concern, open cycle with a
 plan and a target, passport; a provision the TA delivers with Amy enrolled and a session).
-Writes are sent with an empty body: the row says that the caller is authenticated and the body
+Writes are sent with an empty body (the changes that need a version send only the version they
+read): the row says that the caller is authenticated and the body
 is then validated (422), never a 500; who may make each write is tested with real bodies in
 test_api*.py."""
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +19,8 @@ from django.utils import timezone
 
 from api.api import api
 from api.tests.test_api import API, Caller
+from provision.models import Provision
+from pupils.models import Pupil
 from sendpath.testing import PERSONAS, World, add_support_records
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("builtin_catalogue")]
@@ -142,7 +146,19 @@ def call(client: Client, operation: str, ids: dict[str, Any]) -> int:
     url = API.rstrip("/") + path.format(**ids)
     if method in ("GET", "DELETE"):
         return client.generic(method, url).status_code
-    return client.generic(method, url, "{}", content_type="application/json").status_code
+    body: dict[str, Any] = {}
+    if operation in VERSIONED:  # a change sends the version it read (else 422 for everyone)
+        model, key = VERSIONED[operation]
+        body["version"] = model.objects.get(pk=ids[key]).version
+    return client.generic(
+        method, url, json.dumps(body), content_type="application/json"
+    ).status_code
+
+
+VERSIONED: dict[str, tuple[Any, str]] = {
+    "PATCH /pupils/{pupil_id}": (Pupil, "pupil_id"),
+    "PATCH /provisions/{provision_id}": (Provision, "provision_id"),
+}
 
 
 def test_every_operation_has_a_row() -> None:

@@ -261,7 +261,9 @@ def test_senco_runs_a_provision_through_the_api(
     assert (ended["end_date"], ended["is_open"]) == (day(-1), False)
     assert ok(senco.get(f"/provisions/{pid}"))["enrolled"] == 1
 
-    changed = ok(senco.patch(f"/provisions/{pid}", {"name": "Reading group B", "location": ""}))
+    changed = ok(
+        senco.patch(f"/provisions/{pid}", {"name": "Reading group B", "location": "", "version": 1})
+    )
     assert (changed["name"], changed["location"], changed["staff_id"]) == (
         "Reading group B",
         "",
@@ -303,7 +305,7 @@ def test_the_ta_who_delivers_keeps_the_register_but_runs_nothing_else(
 
     refused = [
         ta.post("/provisions", provision_body(world, roles, name="TA's own group")),
-        ta.patch(f"/provisions/{provision.pk}", {"name": "Renamed"}),
+        ta.patch(f"/provisions/{provision.pk}", {"name": "Renamed", "version": 1}),
         ta.post(
             f"/provisions/{provision.pk}/enrolments",
             {"pupil": world.ben.pk, "start_date": day(0)},
@@ -352,7 +354,7 @@ def test_a_provision_outside_reach_is_404(
     assert caller.get(f"/enrolments/{enrolment.pk}/measures").status_code == 404
     assert caller.get("/provisions").json()["count"] == 0
     writes = [
-        caller.patch(f"/provisions/{pid}", {"name": "x"}),
+        caller.patch(f"/provisions/{pid}", {"name": "x", "version": 1}),
         caller.post(f"/provisions/{pid}/enrolments", {"pupil": world.dan.pk, "start_date": day(0)}),
         caller.post(f"/provisions/{pid}/sessions", {"on": day(0)}),
         caller.patch(f"/enrolments/{enrolment.pk}", {"end_date": day(0)}),
@@ -506,20 +508,25 @@ def test_a_provision_change_is_checked(world: World, as_: Any, roles: dict[str, 
     provision = make_provision(world, roles)
     record(world, provision, 10, "amy")
     senco, path = as_("senco"), f"/provisions/{provision.pk}"
-    assert error_locs(senco.patch(path, {"start_date": day(-5)})) == [
+    assert error_locs(senco.patch(path, {"start_date": day(-5), "version": 1})) == [
         ["body", "start_date"],
         ["body", "start_date"],
     ]
-    assert error_locs(senco.patch(path, {"end_date": day(-31)})) == [["body", "end_date"]] * 3
-    assert error_locs(senco.patch(path, {"name": None})) == [["body", "name"]]
-    assert error_locs(senco.patch(path, {"resource_cost": "-1"})) == [["body", "resource_cost"]]
+    assert (
+        error_locs(senco.patch(path, {"end_date": day(-31), "version": 1}))
+        == [["body", "end_date"]] * 3
+    )
+    assert error_locs(senco.patch(path, {"name": None, "version": 1})) == [["body", "name"]]
+    assert error_locs(senco.patch(path, {"resource_cost": "-1", "version": 1})) == [
+        ["body", "resource_cost"]
+    ]
     unchanged = Provision.objects.get()
     assert (unchanged.start_date, unchanged.end_date, unchanged.resource_cost) == (
         provision.start_date,
         provision.end_date,
         Decimal(40),
     )
-    cleared = ok(senco.patch(path, {"staff": None}))
+    cleared = ok(senco.patch(path, {"staff": None, "version": 1}))
     assert cleared["staff_id"] is None and cleared["staff_name"] == ""
 
 

@@ -69,6 +69,7 @@ def planned(world: World, **plan: Any) -> tuple[Cycle, Plan, Target]:
         cycle=cycle,
         data={"plan_date": TODAY - timedelta(days=10), "outcomes": "Reads at age level", **plan},
         by=senco,
+        version=0,
     )
     target = support_services.target_add(
         plan=p, data={"description": "Read 20 words", "target_date": TODAY}, by=senco
@@ -136,7 +137,9 @@ def pupil_create(w: World) -> Any:
 
 def pupil_update(w: World) -> Any:
     data = typed(Pupil, pupil_services.PUPIL_FIELDS)
-    return pupil_services.pupil_update(pupil=w.ben, data=data, by=w.users["senco"])
+    return pupil_services.pupil_update(
+        pupil=w.ben, data=data, version=w.ben.version, by=w.users["senco"]
+    )
 
 
 def register_change(w: World) -> Any:
@@ -233,7 +236,9 @@ def plan_save(w: World) -> Any:
     support_services.plan_save(cycle=cycle, data=data, by=w.users["senco"], version=plan.version)
     # and a second change, so the trail's from/to of a changed text are both the marker
     data = {k: v + "2" for k, v in data.items()}
-    return support_services.plan_save(cycle=cycle, data=data, by=w.users["senco"])
+    return support_services.plan_save(
+        cycle=cycle, data=data, by=w.users["senco"], version=plan.version + 1
+    )
 
 
 def target_add(w: World) -> Any:
@@ -282,7 +287,7 @@ def cycle_amend(w: World) -> Any:
 
 def passport_save(w: World) -> Any:
     data = typed(Passport, support_services.PASSPORT_FIELDS)
-    return support_services.passport_save(pupil=w.ben, data=data, by=w.users["senco"])
+    return support_services.passport_save(pupil=w.ben, data=data, by=w.users["senco"], version=0)
 
 
 def staff_role_save(w: World) -> Any:
@@ -303,7 +308,9 @@ def provision_create(w: World) -> Any:
 def provision_update(w: World) -> Any:
     provision = a_provision(w)
     data = typed(Provision, provision_services.PROVISION_FIELDS)
-    return provision_services.provision_update(provision=provision, data=data, by=w.users["senco"])
+    return provision_services.provision_update(
+        provision=provision, data=data, version=provision.version, by=w.users["senco"]
+    )
 
 
 def session_record(w: World) -> Any:

@@ -195,7 +195,7 @@ def test_linked_targets_must_belong_to_this_schools_pupils(world, senco):
     def target_for(pupil, by):
         cycle = support_services.cycle_open(pupil=pupil, opened_on=TODAY, by=by)
         plan = support_services.plan_save(
-            cycle=cycle, by=by, data={"plan_date": TODAY, "outcomes": "Reads"}
+            cycle=cycle, by=by, data={"plan_date": TODAY, "outcomes": "Reads"}, version=0
         )
         return support_services.target_add(
             plan=plan,
@@ -217,12 +217,17 @@ def test_an_update_cannot_leave_recorded_sessions_outside_the_dates(world, group
     services.session_record(provision=group, on=SCHOOL_DAY, delivered=True, by=senco)
     with pytest.raises(ValidationError) as exc:
         services.provision_update(
-            provision=group, data={"end_date": SCHOOL_DAY - timedelta(days=1)}, by=senco
+            provision=group,
+            data={"end_date": SCHOOL_DAY - timedelta(days=1)},
+            version=group.version,
+            by=senco,
         )
     assert "end_date" in error_fields(exc)
     group.refresh_from_db()
     assert group.end_date == TODAY + timedelta(days=28)
-    services.provision_update(provision=group, data={"name": "Reading group A"}, by=senco)
+    services.provision_update(
+        provision=group, data={"name": "Reading group A"}, version=group.version, by=senco
+    )
     group.refresh_from_db()
     assert group.name == "Reading group A"
 

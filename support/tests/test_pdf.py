@@ -47,6 +47,7 @@ def reviewed(world, senco):
     plan = services.plan_save(
         cycle=cycle,
         by=senco,
+        version=0,
         data={
             "plan_date": TODAY - timedelta(days=60),
             "review_date": TODAY + timedelta(days=1),
@@ -97,6 +98,7 @@ def reviewed(world, senco):
     services.passport_save(
         pupil=world.amy,
         by=senco,
+        version=0,
         data={
             "about_me": "I am Amy. I love drawing horses.",
             "strengths": "Drawing, kindness, maths facts.",

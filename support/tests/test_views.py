@@ -33,6 +33,7 @@ def cycle(world):
     services.plan_save(
         cycle=cycle,
         by=senco,
+        version=0,
         data={
             "plan_date": TODAY - timedelta(days=20),
             "review_date": TODAY + timedelta(days=40),
@@ -249,7 +250,7 @@ def test_passport_edit_and_view(world):
     client = client_for(world, "senco")
     client.post(
         reverse("passport_edit", args=[world.amy.pk]),
-        {"about_me": "I love horses", "what_helps": "A visual timetable"},
+        {"about_me": "I love horses", "what_helps": "A visual timetable", "version": 0},
     )
     assert (
         "I love horses"
