@@ -9,7 +9,7 @@ import importlib
 import inspect
 import json
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, time, timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -26,9 +26,9 @@ from openpyxl import Workbook
 
 from audit import log as audit
 from audit.models import AuditEvent
-from provision import importing
 from provision import services as provision_services
 from provision.models import Intervention, Provision, StaffRole
+from provision.services import importing
 from pupils import services as pupil_services
 from pupils.models import Pupil, RegisterEntry
 from pupils.upn import make_upn
@@ -420,16 +420,24 @@ NO_FREE_TEXT = {
 }
 
 
+def _modules(path: str, prefix: str) -> Iterator[str]:
+    """The modules under an app's folder, packages (provision/services/) included."""
+    for info in pkgutil.iter_modules([path]):
+        if info.name in ("tests", "migrations", "seeding", "templatetags"):
+            continue
+        yield f"{prefix}.{info.name}"
+        if info.ispkg:
+            yield from _modules(f"{path}/{info.name}", f"{prefix}.{info.name}")
+
+
 def _services() -> set[str]:
     """Every public function with a keyword-only `by` in any module of the project's apps."""
     found = set()
     for config in apps.get_app_configs():
         if not config.path.startswith(str(apps.get_app_config("audit").path).rsplit("/", 1)[0]):
             continue  # Django's own and third-party apps
-        for info in pkgutil.iter_modules([config.path]):
-            if info.name in ("tests", "migrations", "seeding") or info.ispkg:
-                continue
-            module = importlib.import_module(f"{config.name}.{info.name}")
+        for name in _modules(config.path, config.name):
+            module = importlib.import_module(name)
             for name, fn in inspect.getmembers(module, inspect.isfunction):
                 if fn.__module__ != module.__name__ or name.startswith("_"):
                     continue

@@ -9,7 +9,7 @@ from fractions import Fraction
 from types import SimpleNamespace
 
 from provision import costing
-from provision.report_inputs import ProvisionTerm, summarise, summarise_by
+from provision.reports.inputs import ProvisionTerm, summarise, summarise_by
 
 
 def _sessions(rng: random.Random, pupils: list[int]) -> list[costing.DeliveredSession]:

@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from provision import costing, report_inputs, reports
+from provision import costing, reports
 from provision.models import Enrolment, Provision, StaffRole, Wave
+from provision.reports import inputs as report_inputs
 from provision.tests.test_reports import AFTER, TERMS_2024, YEAR, catalogue, make_terms, session
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django import forms
 from django.template import engines
 from django.test.html import parse_html
 
-from provision.report_views import MapFilterForm, PeriodForm
+from provision.reports.views import MapFilterForm, PeriodForm
 from pupils.forms import RegisterFilterForm
 from pupils.models import TeachingGroup
 from sendpath.forms import Select, gds_helper

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from accounts.models import School
 from provision import costing
 from provision.models import Measure, MeasureKind, MeasureType, Provision
-from provision.report_inputs import (
+from provision.reports.inputs import (
     Period,
     ProvisionTerm,
     enrolments_of,

@@ -23,14 +23,6 @@ from django.db.models import Q, QuerySet
 from accounts import schooldates
 from accounts.models import School
 from provision import costing
-from provision.impact import (
-    FORMULAS_EXPLAINED,
-    GAIN_UNITS,
-    MET_TARGETS_EXPLAINED,
-    Impact,
-    ImpactLine,
-    impact,
-)
 from provision.models import (
     AREA_CHOICES,
     WEEKDAYS,
@@ -39,7 +31,15 @@ from provision.models import (
     TopUpFunding,
     Wave,
 )
-from provision.report_inputs import (
+from provision.reports.impact import (
+    FORMULAS_EXPLAINED,
+    GAIN_UNITS,
+    MET_TARGETS_EXPLAINED,
+    Impact,
+    ImpactLine,
+    impact,
+)
+from provision.reports.inputs import (
     TERM_LABELS,
     ZERO,
     Figures,

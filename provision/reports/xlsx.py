@@ -18,9 +18,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts.models import School
-from provision import importing
 from provision.models import Intervention, StaffRole, Wave
 from provision.reports import AREA_LABELS, CostedMap, Figures, ProvisionMap
+from provision.services import importing
 from pupils import census
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
