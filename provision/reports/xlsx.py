@@ -1,5 +1,5 @@
 """Excel workbooks of the provision reports, and the import template. Built with openpyxl from the
-report objects of provision/reports.py: the spreadsheets hold the same figures as the pages.
+report objects of provision/reports/: the spreadsheets hold the same figures as the pages.
 
 Money cells are numbers formatted as pounds (so a school can add them up), fidelity is a
 percentage, and every sheet has a bold header row that stays in view.

@@ -1,5 +1,5 @@
 """Shares as whole numbers over one denominator (costing.pupil_shares_whole) and the reports'
-adding up of them (report_inputs.summarise, summarise_by) give exactly the figures of the plain
+adding up of them (reports.inputs.summarise, summarise_by) give exactly the figures of the plain
 formulas: each session's cost split among the pupils present, fixed costs among those enrolled."""
 
 import random

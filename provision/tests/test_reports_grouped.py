@@ -1,4 +1,4 @@
-"""The reports' fast path: the database groups alike sessions (report_inputs.held_sessions) and the
+"""The reports' fast path: the database groups alike sessions (reports.inputs.held_sessions) and the
 map's figures are costing's formulas over the sessions one by one, on a hand-built example with
 absences, a session nobody came to, a session delivered by another role, a late joiner and a
 half-penny session cost."""
