@@ -2,6 +2,7 @@ from typing import Any
 
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
+from django.db import models
 from django.utils import timezone
 
 from sendpath.forms import GovDateField, escaped_label, gds_helper
@@ -14,9 +15,12 @@ from support.models import (
     NoteKind,
     OtherFactor,
     OverallProgress,
+    Plan,
+    Review,
     Target,
     ViewSource,
 )
+from support.services import AMENDABLE
 
 
 def _today_default(form: forms.Form, *names: str) -> None:
@@ -328,18 +332,20 @@ class ReviewForm(forms.Form):
         }
 
 
-AMENDABLE_TEXT = [
-    ("review:parent_views", "Review: the parents' views"),
-    ("review:pupil_views", "Review: the pupil's views"),
-    ("review:decision_notes", "Review: actions and support agreed"),
-    ("review:attendees", "Review: who else took part"),
-    ("review:is_it_working", "Review: is the support working?"),
-    ("review:how_much_difference", "Review: how much difference?"),
-    ("plan:outcomes", "Plan: outcomes"),
-    ("plan:adjustments", "Plan: adjustments"),
-    ("plan:provision", "Plan: provision"),
-    ("plan:parent_comments", "Plan: what the parents said"),
-]
+def _amendable_text() -> list[tuple[str, str]]:
+    """The free-text fields of a reviewed cycle that an amendment may correct: those of the
+    services' AMENDABLE fields that are text in the model, labelled as on the plan and review
+    forms ("review:parent_views", "Review: the parents' views")."""
+    choices = []
+    for what, form, model in (("review", ReviewForm, Review), ("plan", PlanForm, Plan)):
+        for name in AMENDABLE[what]:
+            if isinstance(model._meta.get_field(name), models.TextField):
+                label = str(form.base_fields[name].label)
+                choices.append((f"{what}:{name}", f"{what.title()}: {label[0].lower()}{label[1:]}"))
+    return choices
+
+
+AMENDABLE_TEXT = _amendable_text()
 
 
 class AmendmentForm(forms.Form):
