@@ -32,6 +32,24 @@ from pupils.upn import make_upn
 PASSWORD = "correct horse battery staple"  # noqa: S105 (test personas only)
 
 
+def review_data(**overrides: Any) -> dict[str, Any]:
+    """A whole review meeting, as support.services.review_complete takes it (and as the API's body
+    and Review's fields are): every answer a review needs, held today, with `overrides` on top.
+    A test names only what it is about; a new review field is added here once."""
+    review: dict[str, Any] = {
+        "held_on": timezone.localdate(),
+        "is_it_working": "Mostly",
+        "how_much_difference": "Reading up 6 months",
+        "happening_as_planned": "Yes, 3 times a week",
+        "child_reaction": "Keen",
+        "child_thinks": "Likes the group",
+        "overall_progress": "expected",
+        "parent_attendance": "in_person",
+        "decision": "continue",
+    }
+    return review | overrides
+
+
 @dataclass
 class World:
     la: LocalAuthority

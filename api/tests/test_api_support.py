@@ -18,7 +18,7 @@ from api.tests.test_api import Caller as BaseCaller
 from api.tests.test_api import error_locs, queries_for
 from audit.models import AuditAction, AuditEvent
 from pupils.models import Contact, FamilyLink
-from sendpath.testing import World
+from sendpath.testing import World, review_data
 from support import services
 from support.models import (
     Amendment,
@@ -70,24 +70,19 @@ VAGUE_TARGET = {"description": "Improve her confidence in reading"}
 
 
 def review_body(ratings: list[dict[str, Any]], **overrides: Any) -> dict[str, Any]:
-    body = {
-        "held_on": day(0),
-        "is_it_working": "Mostly",
-        "how_much_difference": "Reading age up six months",
-        "happening_as_planned": "Yes, three times a week with the TA",
-        "child_reaction": "Keen",
-        "child_thinks": "Likes the group",
-        "overall_progress": "expected",
-        "parent_attendance": "in_person",
-        "attendees": "Class teacher",
-        "parent_views": "Pleased",
-        "pupil_views": "It helps",
-        "decision": "continue",
-        "decision_notes": "Keep the group; add a reading buddy",
-        "ratings": ratings,
-    }
-    body.update(overrides)
-    return body
+    return review_data(
+        **{
+            "held_on": day(0),
+            "how_much_difference": "Reading age up six months",
+            "happening_as_planned": "Yes, three times a week with the TA",
+            "attendees": "Class teacher",
+            "parent_views": "Pleased",
+            "pupil_views": "It helps",
+            "decision_notes": "Keep the group; add a reading buddy",
+            "ratings": ratings,
+        }
+        | overrides
+    )
 
 
 @pytest.fixture
