@@ -20,7 +20,7 @@ from support.models import (
     Target,
     ViewSource,
 )
-from support.services import AMENDABLE
+from support.services import AMENDABLE, ReviewInput, review_input
 
 
 def _today_default(form: forms.Form, *names: str) -> None:
@@ -326,10 +326,8 @@ class ReviewForm(forms.Form):
             for t in self.targets
         }
 
-    def review_data(self) -> dict[str, Any]:
-        return {
-            k: v for k, v in self.cleaned_data.items() if not k.startswith(("rating_", "value_"))
-        }
+    def review_data(self) -> ReviewInput:
+        return review_input(self.cleaned_data)
 
 
 def _amendable_text() -> list[tuple[str, str]]:

@@ -228,7 +228,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data.pop("review_date", None)
         try:
             services.plan_save(
-                cycle=cycle, data=data, by=_user(request), version=version, request=request
+                cycle=cycle,
+                data=services.plan_input(data),
+                by=_user(request),
+                version=version,
+                request=request,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -516,7 +520,11 @@ def passport_edit(request: HttpRequest, pk: int) -> HttpResponse:
         version = data.pop("version", None)
         try:
             services.passport_save(
-                pupil=pupil, data=data, by=_user(request), version=version, request=request
+                pupil=pupil,
+                data=services.passport_input(data),
+                by=_user(request),
+                version=version,
+                request=request,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

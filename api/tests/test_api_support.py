@@ -70,19 +70,16 @@ VAGUE_TARGET = {"description": "Improve her confidence in reading"}
 
 
 def review_body(ratings: list[dict[str, Any]], **overrides: Any) -> dict[str, Any]:
-    return review_data(
-        **{
-            "held_on": day(0),
-            "how_much_difference": "Reading age up six months",
-            "happening_as_planned": "Yes, three times a week with the TA",
-            "attendees": "Class teacher",
-            "parent_views": "Pleased",
-            "pupil_views": "It helps",
-            "decision_notes": "Keep the group; add a reading buddy",
-            "ratings": ratings,
-        }
-        | overrides
-    )
+    answers = {
+        "held_on": day(0),
+        "how_much_difference": "Reading age up six months",
+        "happening_as_planned": "Yes, three times a week with the TA",
+        "attendees": "Class teacher",
+        "parent_views": "Pleased",
+        "pupil_views": "It helps",
+        "decision_notes": "Keep the group; add a reading buddy",
+    }
+    return {**review_data(**(answers | overrides)), "ratings": ratings}
 
 
 @pytest.fixture
@@ -108,7 +105,7 @@ def reviewed(world: World, planned: dict[str, Any]) -> dict[str, Any]:
     """Amy's cycle 1 reviewed today (locked) and cycle 2 opened."""
     review, next_cycle = services.review_complete(
         cycle=planned["cycle"],
-        data={**review_body([]), "held_on": timezone.localdate()},
+        data=services.review_input({**review_body([]), "held_on": timezone.localdate()}),
         ratings={planned["target"].pk: {"rating": 1}},
         by=world.users["senco"],
     )
@@ -722,7 +719,10 @@ def run_cycles(world: World, n: int) -> Cycle:
         ratings = {t.pk: {"rating": -1} for t in plan.targets.all()}
         held_on = start + timedelta(days=2 * k)
         _, next_cycle = services.review_complete(
-            cycle=cycle, data={**review_body([]), "held_on": held_on}, ratings=ratings, by=senco
+            cycle=cycle,
+            data=services.review_input({**review_body([]), "held_on": held_on}),
+            ratings=ratings,
+            by=senco,
         )
         assert next_cycle is not None
         cycle, plan = next_cycle, next_cycle.plan

@@ -66,7 +66,9 @@ def planned(world: World, **plan: Any) -> tuple[Cycle, Plan, Target]:
     senco = world.users["senco"]
     p = support_services.plan_save(
         cycle=cycle,
-        data={"plan_date": TODAY - timedelta(days=10), "outcomes": "Reads at age level", **plan},
+        data=support_services.plan_input(
+            {"plan_date": TODAY - timedelta(days=10), "outcomes": "Reads at age level", **plan}
+        ),
         by=senco,
     )
     target = support_services.target_add(
@@ -86,11 +88,13 @@ def reviewed(world: World) -> Cycle:
     cycle, _plan, target = planned(world)
     support_services.review_complete(
         cycle=cycle,
-        data={
-            "held_on": TODAY,
-            **REVIEWED,
-            **dict.fromkeys(typed(Review, support_services.REVIEW_FIELDS), "Fine"),
-        },
+        data=support_services.review_input(
+            {
+                "held_on": TODAY,
+                **REVIEWED,
+                **dict.fromkeys(typed(Review, support_services.REVIEW_FIELDS), "Fine"),
+            }
+        ),
         ratings={target.pk: {"rating": 1}},
         by=world.users["senco"],
     )
@@ -229,10 +233,17 @@ def attachment_add(w: World) -> Any:
 def plan_save(w: World) -> Any:
     cycle, plan, _target = planned(w)
     data = typed(Plan, support_services.PLAN_FIELDS)
-    support_services.plan_save(cycle=cycle, data=data, by=w.users["senco"], version=plan.version)
+    support_services.plan_save(
+        cycle=cycle,
+        data=support_services.plan_input(data),
+        by=w.users["senco"],
+        version=plan.version,
+    )
     # and a second change, so the trail's from/to of a changed text are both the marker
     data = {k: v + "2" for k, v in data.items()}
-    return support_services.plan_save(cycle=cycle, data=data, by=w.users["senco"])
+    return support_services.plan_save(
+        cycle=cycle, data=support_services.plan_input(data), by=w.users["senco"]
+    )
 
 
 def target_add(w: World) -> Any:
@@ -257,11 +268,9 @@ def review_complete(w: World) -> Any:
     cycle, _plan, target = planned(w)
     support_services.review_complete(
         cycle=cycle,
-        data={
-            "held_on": TODAY,
-            **REVIEWED,
-            **typed(Review, support_services.REVIEW_FIELDS),
-        },
+        data=support_services.review_input(
+            {"held_on": TODAY, **REVIEWED, **typed(Review, support_services.REVIEW_FIELDS)}
+        ),
         ratings={target.pk: {"rating": 1, "value_reached": MARK, "comment": MARK}},
         by=w.users["senco"],
     )
@@ -281,7 +290,9 @@ def cycle_amend(w: World) -> Any:
 
 def passport_save(w: World) -> Any:
     data = typed(Passport, support_services.PASSPORT_FIELDS)
-    return support_services.passport_save(pupil=w.ben, data=data, by=w.users["senco"])
+    return support_services.passport_save(
+        pupil=w.ben, data=support_services.passport_input(data), by=w.users["senco"]
+    )
 
 
 def staff_role_save(w: World) -> Any:
