@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.db import models
+from ninja import Schema
 
 from api import schemas_support
 from support import forms, services
@@ -41,17 +42,19 @@ def test_the_forms_are_the_models_fields():
 
 
 def test_the_api_reads_and_writes_every_field():
-    for schema, fields, extra in [
+    inputs: list[tuple[type[Schema], tuple[str, ...], set[str]]] = [
         (schemas_support.PlanIn, PLAN_FIELDS, {"version"}),
         (schemas_support.ReviewIn, REVIEW_FIELDS, {"ratings"}),
         (schemas_support.PassportIn, PASSPORT_FIELDS, {"version"}),
-    ]:
+    ]
+    for schema, fields, extra in inputs:
         assert set(schema.model_fields) == set(fields) | extra, schema.__name__
-    for schema, fields in [
+    outputs: list[tuple[type[Schema], tuple[str, ...]]] = [
         (schemas_support.PlanOut, PLAN_FIELDS),
         (schemas_support.ReviewOut, REVIEW_FIELDS),
         (schemas_support.PassportOut, PASSPORT_FIELDS),
-    ]:
+    ]
+    for schema, fields in outputs:
         assert set(fields) <= set(schema.model_fields), schema.__name__
 
 
