@@ -1,7 +1,7 @@
 """The provision map: the intervention library, provision delivered to groups or single pupils,
 the session register, entry and exit data, staff costs and the notional SEN budget.
 
-Formulas (cost, fidelity, impact) live in provision/costing.py; writes in provision/services.py.
+Formulas (cost, fidelity, impact) live in provision/costing.py; writes in provision/services/.
 """
 
 from decimal import Decimal

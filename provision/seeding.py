@@ -7,7 +7,7 @@ intervention's group size, individual provision for pupils with an EHC plan — 
 school's TAs and teachers on set weekdays inside the term; the session register up to today
 (about nine sessions in ten delivered, the rest missed for a reason, about 92% of pupils present),
 entry and exit data of the intervention's measure, the notional SEN budget of each school year and
-EHC top-up funding. It keeps the rules provision/services.py enforces: one session per provision
+EHC top-up funding. It keeps the rules provision/services/ enforces: one session per provision
 per day, on its weekdays and between its dates, never after today; attendance only for pupils in
 the group that day; exit data after entry data of the same kind; a missed session has a reason,
 no minutes and no attendance.

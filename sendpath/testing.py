@@ -10,7 +10,7 @@ primary need; Ben and Dan have no SEN; Dan is in no class.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -29,7 +29,28 @@ from pupils.models import (
 from pupils.seeding import SchoolSpec, SeedResult, local_authority, seed_specs
 from pupils.upn import make_upn
 
+if TYPE_CHECKING:
+    from support.services import ReviewInput
+
 PASSWORD = "correct horse battery staple"  # noqa: S105 (test personas only)
+
+
+def review_data(**overrides: Any) -> "ReviewInput":
+    """A whole review meeting, as support.services.review_complete takes it (and as the API's body
+    and Review's fields are): every answer a review needs, held today, with `overrides` on top.
+    A test names only what it is about; a new review field is added here once."""
+    review = {
+        "held_on": timezone.localdate(),
+        "is_it_working": "Mostly",
+        "how_much_difference": "Reading up 6 months",
+        "happening_as_planned": "Yes, 3 times a week",
+        "child_reaction": "Keen",
+        "child_thinks": "Likes the group",
+        "overall_progress": "expected",
+        "parent_attendance": "in_person",
+        "decision": "continue",
+    }
+    return cast("ReviewInput", review | overrides)
 
 
 @dataclass

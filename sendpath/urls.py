@@ -12,7 +12,7 @@ urlpatterns = [
     path("staff/", include("pupils.urls")),
     path("staff/", include("support.urls")),
     path("staff/provision/", include("provision.urls")),
-    path("staff/provision/", include("provision.report_urls")),
+    path("staff/provision/", include("provision.reports.urls")),
     path("staff/audit/", include("audit.urls")),
     path("staff/school/", include("accounts.school_urls")),
     path("family/", include("pupils.family_urls")),

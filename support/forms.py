@@ -1,25 +1,32 @@
+from collections.abc import Callable
 from typing import Any
 
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
+from django.db import models
 from django.utils import timezone
 
 from sendpath.forms import GovDateField, escaped_label, gds_helper
 from support import rules
 from support.models import (
     AREA_CHOICES,
-    Attendance,
+    PASSPORT_FIELDS,
+    PLAN_FIELDS,
+    REVIEW_FIELDS,
     ConcernOutcome,
     ConcernSource,
     NoteKind,
     OtherFactor,
-    OverallProgress,
+    Passport,
+    Plan,
+    Review,
     Target,
     ViewSource,
 )
+from support.services import AMENDABLE, ReviewInput, review_input
 
 
-def _today_default(form: forms.Form, *names: str) -> None:
+def _today_default(form: forms.BaseForm, *names: str) -> None:
     if not form.is_bound:
         for name in names:
             form.initial.setdefault(name, timezone.localdate())
@@ -27,6 +34,33 @@ def _today_default(form: forms.Form, *names: str) -> None:
 
 def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
+
+
+def _entered(
+    max_length: dict[str, int], rows: dict[str, int] | None = None
+) -> Callable[..., forms.Field | None]:
+    """How the plan, review and passport forms draw their model's fields (their formfield_callback):
+    choices as radios, text as a text area of `rows` (3) holding at most `max_length` characters,
+    the rest as the model says. Dates are declared on the forms (GOV.UK date inputs)."""
+
+    def formfield(field: "models.Field[Any, Any]", **kwargs: Any) -> forms.Field | None:
+        if field.choices:
+            return field.formfield(choices=field.choices, widget=forms.RadioSelect, **kwargs)
+        if isinstance(field, models.TextField):
+            widget = _textarea((rows or {}).get(field.name, 3))
+            return field.formfield(max_length=max_length[field.name], widget=widget, **kwargs)
+        return field.formfield(**kwargs)
+
+    return formfield
+
+
+class _EnteredForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A plan, review or passport form: its fields are the model's entered fields (support/models.py);
+    the services check the rules that span fields, so the form leaves the model's constraints to
+    them and their errors land on the fields they name."""
+
+    def validate_constraints(self) -> None:
+        pass
 
 
 class ConcernForm(forms.Form):
@@ -132,42 +166,39 @@ class AssessmentViewForm(forms.Form):
         )
 
 
-class PlanForm(forms.Form):
+class PlanForm(_EnteredForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     plan_date = GovDateField(label="Date of the plan")
     review_date = GovDateField(
         label="Review date", required=False, help_text="Leave blank for the end of the term."
     )
-    outcomes = forms.CharField(
-        label="Outcomes that matter to the child",
-        widget=_textarea(4),
-        max_length=6000,
-        help_text="What the child, the parents and the school want to change, in everyday words.",
-    )
-    adjustments = forms.CharField(
-        label="Adjustments to school life and rules",
-        required=False,
-        widget=_textarea(),
-        max_length=6000,
-    )
-    provision = forms.CharField(
-        label="Provision planned (interventions and support)",
-        required=False,
-        widget=_textarea(),
-        max_length=6000,
-    )
-    pupil_strategies = forms.CharField(
-        label="The pupil's own strategies", required=False, widget=_textarea(), max_length=4000
-    )
     parents_agreed_on = GovDateField(
         label="Date the parents agreed the plan (if they have)", required=False
     )
-    parent_comments = forms.CharField(
-        label="What the parents said", required=False, widget=_textarea(2), max_length=4000
-    )
-    pupil_agreed = forms.BooleanField(
-        label="The pupil took part in the plan and agrees with it", required=False
-    )
+    field_order = ["version", *PLAN_FIELDS]
+
+    class Meta:
+        model = Plan
+        fields = PLAN_FIELDS
+        formfield_callback = _entered(
+            {
+                "outcomes": 6000,
+                "adjustments": 6000,
+                "provision": 6000,
+                "pupil_strategies": 4000,
+                "parent_comments": 4000,
+            },
+            rows={"outcomes": 4, "parent_comments": 2},
+        )
+        labels = {
+            "provision": "Provision planned (interventions and support)",
+            "parent_comments": "What the parents said",
+            "pupil_agreed": "The pupil took part in the plan and agrees with it",
+        }
+        help_texts = {
+            "outcomes": "What the child, the parents and the school want to change, in everyday "
+            "words.",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -223,48 +254,22 @@ class DoNoteForm(forms.Form):
 RATING_CHOICES = [(str(k), f"{v} ({k:+d})") for k, v in sorted(rules.RATING_LABELS.items())]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(_EnteredForm):
     """The review meeting, with a rating and the value reached for each target of the plan."""
 
     held_on = GovDateField(label="Date of the review meeting")
-    is_it_working = forms.CharField(
-        label="Is the support working?", widget=_textarea(), max_length=4000
-    )
-    how_much_difference = forms.CharField(
-        label="If it is making a difference, how much?", widget=_textarea(), max_length=4000
-    )
-    happening_as_planned = forms.CharField(
-        label="Is it happening as it should: the right person, trained, often enough?",
-        widget=_textarea(),
-        max_length=4000,
-    )
-    child_reaction = forms.CharField(
-        label="How is the child reacting to the support?", widget=_textarea(), max_length=4000
-    )
-    child_thinks = forms.CharField(
-        label="What does the child think about the support?", widget=_textarea(), max_length=4000
-    )
-    overall_progress = forms.ChoiceField(
-        label="Overall progress", choices=OverallProgress.choices, widget=forms.RadioSelect
-    )
-    parent_attendance = forms.ChoiceField(
-        label="How did the parents take part?", choices=Attendance.choices, widget=forms.RadioSelect
-    )
-    attendees = forms.CharField(
-        label="Who else took part", required=False, widget=_textarea(2), max_length=2000
-    )
-    parent_views = forms.CharField(
-        label="The parents' views", required=False, widget=_textarea(), max_length=4000
-    )
-    pupil_views = forms.CharField(
-        label="The pupil's views", required=False, widget=_textarea(), max_length=4000
-    )
-    decision = forms.ChoiceField(
-        label="Decision", choices=list(rules.DECISIONS.items()), widget=forms.RadioSelect
-    )
-    decision_notes = forms.CharField(
-        label="Actions and support agreed", required=False, widget=_textarea(), max_length=4000
-    )
+
+    class Meta:
+        model = Review
+        fields = REVIEW_FIELDS
+        formfield_callback = _entered(
+            dict.fromkeys(REVIEW_FIELDS, 4000) | {"attendees": 2000}, rows={"attendees": 2}
+        )
+        labels = {
+            "parent_attendance": "How did the parents take part?",
+            "parent_views": "The parents' views",
+            "pupil_views": "The pupil's views",
+        }
 
     def __init__(self, *args: Any, targets: list[Target], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -316,24 +321,24 @@ class ReviewForm(forms.Form):
             for t in self.targets
         }
 
-    def review_data(self) -> dict[str, Any]:
-        return {
-            k: v for k, v in self.cleaned_data.items() if not k.startswith(("rating_", "value_"))
-        }
+    def review_data(self) -> ReviewInput:
+        return review_input(self.cleaned_data)
 
 
-AMENDABLE_TEXT = [
-    ("review:parent_views", "Review: the parents' views"),
-    ("review:pupil_views", "Review: the pupil's views"),
-    ("review:decision_notes", "Review: actions and support agreed"),
-    ("review:attendees", "Review: who else took part"),
-    ("review:is_it_working", "Review: is the support working?"),
-    ("review:how_much_difference", "Review: how much difference?"),
-    ("plan:outcomes", "Plan: outcomes"),
-    ("plan:adjustments", "Plan: adjustments"),
-    ("plan:provision", "Plan: provision"),
-    ("plan:parent_comments", "Plan: what the parents said"),
-]
+def _amendable_text() -> list[tuple[str, str]]:
+    """The free-text fields of a reviewed cycle that an amendment may correct: those of the
+    services' AMENDABLE fields that are text in the model, labelled as on the plan and review
+    forms ("review:parent_views", "Review: the parents' views")."""
+    choices = []
+    for what, form, model in (("review", ReviewForm, Review), ("plan", PlanForm, Plan)):
+        for name in AMENDABLE[what]:
+            if isinstance(model._meta.get_field(name), models.TextField):
+                label = str(form.base_fields[name].label)
+                choices.append((f"{what}:{name}", f"{what.title()}: {label[0].lower()}{label[1:]}"))
+    return choices
+
+
+AMENDABLE_TEXT = _amendable_text()
 
 
 class AmendmentForm(forms.Form):
@@ -359,25 +364,18 @@ class AttachmentForm(forms.Form):
         self.helper = gds_helper()
 
 
-class PassportForm(forms.Form):
+class PassportForm(_EnteredForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    about_me = forms.CharField(
-        label="About me", required=False, widget=_textarea(3), max_length=3000
-    )
-    strengths = forms.CharField(
-        label="What I am good at", required=False, widget=_textarea(3), max_length=3000
-    )
-    what_helps = forms.CharField(
-        label="What helps me", required=False, widget=_textarea(3), max_length=3000
-    )
-    what_does_not_help = forms.CharField(
-        label="What does not help me", required=False, widget=_textarea(3), max_length=3000
-    )
-    key_adjustments = forms.CharField(
-        label="Key adjustments", required=False, widget=_textarea(3), max_length=3000
-    )
-    written_with_pupil = forms.BooleanField(label="Written with the pupil", required=False)
-    written_with_parent = forms.BooleanField(label="Written with the parents", required=False)
+    field_order = ["version", *PASSPORT_FIELDS]
+
+    class Meta:
+        model = Passport
+        fields = PASSPORT_FIELDS
+        formfield_callback = _entered(dict.fromkeys(PASSPORT_FIELDS, 3000))
+        labels = {
+            "written_with_pupil": "Written with the pupil",
+            "written_with_parent": "Written with the parents",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

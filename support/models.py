@@ -421,3 +421,24 @@ class Passport(models.Model):
 
     def __str__(self) -> str:
         return f"Passport for {self.pupil}"
+
+
+# --- what staff write ----------------------------------------------------------------------------
+# Each record's own fields, in the model's order, less those the services keep (the parent row, the
+# version, who and when). The form, the API schema, the services and the amendments read these, so a
+# new field on the plan, the review or the passport is added to the model (and its migration) only.
+
+
+def entered_fields(model: type[models.Model], *, kept: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of a model's fields that staff fill in: every concrete field but the key and
+    those `kept` by the services."""
+    return tuple(
+        f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in kept
+    )
+
+
+PLAN_FIELDS = entered_fields(Plan, kept=("cycle", "version", "updated_at"))
+REVIEW_FIELDS = entered_fields(
+    Review, kept=("cycle", "completed_by", "completed_at", "given_to_parents_on")
+)
+PASSPORT_FIELDS = entered_fields(Passport, kept=("pupil", "updated_by", "updated_at", "version"))

@@ -5,8 +5,9 @@ A completed review locks its cycle: the only way to change a locked cycle is `cy
 a reason.
 """
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -23,6 +24,9 @@ from pupils.models import Pupil
 from sendpath.versions import check_version, next_version, version_errors
 from support import rules, uploads
 from support.models import (
+    PASSPORT_FIELDS,
+    PLAN_FIELDS,
+    REVIEW_FIELDS,
     AssessmentView,
     Attachment,
     Concern,
@@ -38,6 +42,11 @@ from support.models import (
 )
 
 Errors = dict[str, list[str]]
+
+
+def _entered(values: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The given values of a record's entered fields (support/models.py), in the model's order."""
+    return {k: values[k] for k in fields if k in values}
 
 
 def _fail(errors: Errors) -> None:
@@ -296,24 +305,32 @@ def attachment_add(
 
 # --- plan -------------------------------------------------------------------------------------
 
-PLAN_FIELDS = (
-    "plan_date",
-    "review_date",
-    "outcomes",
-    "adjustments",
-    "provision",
-    "pupil_strategies",
-    "parents_agreed_on",
-    "parent_comments",
-    "pupil_agreed",
-)
+
+class PlanInput(TypedDict, total=False):
+    """What plan_save takes: PLAN_FIELDS (the model's) with their types; a field left out keeps
+    its saved value (the dates: their defaults)."""
+
+    plan_date: date | None
+    review_date: date | None
+    outcomes: str
+    adjustments: str
+    provision: str
+    pupil_strategies: str
+    parents_agreed_on: date | None
+    parent_comments: str
+    pupil_agreed: bool
+
+
+def plan_input(values: Mapping[str, Any]) -> PlanInput:
+    """A PlanInput from a form's cleaned data or an API body: the plan's fields only."""
+    return cast(PlanInput, _entered(values, PLAN_FIELDS))
 
 
 @transaction.atomic
 def plan_save(
     *,
     cycle: Cycle,
-    data: dict[str, Any],
+    data: PlanInput,
     by: User,
     version: int,
     request: HttpRequest | None = None,
@@ -347,9 +364,8 @@ def plan_save(
     _fail(errors)
     before = {f: str(getattr(plan, f)) for f in PLAN_FIELDS} if plan else {}
     plan = plan or Plan(cycle=cycle)
-    for field in PLAN_FIELDS:
-        if field in data:
-            setattr(plan, field, data[field])
+    for field, value in _entered(data, PLAN_FIELDS).items():
+        setattr(plan, field, value)
     plan.plan_date, plan.review_date = plan_date, review_date
     plan.version = next_version(plan)
     plan.updated_at = timezone.now()
@@ -468,21 +484,29 @@ def do_note_add(
 
 # --- review -----------------------------------------------------------------------------------
 
-REVIEW_FIELDS = (
-    "held_on",
-    "is_it_working",
-    "how_much_difference",
-    "happening_as_planned",
-    "child_reaction",
-    "child_thinks",
-    "overall_progress",
-    "parent_attendance",
-    "attendees",
-    "parent_views",
-    "pupil_views",
-    "decision",
-    "decision_notes",
-)
+
+class ReviewInput(TypedDict, total=False):
+    """What review_complete takes besides the ratings: REVIEW_FIELDS (the model's) with their
+    types. The service asks for the date and the decision; the model for the other answers."""
+
+    held_on: date | None
+    is_it_working: str
+    how_much_difference: str
+    happening_as_planned: str
+    child_reaction: str
+    child_thinks: str
+    overall_progress: str
+    parent_attendance: str
+    attendees: str
+    parent_views: str
+    pupil_views: str
+    decision: str
+    decision_notes: str
+
+
+def review_input(values: Mapping[str, Any]) -> ReviewInput:
+    """A ReviewInput from a form's cleaned data or an API body: the review's fields only."""
+    return cast(ReviewInput, _entered(values, REVIEW_FIELDS))
 
 
 def _check_ratings(plan: Plan, ratings: dict[int, dict[str, Any]], errors: Errors) -> list[Target]:
@@ -503,7 +527,7 @@ def _check_ratings(plan: Plan, ratings: dict[int, dict[str, Any]], errors: Error
 def review_complete(
     *,
     cycle: Cycle,
-    data: dict[str, Any],
+    data: ReviewInput,
     ratings: dict[int, dict[str, Any]],
     by: User,
     request: HttpRequest | None = None,
@@ -533,9 +557,7 @@ def review_complete(
     targets = _check_ratings(plan, ratings, errors) if plan else []
     _fail(errors)
     assert plan is not None and held_on is not None
-    review = Review(
-        cycle=cycle, completed_by=by, **{k: data[k] for k in REVIEW_FIELDS if k in data}
-    )
+    review = Review(cycle=cycle, completed_by=by, **_entered(data, REVIEW_FIELDS))
     review.full_clean(exclude=["cycle"])
     review.save()
     TargetRating.objects.bulk_create(
@@ -695,22 +717,30 @@ def cycle_amend(
 
 # --- passport ---------------------------------------------------------------------------------
 
-PASSPORT_FIELDS = (
-    "about_me",
-    "strengths",
-    "what_helps",
-    "what_does_not_help",
-    "key_adjustments",
-    "written_with_pupil",
-    "written_with_parent",
-)
+
+class PassportInput(TypedDict, total=False):
+    """What passport_save takes: PASSPORT_FIELDS (the model's) with their types; a field left
+    out keeps its saved value."""
+
+    about_me: str
+    strengths: str
+    what_helps: str
+    what_does_not_help: str
+    key_adjustments: str
+    written_with_pupil: bool
+    written_with_parent: bool
+
+
+def passport_input(values: Mapping[str, Any]) -> PassportInput:
+    """A PassportInput from a form's cleaned data or an API body: the passport's fields only."""
+    return cast(PassportInput, _entered(values, PASSPORT_FIELDS))
 
 
 @transaction.atomic
 def passport_save(
     *,
     pupil: Pupil,
-    data: dict[str, Any],
+    data: PassportInput,
     by: User,
     version: int,
     request: HttpRequest | None = None,
@@ -722,9 +752,8 @@ def passport_save(
     check_version(current=passport, sent=version, what="passport")
     before = {f: str(getattr(passport, f)) for f in PASSPORT_FIELDS} if passport else {}
     passport = passport or Passport(pupil=pupil, version=0)
-    for field in PASSPORT_FIELDS:
-        if field in data:
-            setattr(passport, field, data[field])
+    for field, value in _entered(data, PASSPORT_FIELDS).items():
+        setattr(passport, field, value)
     passport.version += 1
     passport.updated_by = by
     passport.updated_at = timezone.now()

@@ -232,7 +232,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data.pop("review_date", None)
         try:
             services.plan_save(
-                cycle=cycle, data=data, by=_user(request), version=version, request=request
+                cycle=cycle,
+                data=services.plan_input(data),
+                by=_user(request),
+                version=version,
+                request=request,
             )
         except ValidationError as exc:
             their_changes = refuse_stale(form, exc, selectors.plan_of(cycle), services.PLAN_FIELDS)
@@ -522,7 +526,11 @@ def passport_edit(request: HttpRequest, pk: int) -> HttpResponse:
         version = data.pop("version")
         try:
             services.passport_save(
-                pupil=pupil, data=data, by=_user(request), version=version, request=request
+                pupil=pupil,
+                data=services.passport_input(data),
+                by=_user(request),
+                version=version,
+                request=request,
             )
         except ValidationError as exc:
             their_changes = refuse_stale(

@@ -321,7 +321,11 @@ def put_plan(request: HttpRequest, cycle_id: int, payload: PlanIn) -> Status[Any
         data["review_date"] = payload.review_date or plan.review_date
     try:
         services.plan_save(
-            cycle=cycle, data=data, version=payload.version or 0, by=user, request=request
+            cycle=cycle,
+            data=services.plan_input(data),
+            version=payload.version or 0,
+            by=user,
+            request=request,
         )
     except DjangoValidationError as exc:
         return stale(exc)
@@ -390,7 +394,7 @@ def complete_review(request: HttpRequest, cycle_id: int, payload: ReviewIn) -> S
     try:
         review, next_cycle = services.review_complete(
             cycle=cycle,
-            data=payload.model_dump(exclude={"ratings"}),
+            data=services.review_input(payload.model_dump(exclude={"ratings"})),
             ratings=ratings,
             by=user,
             request=request,
@@ -496,7 +500,11 @@ def put_passport(request: HttpRequest, pupil_id: int, payload: PassportIn) -> St
     data = payload.model_dump(exclude={"version"})
     try:
         services.passport_save(
-            pupil=pupil, data=data, version=payload.version or 0, by=user, request=request
+            pupil=pupil,
+            data=services.passport_input(data),
+            version=payload.version or 0,
+            by=user,
+            request=request,
         )
     except DjangoValidationError as exc:
         return stale(exc)

@@ -18,7 +18,7 @@ from api.tests.test_api import Caller as BaseCaller
 from api.tests.test_api import error_locs, queries_for
 from audit.models import AuditAction, AuditEvent
 from pupils.models import Contact, FamilyLink
-from sendpath.testing import World
+from sendpath.testing import World, review_data
 from support import services
 from support.models import (
     Amendment,
@@ -70,24 +70,16 @@ VAGUE_TARGET = {"description": "Improve her confidence in reading"}
 
 
 def review_body(ratings: list[dict[str, Any]], **overrides: Any) -> dict[str, Any]:
-    body = {
+    answers = {
         "held_on": day(0),
-        "is_it_working": "Mostly",
         "how_much_difference": "Reading age up six months",
         "happening_as_planned": "Yes, three times a week with the TA",
-        "child_reaction": "Keen",
-        "child_thinks": "Likes the group",
-        "overall_progress": "expected",
-        "parent_attendance": "in_person",
         "attendees": "Class teacher",
         "parent_views": "Pleased",
         "pupil_views": "It helps",
-        "decision": "continue",
         "decision_notes": "Keep the group; add a reading buddy",
-        "ratings": ratings,
     }
-    body.update(overrides)
-    return body
+    return {**review_data(**(answers | overrides)), "ratings": ratings}
 
 
 @pytest.fixture
@@ -114,7 +106,7 @@ def reviewed(world: World, planned: dict[str, Any]) -> dict[str, Any]:
     """Amy's cycle 1 reviewed today (locked) and cycle 2 opened."""
     review, next_cycle = services.review_complete(
         cycle=planned["cycle"],
-        data={**review_body([]), "held_on": timezone.localdate()},
+        data=services.review_input({**review_body([]), "held_on": timezone.localdate()}),
         ratings={planned["target"].pk: {"rating": 1}},
         by=world.users["senco"],
     )
@@ -729,7 +721,10 @@ def run_cycles(world: World, n: int) -> Cycle:
         ratings = {t.pk: {"rating": -1} for t in plan.targets.all()}
         held_on = start + timedelta(days=2 * k)
         _, next_cycle = services.review_complete(
-            cycle=cycle, data={**review_body([]), "held_on": held_on}, ratings=ratings, by=senco
+            cycle=cycle,
+            data=services.review_input({**review_body([]), "held_on": held_on}),
+            ratings=ratings,
+            by=senco,
         )
         assert next_cycle is not None
         cycle, plan = next_cycle, next_cycle.plan

@@ -10,7 +10,7 @@ from django.utils import timezone
 from api.tests.test_api import API, Caller
 from api.tests.test_api_matrix import call, operations, records
 from audit.models import AuditAction, AuditEvent
-from sendpath.testing import World
+from sendpath.testing import World, review_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("builtin_catalogue")]
 
@@ -49,12 +49,10 @@ def full_records(w: World) -> dict[str, Any]:
         enrolment=Enrolment.objects.get(pk=ids["enrolment_id"]),
         kind="entry", measure_type="raw", name="Reading test", on=today, value=10, by=senco,
     )  # fmt: skip
-    from api.tests.test_api_support import review_body
-
     target = cycle.plan.targets.get()
     services.review_complete(
         cycle=cycle,
-        data={**review_body([]), "held_on": today},
+        data=review_data(held_on=today),
         ratings={target.pk: {"rating": 1}},
         by=senco,
     )

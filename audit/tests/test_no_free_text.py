@@ -27,9 +27,9 @@ from openpyxl import Workbook
 
 from audit import log as audit
 from audit.models import AuditEvent
-from provision import importing
 from provision import services as provision_services
 from provision.models import Intervention, Provision, StaffRole
+from provision.services import importing
 from pupils import services as pupil_services
 from pupils.models import Pupil, RegisterEntry
 from pupils.upn import make_upn
@@ -67,7 +67,9 @@ def planned(world: World, **plan: Any) -> tuple[Cycle, Plan, Target]:
     senco = world.users["senco"]
     p = support_services.plan_save(
         cycle=cycle,
-        data={"plan_date": TODAY - timedelta(days=10), "outcomes": "Reads at age level", **plan},
+        data=support_services.plan_input(
+            {"plan_date": TODAY - timedelta(days=10), "outcomes": "Reads at age level", **plan}
+        ),
         by=senco,
         version=0,
     )
@@ -88,11 +90,13 @@ def reviewed(world: World) -> Cycle:
     cycle, _plan, target = planned(world)
     support_services.review_complete(
         cycle=cycle,
-        data={
-            "held_on": TODAY,
-            **REVIEWED,
-            **dict.fromkeys(typed(Review, support_services.REVIEW_FIELDS), "Fine"),
-        },
+        data=support_services.review_input(
+            {
+                "held_on": TODAY,
+                **REVIEWED,
+                **dict.fromkeys(typed(Review, support_services.REVIEW_FIELDS), "Fine"),
+            }
+        ),
         ratings={target.pk: {"rating": 1}},
         by=world.users["senco"],
     )
@@ -233,11 +237,19 @@ def attachment_add(w: World) -> Any:
 def plan_save(w: World) -> Any:
     cycle, plan, _target = planned(w)
     data = typed(Plan, support_services.PLAN_FIELDS)
-    support_services.plan_save(cycle=cycle, data=data, by=w.users["senco"], version=plan.version)
+    support_services.plan_save(
+        cycle=cycle,
+        data=support_services.plan_input(data),
+        by=w.users["senco"],
+        version=plan.version,
+    )
     # and a second change, so the trail's from/to of a changed text are both the marker
     data = {k: v + "2" for k, v in data.items()}
     return support_services.plan_save(
-        cycle=cycle, data=data, by=w.users["senco"], version=plan.version + 1
+        cycle=cycle,
+        data=support_services.plan_input(data),
+        by=w.users["senco"],
+        version=plan.version + 1,
     )
 
 
@@ -263,11 +275,9 @@ def review_complete(w: World) -> Any:
     cycle, _plan, target = planned(w)
     support_services.review_complete(
         cycle=cycle,
-        data={
-            "held_on": TODAY,
-            **REVIEWED,
-            **typed(Review, support_services.REVIEW_FIELDS),
-        },
+        data=support_services.review_input(
+            {"held_on": TODAY, **REVIEWED, **typed(Review, support_services.REVIEW_FIELDS)}
+        ),
         ratings={target.pk: {"rating": 1, "value_reached": MARK, "comment": MARK}},
         by=w.users["senco"],
     )
@@ -287,7 +297,9 @@ def cycle_amend(w: World) -> Any:
 
 def passport_save(w: World) -> Any:
     data = typed(Passport, support_services.PASSPORT_FIELDS)
-    return support_services.passport_save(pupil=w.ben, data=data, by=w.users["senco"], version=0)
+    return support_services.passport_save(
+        pupil=w.ben, data=support_services.passport_input(data), by=w.users["senco"], version=0
+    )
 
 
 def staff_role_save(w: World) -> Any:

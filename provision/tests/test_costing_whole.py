@@ -1,5 +1,5 @@
 """Shares as whole numbers over one denominator (costing.pupil_shares_whole) and the reports'
-adding up of them (report_inputs.summarise, summarise_by) give exactly the figures of the plain
+adding up of them (reports.inputs.summarise, summarise_by) give exactly the figures of the plain
 formulas: each session's cost split among the pupils present, fixed costs among those enrolled."""
 
 import random
@@ -9,7 +9,7 @@ from fractions import Fraction
 from types import SimpleNamespace
 
 from provision import costing
-from provision.report_inputs import ProvisionTerm, summarise, summarise_by
+from provision.reports.inputs import ProvisionTerm, summarise, summarise_by
 
 
 def _sessions(rng: random.Random, pupils: list[int]) -> list[costing.DeliveredSession]:

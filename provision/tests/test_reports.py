@@ -40,7 +40,7 @@ from provision.models import (
     TopUpFunding,
     Wave,
 )
-from sendpath.testing import World
+from sendpath.testing import World, review_data
 from support.models import Cycle, Plan, Review, Target, TargetRating
 
 pytestmark = pytest.mark.django_db
@@ -357,18 +357,7 @@ def _rated_target(pupil, provision, rating, *, number=1):
         plan=plan, description="Read 40 of the first 100 words", target_date=date(2024, 12, 2)
     )
     provision.targets.add(target)
-    review = Review.objects.create(
-        cycle=cycle,
-        held_on=date(2024, 12, 2),
-        is_it_working="Yes",
-        how_much_difference="Some",
-        happening_as_planned="Mostly",
-        child_reaction="Keen",
-        child_thinks="Likes it",
-        overall_progress="expected",
-        parent_attendance="in_person",
-        decision="continue",
-    )
+    review = Review.objects.create(cycle=cycle, **review_data(held_on=date(2024, 12, 2)))
     TargetRating.objects.create(review=review, target=target, rating=rating)
     return target
 

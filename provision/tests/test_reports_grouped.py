@@ -1,4 +1,4 @@
-"""The reports' fast path: the database groups alike sessions (report_inputs.held_sessions) and the
+"""The reports' fast path: the database groups alike sessions (reports.inputs.held_sessions) and the
 map's figures are costing's formulas over the sessions one by one, on a hand-built example with
 absences, a session nobody came to, a session delivered by another role, a late joiner and a
 half-penny session cost."""
@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from provision import costing, report_inputs, reports
+from provision import costing, reports
 from provision.models import Enrolment, Provision, StaffRole, Wave
+from provision.reports import inputs as report_inputs
 from provision.tests.test_reports import AFTER, TERMS_2024, YEAR, catalogue, make_terms, session
 
 pytestmark = pytest.mark.django_db

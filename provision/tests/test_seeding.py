@@ -1,4 +1,4 @@
-"""The seeded provision history (provision/seeding.py) obeys the rules provision/services.py
+"""The seeded provision history (provision/seeding.py) obeys the rules provision/services/
 enforces, is deterministic, and fills the provision pages, map and impact report."""
 
 from collections import Counter, defaultdict

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from audit.models import AuditAction, AuditEvent
-from provision import importing
-from provision.importing import ImportFailed
 from provision.models import Enrolment, Intervention, Provision, StaffRole
+from provision.services import importing
+from provision.services.importing import ImportFailed
 from provision.tests.test_reports import YEAR, build_example, catalogue
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.template import engines
 from django.test import Client
 from django.urls import reverse
 
-from provision.report_views import MapFilterForm, PeriodForm
+from provision.reports.views import MapFilterForm, PeriodForm
 from pupils.models import TeachingGroup
 from sendpath.forms import Select, gds_helper
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from audit.models import AuditAction, AuditEvent
+from sendpath.testing import review_data
 from support import pdf, rules, services
 from support.models import Cycle, Review
 
@@ -75,21 +76,19 @@ def reviewed(world, senco):
     services.review_complete(
         cycle=cycle,
         by=senco,
-        data={
-            "held_on": TODAY - timedelta(days=2),
-            "is_it_working": "Yes: Amy reads 31 of the words now.",
-            "how_much_difference": "About 6 months' progress in a term.",
-            "happening_as_planned": "Yes, 3 times a week with a trained assistant.",
-            "child_reaction": "Keen, and proud of her word list.",
-            "child_thinks": "She likes the group.",
-            "overall_progress": "expected",
-            "parent_attendance": "in_person",
-            "attendees": "Mrs Khan, class teacher",
-            "parent_views": "Reading at bedtime now. <b>Pleased</b>.",
-            "pupil_views": "The help card helps me.",
-            "decision": "adjust",
-            "decision_notes": "Keep phonics; add a daily reading buddy.",
-        },
+        data=review_data(
+            held_on=TODAY - timedelta(days=2),
+            is_it_working="Yes: Amy reads 31 of the words now.",
+            how_much_difference="About 6 months' progress in a term.",
+            happening_as_planned="Yes, 3 times a week with a trained assistant.",
+            child_reaction="Keen, and proud of her word list.",
+            child_thinks="She likes the group.",
+            attendees="Mrs Khan, class teacher",
+            parent_views="Reading at bedtime now. <b>Pleased</b>.",
+            pupil_views="The help card helps me.",
+            decision="adjust",
+            decision_notes="Keep phonics; add a daily reading buddy.",
+        ),
         ratings={
             t1.pk: {"rating": -1, "value_reached": "31 words"},
             t2.pk: {"rating": 1, "value_reached": "Every day"},

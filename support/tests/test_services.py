@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from sendpath.testing import review_data
 from support import services
 from support.models import Attachment, Concern, Cycle, Plan, Review, Target
 
@@ -52,19 +53,7 @@ def plan_for(world, senco, *, days_ago=30, targets=2):
     return cycle, plan
 
 
-REVIEW = {
-    "held_on": TODAY,
-    "is_it_working": "Mostly",
-    "how_much_difference": "Reading up 6 months",
-    "happening_as_planned": "Yes, 3 times a week",
-    "child_reaction": "Keen",
-    "child_thinks": "Likes the group",
-    "overall_progress": "expected",
-    "parent_attendance": "in_person",
-    "parent_views": "Pleased",
-    "pupil_views": "It helps",
-    "decision": "continue",
-}
+REVIEW = review_data(held_on=TODAY, parent_views="Pleased", pupil_views="It helps")
 
 
 def test_deciding_to_assess_opens_cycle_1(world, senco):

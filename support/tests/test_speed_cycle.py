@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from provision.models import Intervention, Provision, StaffRole
+from sendpath.testing import review_data
 from support.models import (
     AssessmentView,
     Attachment,
@@ -68,18 +69,7 @@ def history(world, pupil, *, cycles: int, each: int) -> Cycle:
                 content_type="application/pdf",
                 size=10,
             )
-        review = Review.objects.create(
-            cycle=cycle,
-            held_on=opened,
-            is_it_working="Yes",
-            how_much_difference="Some",
-            happening_as_planned="Yes",
-            child_reaction="Keen",
-            child_thinks="Good",
-            overall_progress="expected",
-            parent_attendance="in_person",
-            decision="continue",
-        )
+        review = Review.objects.create(cycle=cycle, **review_data(held_on=opened))
         for t in targets:
             TargetRating.objects.create(review=review, target=t, rating=0)
     assert cycle is not None

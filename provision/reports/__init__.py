@@ -1,6 +1,7 @@
 """Reads for the provision reports: the whole-school provision map, a pupil's costed provision map
-and the notional SEN budget (impact for cost is provision/impact.py). Reads only; every figure is
-one of provision/costing.py's formulas, gathered by provision/report_inputs.py.
+and the notional SEN budget (impact for cost is provision/reports/impact.py). Reads only; every
+figure is one of provision/costing.py's formulas, gathered by provision/reports/inputs.py. The
+package also holds the reports' pages (views.py, urls.py) and workbooks (xlsx.py).
 
 Each report runs a fixed number of queries whatever the size of the school: delivered sessions are
 read grouped by the database (sessions alike in a term counted, not listed; a pupil's costed map
@@ -23,14 +24,6 @@ from django.db.models import Q, QuerySet
 from accounts import schooldates
 from accounts.models import School
 from provision import costing
-from provision.impact import (
-    FORMULAS_EXPLAINED,
-    GAIN_UNITS,
-    MET_TARGETS_EXPLAINED,
-    Impact,
-    ImpactLine,
-    impact,
-)
 from provision.models import (
     AREA_CHOICES,
     WEEKDAYS,
@@ -39,7 +32,15 @@ from provision.models import (
     TopUpFunding,
     Wave,
 )
-from provision.report_inputs import (
+from provision.reports.impact import (
+    FORMULAS_EXPLAINED,
+    GAIN_UNITS,
+    MET_TARGETS_EXPLAINED,
+    Impact,
+    ImpactLine,
+    impact,
+)
+from provision.reports.inputs import (
     TERM_LABELS,
     ZERO,
     Figures,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from provision import report_views as views
+from provision.reports import views
 
 urlpatterns = [
     path("map/", views.provision_map, name="provision_map"),

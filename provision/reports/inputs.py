@@ -1,7 +1,8 @@
 """The inputs of the provision reports: periods (a school year or one of its terms), each
 provision's delivered sessions, enrolments and costing's figures per term, and adding them up.
 Reads only; every figure is one of provision/costing.py's formulas, this module gathers their
-inputs for provision/reports.py (the map, a pupil's costed map, the budget) and provision/impact.py.
+inputs for provision/reports/__init__.py (the map, a pupil's costed map, the budget) and
+provision/reports/impact.py.
 
 Speed. The reports read a school's delivered sessions grouped by the database: one row per
 provision, term window, length, hourly rate and set of pupils present, with how many sessions

@@ -33,8 +33,10 @@ from accounts import schooldates
 from accounts.models import School, User
 from audit import log as audit
 from audit.models import AuditAction
-from provision import importing, reports, selectors, services, xlsx
+from provision import reports, selectors, services
 from provision.models import AREA_CHOICES, Wave
+from provision.reports import xlsx
+from provision.services import importing
 from pupils import census
 from pupils.models import Pupil
 from sendpath.forms import Select, add_service_errors, gds_helper

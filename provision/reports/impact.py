@@ -2,7 +2,7 @@
 fidelity, average gain, gain against expected, the share of pupils who met their linked targets,
 cost per pupil and per unit of gain (provision/costing.py's `impact`). Figures only, no names: the
 page senior leaders and governors read. Reads only; the inputs are gathered as for the provision
-map (provision/report_inputs.py).
+map (provision/reports/inputs.py).
 """
 
 from collections import defaultdict
@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from accounts.models import School
 from provision import costing
 from provision.models import Measure, MeasureKind, MeasureType, Provision
-from provision.report_inputs import (
+from provision.reports.inputs import (
     Period,
     ProvisionTerm,
     enrolments_of,

@@ -1,5 +1,5 @@
 """Excel workbooks of the provision reports, and the import template. Built with openpyxl from the
-report objects of provision/reports.py: the spreadsheets hold the same figures as the pages.
+report objects of provision/reports/: the spreadsheets hold the same figures as the pages.
 
 Money cells are numbers formatted as pounds (so a school can add them up), fidelity is a
 percentage, and every sheet has a bold header row that stays in view.
@@ -18,9 +18,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts.models import School
-from provision import importing
 from provision.models import Intervention, StaffRole, Wave
 from provision.reports import AREA_LABELS, CostedMap, Figures, ProvisionMap
+from provision.services import importing
 from pupils import census
 from sendpath import cells
 
