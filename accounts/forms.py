@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 
 from accounts.schooldates import TermDates
-from sendpath.forms import GovDateField, gds_helper
+from ui.forms import GovDateField, gds_helper
 
 
 class ApiTokenForm(forms.Form):

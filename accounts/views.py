@@ -15,7 +15,7 @@ from accounts.services import term_dates_save
 from audit import log as audit
 from audit.models import AuditAction
 from pupils import census, selectors
-from sendpath.forms import add_service_errors
+from ui.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:

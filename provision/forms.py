@@ -22,8 +22,8 @@ from provision.models import (
     Wave,
 )
 from pupils.models import Pupil
-from sendpath.forms import GovDateField, escaped_label, gds_helper
 from support.models import Target
+from ui.forms import GovDateField, escaped_label, gds_helper
 
 
 def _today_default(form: forms.Form, *names: str) -> None:

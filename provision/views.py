@@ -31,7 +31,7 @@ from audit.models import AuditAction
 from provision import costing, forms, selectors, services
 from provision.models import Enrolment, Intervention, MeasureKind, Provision, Session
 from pupils.models import Pupil
-from sendpath.forms import add_service_errors
+from ui.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:

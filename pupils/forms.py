@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from pupils import census
 from pupils.models import NotificationMethod, Pupil, TeachingGroup
-from sendpath.forms import GovDateField, Select, gds_helper
+from ui.forms import GovDateField, Select, gds_helper
 
 
 class _GroupChoices(ModelChoiceIterator):

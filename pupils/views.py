@@ -33,8 +33,8 @@ from pupils.forms import (
     RegisterFilterForm,
 )
 from pupils.models import Need, Pupil, RegisterEntry, TeachingGroup
-from sendpath.forms import add_service_errors
 from support import selectors as support_selectors
+from ui.forms import add_service_errors
 
 REGISTER_PAGE_SIZE = 50
 

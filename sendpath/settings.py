@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "rules.apps.AutodiscoverRulesConfig",
     "sendpath",
+    "ui",
     "accounts",
     "pupils",
     "support",

@@ -4,7 +4,6 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from sendpath.forms import GovDateField, escaped_label, gds_helper
 from support import rules
 from support.models import (
     AREA_CHOICES,
@@ -17,6 +16,7 @@ from support.models import (
     Target,
     ViewSource,
 )
+from ui.forms import GovDateField, escaped_label, gds_helper
 
 
 def _today_default(form: forms.Form, *names: str) -> None:

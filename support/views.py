@@ -16,9 +16,9 @@ from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
 from pupils.models import Pupil
-from sendpath.forms import add_service_errors
 from support import forms, rules, selectors, services
 from support.models import Attachment, Concern, Cycle, Passport, Plan, Target
+from ui.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.schooldates import short_date
 from pupils import census
-from sendpath.links import pk_url
+from ui.links import pk_url
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""The register's filter selects are written in Python (sendpath.forms.Select), not through Django's
+"""The register's filter selects are written in Python (ui.forms.Select), not through Django's
 template per option: the markup must stay byte for byte what the stock widget and crispy-forms-gds
 produce — labels, ids, GOV.UK classes, the selected option and the error state."""
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from pupils.forms import RegisterFilterForm
 from pupils.models import TeachingGroup
-from sendpath.forms import Select
+from ui.forms import Select
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.middleware.csrf import get_token
 from django.template import engines
 from django.test import RequestFactory
 
-from sendpath.forms import gds_helper
-from sendpath.templatetags import blank_forms
 from support.forms import DoNoteForm, TargetForm
+from ui.forms import gds_helper
+from ui.templatetags import blank_forms
 
 pytestmark = pytest.mark.django_db
 

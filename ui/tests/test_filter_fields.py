@@ -11,7 +11,7 @@ from django.test.html import parse_html
 from provision.report_views import MapFilterForm, PeriodForm
 from pupils.forms import RegisterFilterForm
 from pupils.models import TeachingGroup
-from sendpath.forms import Select, gds_helper
+from ui.forms import Select, gds_helper
 
 pytestmark = pytest.mark.django_db
 
