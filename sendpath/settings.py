@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "pupils",
     "support",
     "provision",
+    "records",
     "audit",
     "api",
 ]
