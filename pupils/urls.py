@@ -21,7 +21,6 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register.<exportfmt:fmt>", views.register_export, name="register_export"),
     path("pupils/new/", views.pupil_create, name="pupil_create"),
-    path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<int:pk>/edit/", views.pupil_edit, name="pupil_edit"),
     path("pupils/<int:pk>/register/change/", views.register_change, name="register_change"),
     path(
