@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "support",
     "provision",
     "records",
+    "perf",
     "audit",
     "api",
 ]
