@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 
 from accounts.schooldates import TermDates
-from sendpath.forms import GovDateField, gds_helper
+from ui.forms import GovDateField, gds_helper
 
 TOKEN_LIFETIMES = [(30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "1 year")]
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
@@ -19,8 +19,7 @@ from accounts.models import ApiToken, School, Term, User
 from accounts.services import term_dates_save
 from audit import log as audit
 from audit.models import AuditAction
-from pupils import census, selectors
-from sendpath.forms import add_service_errors
+from ui.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:
@@ -64,43 +63,6 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         audit.log(AuditAction.UPDATE, user, token, {"revoked": True}, request=request)
         messages.success(request, f"The token ‘{token.name}’ has been revoked.")
     return redirect("api_tokens")
-
-
-@login_required
-def overview_home(request: HttpRequest) -> HttpResponse:
-    """Aggregate figures for every school an LA or trust officer oversees: no named pupils."""
-    user = _user(request)
-    scopes = access.overview_scopes(user)
-    if not scopes:
-        raise PermissionDenied("This page is for LA and trust officers.")
-    schools = access.overview_schools(user).order_by("name")
-    figures = selectors.overview_figures(schools)
-    rows = list(schools)
-    for school in rows:  # the template reads each school's figures off the school
-        row = figures.schools.get(school.pk, selectors.SchoolFigures())
-        school.roll = row.roll  # type: ignore[attr-defined]
-        school.sen_support = row.sen_support  # type: ignore[attr-defined]
-        school.ehc_plans = row.ehc_plans  # type: ignore[attr-defined]
-    totals = {
-        "roll": sum(f.roll for f in figures.schools.values()),
-        "sen_support": sum(f.sen_support for f in figures.schools.values()),
-        "ehc_plans": sum(f.ehc_plans for f in figures.schools.values()),
-    }
-    needs = figures.primary_needs
-    awaiting = figures.awaiting_notification
-    return render(
-        request,
-        "accounts/overview.html",
-        {
-            "scopes": scopes,
-            "rows": rows,
-            "totals": totals,
-            "needs": [
-                (c, label, needs.get(c, 0)) for c, label, _ in census.SEN_TYPES if needs.get(c)
-            ],
-            "awaiting": awaiting,
-        },
-    )
 
 
 @login_required

@@ -98,7 +98,7 @@ def install(api: NinjaAPI) -> None:
 
 
 def stale(exc: DjangoValidationError) -> Status[Any]:
-    """409 when someone saved a newer version first (sendpath.versions); any other refusal is
+    """409 when someone saved a newer version first (ui.versions); any other refusal is
     raised on, to be a 422 as usual."""
     if "version" not in getattr(exc, "error_dict", {}):
         raise exc

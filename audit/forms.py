@@ -4,7 +4,7 @@ from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
 from audit.models import AuditAction
-from sendpath.forms import GovDateField, gds_helper
+from ui.forms import GovDateField, gds_helper
 
 
 class AuditSearchForm(forms.Form):

@@ -16,7 +16,7 @@ from audit import log as audit
 from audit.forms import AuditSearchForm
 from audit.models import AuditAction, AuditEvent
 from pupils.models import Pupil
-from sendpath import cells
+from ui import cells
 
 
 def _events(request: HttpRequest, school: School) -> tuple[AuditSearchForm, QuerySet[AuditEvent]]:

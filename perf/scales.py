@@ -15,7 +15,8 @@ from datetime import date
 from django.db import transaction
 
 from accounts.models import LocalAuthority, Phase, Trust
-from pupils.seeding import TRUST_NAMES, SchoolSpec, Seeder, SeedResult, local_authority
+from pupils.seeding import TRUST_NAMES, SchoolSpec, SeedResult, local_authority
+from records.seeding import Seeder
 
 SEED = 1
 LA_CODE = "820"

@@ -22,8 +22,8 @@ from provision.models import (
     Wave,
 )
 from pupils.models import Pupil
-from sendpath.forms import GovDateField, escaped_label, gds_helper
 from support.models import Target
+from ui.forms import GovDateField, escaped_label, gds_helper
 
 
 def _today_default(form: forms.Form, *names: str) -> None:
@@ -139,7 +139,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class ProvisionForm(forms.Form):
-    # The version a change was loaded from (sendpath.versions); only on the change form.
+    # The version a change was loaded from (ui.versions); only on the change form.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     intervention = forms.ModelChoiceField(
         queryset=Intervention.objects.none(), empty_label="Choose from the library"

@@ -151,7 +151,7 @@ class Provision(models.Model):
         max_digits=9, decimal_places=2, default=Decimal(0), validators=NON_NEGATIVE
     )
     targets = models.ManyToManyField("support.Target", blank=True, related_name="provisions")
-    # Optimistic concurrency (sendpath.versions): one more on every change.
+    # Optimistic concurrency (ui.versions): one more on every change.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -42,8 +42,9 @@ from provision.models import (
     Wave,
 )
 from pupils import census
+from pupils.seeding import SeedPupil, SeedSchool
 from support.models import Target
-from support.seeding import SeedPupil, SeedSchool, SupportHistory, at, insert_rows
+from support.seeding import SupportHistory, at, insert_rows
 
 BATCH = 2000
 DAY = timedelta(days=1)

@@ -28,11 +28,11 @@ from access import Action
 from accounts.models import Membership, School, User
 from audit import log as audit
 from audit.models import AuditAction
+from audit.versions import refuse_stale
 from provision import costing, forms, selectors, services
 from provision.models import Enrolment, Intervention, MeasureKind, Provision, Session
 from pupils.models import Pupil
-from sendpath.forms import add_service_errors
-from sendpath.versions import refuse_stale
+from ui.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from pupils import census
 from pupils.models import NotificationMethod, Pupil, TeachingGroup
-from sendpath.forms import GovDateField, Select, gds_helper
+from ui.forms import GovDateField, Select, gds_helper
 
 
 class _GroupChoices(ModelChoiceIterator):
@@ -137,7 +137,7 @@ class PupilForm(forms.ModelForm):
 
 class PupilEditForm(PupilForm):
     """The details form for a pupil on the roll: it carries the version it was loaded with, so a
-    save after someone else's is refused (sendpath.versions)."""
+    save after someone else's is refused (ui.versions)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 

@@ -59,7 +59,7 @@ class Pupil(models.Model):
     )
     admission_date = models.DateField(null=True, blank=True)
     leaving_date = models.DateField(null=True, blank=True)
-    # Optimistic concurrency (sendpath.versions): one more on every change of the details.
+    # Optimistic concurrency (ui.versions): one more on every change of the details.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -17,7 +17,6 @@ from itertools import accumulate, takewhile
 from math import ceil
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.db.models.functions import Substr
 from faker import Faker
 
@@ -33,7 +32,6 @@ from accounts.models import (
     Trust,
     User,
 )
-from provision.seeding import seed_provision
 from pupils import census
 from pupils.models import (
     Contact,
@@ -49,7 +47,6 @@ from pupils.models import (
 )
 from pupils.upn import make_upn
 from support import rules
-from support.seeding import SeedPupil, SeedSchool, seed_support
 
 BATCH = 2000
 DAY = timedelta(days=1)
@@ -307,6 +304,34 @@ class SeedResult:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "school_ids"}
 
 
+@dataclass
+class SeedPupil:
+    """A seeded pupil with what the history needs: register entries (oldest first), needs, the
+    class teacher, the class TAs and the name of the first contact."""
+
+    pupil: Pupil
+    entries: list[RegisterEntry]
+    needs: list[Need]
+    teacher: User
+    tas: list[User]
+    parent: str
+
+
+@dataclass
+class SeedSchool:
+    """A seeded school, already written: its terms (every seeded school year, in order), staff
+    users, pupils, today and the random stream the history is drawn from."""
+
+    school: School
+    terms: list[rules.Term]
+    senco: User
+    teachers: list[User]
+    tas: list[User]
+    pupils: list[SeedPupil]
+    today: date
+    rng: random.Random
+
+
 @dataclass(frozen=True)
 class SchoolSpec:
     """One school to make. Blank name or URN: the generator chooses."""
@@ -318,66 +343,6 @@ class SchoolSpec:
     trust: Trust | None = None
 
 
-def seed_schools(
-    *,
-    schools: int,
-    pupils_per_school: int,
-    seed: int,
-    today: date,
-    la: LocalAuthority | None = None,
-    years_of_history: int = 3,
-    staff_password: str | None = None,
-) -> SeedResult:
-    """Make `schools` synthetic schools of `pupils_per_school` pupils each in one LA (code 820,
-    made if missing, unless `la` is given): mostly primaries, some secondaries, a special school
-    in ten. Some schools join a few new trusts. Staff cannot sign in unless `staff_password`."""
-    rng = random.Random(seed)
-    with transaction.atomic():
-        la = la or local_authority("820")
-        trusts = _make_trusts(rng, schools)
-        specs = []
-        for i in range(schools):
-            phase = PHASE_CYCLE[i % len(PHASE_CYCLE)]
-            in_trust = trusts and rng.random() < (0.3 if phase == Phase.SPECIAL else 0.5)
-            specs.append(
-                SchoolSpec(phase, pupils_per_school, trust=rng.choice(trusts) if in_trust else None)
-            )
-        result = seed_specs(
-            specs,
-            seed=rng.randrange(2**32),
-            today=today,
-            la=la,
-            years_of_history=years_of_history,
-            staff_password=staff_password,
-        )
-        result.trusts = len(trusts)
-    return result
-
-
-def seed_specs(
-    specs: list[SchoolSpec],
-    *,
-    seed: int,
-    today: date,
-    la: LocalAuthority,
-    years_of_history: int = 3,
-    staff_password: str | None = None,
-) -> SeedResult:
-    """Make the schools described by `specs`, with staff, classes, pupils, families and SEN
-    histories, and their cycles and provision (the engine under `seed_schools` and the demo)."""
-    with transaction.atomic():
-        seeder = Seeder(
-            seed=seed,
-            today=today,
-            la=la,
-            years_of_history=years_of_history,
-            staff_password=staff_password,
-        )
-        for spec in specs:
-            seeder.seed_school(spec)
-    return seeder.result
-
-
 def local_authority(code: str) -> LocalAuthority:
     """The LA with this code, made with a fictional name if missing (820 is Northshire)."""
     if not (len(code) == 3 and code.isdigit()):
@@ -386,7 +351,7 @@ def local_authority(code: str) -> LocalAuthority:
     return LocalAuthority.objects.get_or_create(code=code, defaults={"name": name})[0]
 
 
-def _make_trusts(rng: random.Random, schools: int) -> list[Trust]:
+def make_trusts(rng: random.Random, schools: int) -> list[Trust]:
     if schools < 3:
         return []
     trusts = [
@@ -530,10 +495,15 @@ class Seeder:
         )
         self.used_urns.add(school.urn)
         self.used_names.add(school.name)
-        _SchoolBuilder(self, school).build(spec.pupils)
+        seeded = _SchoolBuilder(self, school).build(spec.pupils)
         self.result.schools += 1
         self.result.school_ids.append(school.pk)
+        self.school_seeded(seeded)
         return school
+
+    def school_seeded(self, school: SeedSchool) -> None:
+        """Called once a school's staff, pupils and registers are written. pupils' seeder stops
+        there; the orchestrator (records/seeding.py) adds the support and provision history."""
 
     def _urn(self) -> str:
         for _ in range(10_000):
@@ -583,7 +553,7 @@ class _SchoolBuilder:
         self.next_serial: dict[int, int] = {}
         self.taken_serials = self._taken_serials()
 
-    def build(self, pupils: int) -> None:
+    def build(self, pupils: int) -> SeedSchool:
         years = self._school_years()
         self.senco = self._staff_member(Role.SENCO, female_share=0.85)
         self.former_senco = f"{self.s.title('F')} {self.rng.choice('ABCDEFGHJKLMPRST')} " + (
@@ -594,7 +564,7 @@ class _SchoolBuilder:
         for child in self.children:
             self._history(child)
         self._save()
-        self._support_and_provision()
+        return self._seeded()
 
     # -- structure -------------------------------------------------------------------------
     def _taken_serials(self) -> set[tuple[int, int]]:
@@ -1058,17 +1028,17 @@ class _SchoolBuilder:
         result.needs += len(self.needs)
         result.assignments += len(self.assignments)
 
-    def _support_and_provision(self) -> None:
-        """Three school years of cycles and provision (support/seeding.py, provision/seeding.py).
-        They draw on their own random stream, seeded from the seed and the school, so adding
-        them left the schools, pupils and registers as they were."""
+    def _seeded(self) -> SeedSchool:
+        """What the seeders above draw on (support/seeding.py, provision/seeding.py, run by
+        records/seeding.py). Their random stream is seeded from the seed and the school, so
+        adding them left the schools, pupils and registers as they were."""
         entries: dict[int, list[RegisterEntry]] = {}
         for entry in self.entries:
             entries.setdefault(id(entry.pupil), []).append(entry)
         needs: dict[int, list[Need]] = {}
         for need in self.needs:
             needs.setdefault(id(need.pupil), []).append(need)
-        school = SeedSchool(
+        return SeedSchool(
             school=self.school,
             terms=[
                 rules.Term(t.start, t.end)
@@ -1082,10 +1052,6 @@ class _SchoolBuilder:
             today=self.today,
             rng=random.Random(f"{self.s.seed}:{self.school.urn}"),
         )
-        support = seed_support(school)
-        result = self.s.result
-        for name, count in (support.counts | seed_provision(school, support)).items():
-            setattr(result, name, getattr(result, name) + count)
 
     def _seed_pupil(
         self, child: _Child, entries: dict[int, list[RegisterEntry]], needs: dict[int, list[Need]]

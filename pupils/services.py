@@ -15,9 +15,9 @@ from django.utils import timezone
 from accounts.models import School, User
 from audit import log as audit
 from audit.models import AuditAction
+from audit.versions import check_version, next_version
 from pupils import census
 from pupils.models import Need, NotificationMethod, Pupil, RegisterEntry
-from sendpath.versions import check_version, next_version
 
 PUPIL_FIELDS = (
     "upn",
@@ -73,7 +73,7 @@ def pupil_update(
 ) -> Pupil:
     """Change a pupil's details from the `version` the form or client read; records which fields
     changed (values masked). The row is locked and its version checked first, so a save made from
-    an older version is refused and nothing is written (sendpath.versions)."""
+    an older version is refused and nothing is written (ui.versions)."""
     locked = Pupil.objects.select_for_update().get(pk=pupil.pk)
     check_version(current=locked, sent=version, what="pupil's details")
     before = _snapshot(locked, PUPIL_FIELDS)

@@ -8,7 +8,6 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register.<exportfmt:fmt>", views.register_export, name="register_export"),
     path("pupils/new/", views.pupil_create, name="pupil_create"),
-    path("pupils/<id:pk>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<id:pk>/edit/", views.pupil_edit, name="pupil_edit"),
     path("pupils/<id:pk>/register/change/", views.register_change, name="register_change"),
     path(

@@ -1,4 +1,5 @@
-"""Staff pages: the school home, the SEN register, the pupil record and register decisions."""
+"""Staff pages: the school home, the SEN register and register decisions (the pupil record, which
+shows support and provision too, is in records/views.py)."""
 
 from io import BytesIO
 from typing import Any
@@ -22,8 +23,7 @@ from accounts.schooldates import short_date
 from audit import log as audit
 from audit import reads
 from audit.models import AuditAction
-from provision import selectors as provision_selectors
-from provision.models import Provision
+from audit.versions import refuse_stale
 from pupils import census, selectors, services
 from pupils.forms import (
     NeedEndForm,
@@ -35,11 +35,9 @@ from pupils.forms import (
     RegisterFilterForm,
 )
 from pupils.models import Need, Pupil, RegisterEntry, TeachingGroup
-from sendpath import cells
-from sendpath.forms import add_service_errors
-from sendpath.links import pk_url
-from sendpath.versions import refuse_stale
-from support import selectors as support_selectors
+from ui import cells
+from ui.forms import add_service_errors
+from ui.links import pk_url
 
 REGISTER_PAGE_SIZE = 50
 
@@ -253,49 +251,6 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-@login_required
-def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    pupil = access.get_for_user(
-        request, selectors.pupil_record(access.visible_pupils(user)), pk, Action.READ
-    )
-    audit.log(AuditAction.VIEW, user, pupil, request=request)
-    entries = list(pupil.register_entries.all())
-    current = next((e for e in entries if e.end_date is None), None)
-    open_needs = [n for n in pupil.needs.all() if n.end_date is None]
-    support = support_selectors.pupil_support(pupil)
-    provisions = provision_selectors.with_delivery(
-        Provision.objects.filter(enrolments__pupil=pupil)
-        .select_related("intervention")
-        .order_by("-start_date")
-    )
-    return render(
-        request,
-        "pupils/pupil_detail.html",
-        {
-            "pupil": pupil,
-            "current": current,
-            "provision": current.provision if current else "N",
-            "provision_label": census.SEN_PROVISION_LABELS[current.provision if current else "N"],
-            "open_needs": open_needs,
-            "past_needs": [n for n in pupil.needs.all() if n.end_date is not None],
-            "timeline": sorted(
-                selectors.timeline(pupil) + support["events"], key=lambda e: e["date"], reverse=True
-            ),
-            "support": support,
-            "provisions": provisions,
-            "can_read_costs": access.may(user, Action.READ_COSTS, pupil.school),
-            "can_run_cycles": access.may(user, Action.RUN_CYCLE, pupil.school),
-            "can_contribute": access.may(user, Action.CONTRIBUTE, pupil.school),
-            "can_change": access.may(user, Action.CHANGE_REGISTER, pupil.school),
-            "can_edit": access.may(user, Action.EDIT_PUPIL, pupil.school),
-            "groups": [
-                g for g in pupil.teaching_groups.all() if g.school_year.start_year == _start_year()
-            ],
-        },
-    )
 
 
 @login_required

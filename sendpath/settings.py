@@ -61,10 +61,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "sendpath",
+    "ui",
     "accounts",
     "pupils",
     "support",
     "provision",
+    "records",
+    "perf",
     "audit",
     "api",
 ]

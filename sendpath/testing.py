@@ -26,8 +26,9 @@ from pupils.models import (
     RegisterEntry,
     TeachingGroup,
 )
-from pupils.seeding import SchoolSpec, SeedResult, local_authority, seed_specs
+from pupils.seeding import SchoolSpec, SeedResult, local_authority
 from pupils.upn import make_upn
+from records.seeding import seed_specs
 
 if TYPE_CHECKING:
     from support.services import ReviewInput

@@ -6,7 +6,6 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
-from sendpath.forms import GovDateField, escaped_label, gds_helper
 from support import rules
 from support.models import (
     AREA_CHOICES,
@@ -24,6 +23,7 @@ from support.models import (
     ViewSource,
 )
 from support.services import AMENDABLE, ReviewInput, review_input
+from ui.forms import GovDateField, escaped_label, gds_helper
 
 
 def _today_default(form: forms.BaseForm, *names: str) -> None:

@@ -26,9 +26,9 @@ from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
 from pupils.models import Pupil
-from sendpath.forms import GovDateField, add_service_errors, gds_helper
 from support import pdf, services
 from support.models import Cycle, Review
+from ui.forms import GovDateField, add_service_errors, gds_helper
 
 
 def _cycle(request: HttpRequest, pk: int, *, family: bool, action: Action = Action.READ) -> Cycle:

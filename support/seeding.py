@@ -13,7 +13,6 @@ factor".
 Rows are built in memory and written with `bulk_create`; nothing is audited (nothing happened).
 """
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -22,9 +21,10 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, models
 
-from accounts.models import School, User
+from accounts.models import User
 from pupils import census
-from pupils.models import Need, Pupil, RegisterEntry
+from pupils.models import Pupil, RegisterEntry
+from pupils.seeding import SeedPupil, SeedSchool
 from support import rules
 from support.models import (
     AssessmentView,
@@ -339,34 +339,6 @@ ATTENDANCE_WEIGHTS = {
 
 
 # --- inputs and outputs ----------------------------------------------------------------------
-
-
-@dataclass
-class SeedPupil:
-    """A seeded pupil with what the history needs: register entries (oldest first), needs, the
-    class teacher, the class TAs and the name of the first contact."""
-
-    pupil: Pupil
-    entries: list[RegisterEntry]
-    needs: list[Need]
-    teacher: User
-    tas: list[User]
-    parent: str
-
-
-@dataclass
-class SeedSchool:
-    """A seeded school, already written: its terms (every seeded school year, in order), staff
-    users, pupils, today and the random stream the history is drawn from."""
-
-    school: School
-    terms: list[rules.Term]
-    senco: User
-    teachers: list[User]
-    tas: list[User]
-    pupils: list[SeedPupil]
-    today: date
-    rng: random.Random
 
 
 @dataclass

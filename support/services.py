@@ -20,8 +20,8 @@ from accounts.models import Term as SchoolTerm
 from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
+from audit.versions import check_version, next_version, version_errors
 from pupils.models import Pupil
-from sendpath.versions import check_version, next_version, version_errors
 from support import rules, uploads
 from support.models import (
     PASSPORT_FIELDS,
@@ -337,7 +337,7 @@ def plan_save(
 ) -> Plan:
     """Write or change the cycle's plan. The review date defaults to the end of term. `version`
     is the plan version the form was loaded with (0: there was no plan yet); any other version
-    under the lock means someone else saved first, and nothing is written (sendpath.versions)."""
+    under the lock means someone else saved first, and nothing is written (ui.versions)."""
     errors: Errors = {}
     # Lock the cycle, not only the plan: a first save has no plan row to lock, and two first
     # saves must queue so the second finds the first one's plan.

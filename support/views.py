@@ -15,11 +15,11 @@ from access import Action
 from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
+from audit.versions import refuse_stale
 from pupils.models import Pupil
-from sendpath.forms import add_service_errors
-from sendpath.versions import refuse_stale
 from support import forms, rules, selectors, services
 from support.models import Attachment, Concern, Cycle, Passport, Plan, Target
+from ui.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:

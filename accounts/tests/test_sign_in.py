@@ -298,7 +298,7 @@ def test_the_administrator_resets_a_colleagues_second_factor(world):
 
 
 def test_the_demo_turns_required_2fa_off(settings):
-    from sendpath.management.commands.demo import turn_off_required_two_factor
+    from records.management.commands.demo import turn_off_required_two_factor
 
     settings.SENDPATH_REQUIRE_2FA = True
     turn_off_required_two_factor()

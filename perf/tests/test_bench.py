@@ -20,7 +20,8 @@ from perf.scales import SCALES, seed_scale
 from provision.models import Enrolment, Session
 from pupils import selectors
 from pupils.models import FamilyLink, Need, Pupil, RegisterEntry
-from pupils.seeding import SchoolSpec, local_authority, seed_specs
+from pupils.seeding import SchoolSpec, local_authority
+from records.seeding import seed_specs
 from support.models import Concern, Cycle, Target
 
 ROW_KEYS = {"name", "median_ms", "p95_ms", "queries", "floor_ms", "ratio"}

@@ -11,7 +11,8 @@ from django.utils import timezone
 from accounts.models import School
 from pupils import census, selectors
 from pupils.models import Need, Pupil, RegisterEntry, TeachingGroup
-from pupils.seeding import SchoolSpec, local_authority, seed_specs
+from pupils.seeding import SchoolSpec, local_authority
+from records.seeding import seed_specs
 
 
 @dataclass

@@ -60,7 +60,7 @@ from provision.reports.inputs import (
 )
 from pupils import census
 from pupils.models import Pupil
-from sendpath.links import pk_url
+from ui.links import pk_url
 
 __all__ = [
     "AREA_LABELS",

@@ -39,8 +39,8 @@ from provision.reports import xlsx
 from provision.services import importing
 from pupils import census
 from pupils.models import Pupil
-from sendpath.forms import Select, add_service_errors, gds_helper
 from support.pdf import render_pdf
+from ui.forms import Select, add_service_errors, gds_helper
 
 TERM_CHOICES = [("", "The whole year"), *reports.TERM_LABELS.items()]
 

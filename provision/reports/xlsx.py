@@ -22,7 +22,7 @@ from provision.models import Intervention, StaffRole, Wave
 from provision.reports import AREA_LABELS, CostedMap, Figures, ProvisionMap
 from provision.services import importing
 from pupils import census
-from sendpath import cells
+from ui import cells
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 POUNDS = '"£"#,##0.00'

@@ -20,6 +20,7 @@ import access
 from accounts.models import Membership, School, User
 from audit import log as audit
 from audit.models import AuditAction
+from audit.versions import next_version, version_errors
 from provision.models import (
     Enrolment,
     Intervention,
@@ -36,7 +37,6 @@ from provision.models import (
     Wave,
 )
 from pupils.models import Pupil
-from sendpath.versions import next_version, version_errors
 from support.models import Target
 
 Errors = dict[str, list[str]]

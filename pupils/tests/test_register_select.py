@@ -1,4 +1,4 @@
-"""The register's filter selects are drawn by one template (sendpath.forms.Select,
+"""The register's filter selects are drawn by one template (ui.forms.Select,
 sendpath/widgets/select.html), not through Django's template per option: the markup must stay byte
 for byte what the stock widget and crispy-forms-gds produce — labels, ids, GOV.UK classes, the
 selected option and the error state."""
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from pupils.forms import RegisterFilterForm
 from pupils.models import TeachingGroup
-from sendpath.forms import Select
+from ui.forms import Select
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from provision.reports.views import MapFilterForm, PeriodForm
 from pupils.models import TeachingGroup
-from sendpath.forms import Select, gds_helper
+from ui.forms import Select, gds_helper
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,8 @@ from pupils.models import (
     RegisterEntry,
     TeachingGroup,
 )
-from pupils.seeding import SchoolSpec, Seeder, local_authority
+from pupils.seeding import SchoolSpec, local_authority
+from records.seeding import Seeder
 
 # Published on purpose: it signs in to synthetic data on a developer's own machine.
 DEMO_PASSWORD = "sendpath-demo"  # noqa: S105

@@ -13,8 +13,8 @@ from access import Action
 from audit import log as audit
 from audit.models import AuditAction
 from pupils import selectors
-from sendpath.forms import add_service_errors
 from support import selectors as support_selectors
+from ui.forms import add_service_errors
 
 
 @login_required

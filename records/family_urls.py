@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pupils import family_views
+from records import family_views
 
 urlpatterns = [
     path("", family_views.family_home, name="family_home"),

@@ -19,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 
 from provision.models import Intervention, StaffRole, TopUpFunding
 from provision.tests.test_reports import YEAR, build_example
-from sendpath import cells
+from ui import cells
 
 HYPERLINK = '=HYPERLINK("http://x.invalid/"&A2,"Click")'
 PLUS = "+1"

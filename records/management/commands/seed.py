@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from pupils.seeding import local_authority, seed_schools
+from pupils.seeding import local_authority
+from records.seeding import seed_schools
 
 
 class Command(BaseCommand):

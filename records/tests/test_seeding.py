@@ -13,10 +13,11 @@ from django.db.models import Count
 from accounts import schooldates
 from accounts.models import LocalAuthority, Membership, Phase, Role, School, User
 from provision.models import Measure, Session
-from pupils.demo import DEMO_PASSWORD, build_demo
 from pupils.models import Contact, FamilyLink, Need, Pupil, PupilAssignment, RegisterEntry
-from pupils.seeding import SchoolSpec, seed_schools, seed_specs
+from pupils.seeding import SchoolSpec
 from pupils.upn import is_valid_upn
+from records.demo import DEMO_PASSWORD, build_demo
+from records.seeding import seed_schools, seed_specs
 from support.models import Cycle, Review
 
 TODAY = date(2026, 3, 10)

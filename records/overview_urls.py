@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from records import views
 
 urlpatterns = [
     path("", views.overview_home, name="overview_home"),

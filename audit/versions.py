@@ -17,7 +17,7 @@ from django.forms import BaseForm
 from django.http import QueryDict
 
 from audit.models import AuditAction, AuditEvent
-from sendpath.forms import add_service_errors
+from ui.forms import add_service_errors
 
 STALE = "version"
 

@@ -1,4 +1,4 @@
-"""`sendpath demo`: migrate, build the demo once (pupils/demo.py), list its logins, serve it."""
+"""`sendpath demo`: migrate, build the demo once (records/demo.py), list its logins, serve it."""
 
 import os
 from typing import Any
@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from pupils.demo import build_demo, demo_exists
+from records.demo import build_demo, demo_exists
 
 
 def turn_off_required_two_factor() -> None:

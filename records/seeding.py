@@ -1,0 +1,93 @@
+"""The one seeding orchestrator: each school's staff, pupils and registers (pupils/seeding.py),
+then its graduated-approach history (support/seeding.py), then its provision (provision/seeding.py).
+It sits above the three apps it drives; `sendpath seed`, the demo, the bench scales and the test
+worlds all seed through it.
+"""
+
+import random
+from datetime import date
+
+from django.db import transaction
+
+from accounts.models import LocalAuthority, Phase
+from provision.seeding import seed_provision
+from pupils import seeding as pupil_seeding
+from pupils.seeding import (
+    PHASE_CYCLE,
+    SchoolSpec,
+    SeedResult,
+    SeedSchool,
+    local_authority,
+    make_trusts,
+)
+from support.seeding import seed_support
+
+
+class Seeder(pupil_seeding.Seeder):
+    """pupils' seeder, with each school's support and provision history written after it."""
+
+    def school_seeded(self, school: SeedSchool) -> None:
+        support = seed_support(school)
+        result = self.result
+        for name, count in (support.counts | seed_provision(school, support)).items():
+            setattr(result, name, getattr(result, name) + count)
+
+
+def seed_schools(
+    *,
+    schools: int,
+    pupils_per_school: int,
+    seed: int,
+    today: date,
+    la: LocalAuthority | None = None,
+    years_of_history: int = 3,
+    staff_password: str | None = None,
+) -> SeedResult:
+    """Make `schools` synthetic schools of `pupils_per_school` pupils each in one LA (code 820,
+    made if missing, unless `la` is given): mostly primaries, some secondaries, a special school
+    in ten. Some schools join a few new trusts. Staff cannot sign in unless `staff_password`."""
+    rng = random.Random(seed)
+    with transaction.atomic():
+        la = la or local_authority("820")
+        trusts = make_trusts(rng, schools)
+        specs = []
+        for i in range(schools):
+            phase = PHASE_CYCLE[i % len(PHASE_CYCLE)]
+            in_trust = trusts and rng.random() < (0.3 if phase == Phase.SPECIAL else 0.5)
+            specs.append(
+                SchoolSpec(phase, pupils_per_school, trust=rng.choice(trusts) if in_trust else None)
+            )
+        result = seed_specs(
+            specs,
+            seed=rng.randrange(2**32),
+            today=today,
+            la=la,
+            years_of_history=years_of_history,
+            staff_password=staff_password,
+        )
+        result.trusts = len(trusts)
+    return result
+
+
+def seed_specs(
+    specs: list[SchoolSpec],
+    *,
+    seed: int,
+    today: date,
+    la: LocalAuthority,
+    years_of_history: int = 3,
+    staff_password: str | None = None,
+) -> SeedResult:
+    """Make the schools described by `specs`, with staff, classes, pupils, families and SEN
+    histories, and their cycles and provision (the engine under `seed_schools` and the demo)."""
+    with transaction.atomic():
+        seeder = Seeder(
+            seed=seed,
+            today=today,
+            la=la,
+            years_of_history=years_of_history,
+            staff_password=staff_password,
+        )
+        for spec in specs:
+            seeder.seed_school(spec)
+    return seeder.result

@@ -1,0 +1,108 @@
+"""Pages that compose several apps: the staff pupil record (the register from pupils, the cycles
+from support, the provision from provision) and the LA and trust overview."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+import access
+from access import Action
+from accounts.models import User
+from accounts.schooldates import school_year_start
+from audit import log as audit
+from audit.models import AuditAction
+from provision import selectors as provision_selectors
+from provision.models import Provision
+from pupils import census
+from pupils import selectors as pupil_selectors
+from support import selectors as support_selectors
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    pupil = access.get_for_user(
+        request, pupil_selectors.pupil_record(access.visible_pupils(user)), pk, Action.READ
+    )
+    audit.log(AuditAction.VIEW, user, pupil, request=request)
+    entries = list(pupil.register_entries.all())
+    current = next((e for e in entries if e.end_date is None), None)
+    open_needs = [n for n in pupil.needs.all() if n.end_date is None]
+    support = support_selectors.pupil_support(pupil)
+    provisions = provision_selectors.with_delivery(
+        Provision.objects.filter(enrolments__pupil=pupil)
+        .select_related("intervention")
+        .order_by("-start_date")
+    )
+    return render(
+        request,
+        "records/pupil_detail.html",
+        {
+            "pupil": pupil,
+            "current": current,
+            "provision": current.provision if current else "N",
+            "provision_label": census.SEN_PROVISION_LABELS[current.provision if current else "N"],
+            "open_needs": open_needs,
+            "past_needs": [n for n in pupil.needs.all() if n.end_date is not None],
+            "timeline": sorted(
+                pupil_selectors.timeline(pupil) + support["events"],
+                key=lambda e: e["date"],
+                reverse=True,
+            ),
+            "support": support,
+            "provisions": provisions,
+            "can_read_costs": access.may(user, Action.READ_COSTS, pupil.school),
+            "can_run_cycles": access.may(user, Action.RUN_CYCLE, pupil.school),
+            "can_contribute": access.may(user, Action.CONTRIBUTE, pupil.school),
+            "can_change": access.may(user, Action.CHANGE_REGISTER, pupil.school),
+            "can_edit": access.may(user, Action.EDIT_PUPIL, pupil.school),
+            "groups": [
+                g
+                for g in pupil.teaching_groups.all()
+                if g.school_year.start_year == school_year_start(timezone.localdate())
+            ],
+        },
+    )
+
+
+@login_required
+def overview_home(request: HttpRequest) -> HttpResponse:
+    """Aggregate figures for every school an LA or trust officer oversees: no named pupils."""
+    user = _user(request)
+    scopes = access.overview_scopes(user)
+    if not scopes:
+        raise PermissionDenied("This page is for LA and trust officers.")
+    schools = access.overview_schools(user).order_by("name")
+    figures = pupil_selectors.overview_figures(schools)
+    rows = list(schools)
+    for school in rows:  # the template reads each school's figures off the school
+        row = figures.schools.get(school.pk, pupil_selectors.SchoolFigures())
+        school.roll = row.roll  # type: ignore[attr-defined]
+        school.sen_support = row.sen_support  # type: ignore[attr-defined]
+        school.ehc_plans = row.ehc_plans  # type: ignore[attr-defined]
+    totals = {
+        "roll": sum(f.roll for f in figures.schools.values()),
+        "sen_support": sum(f.sen_support for f in figures.schools.values()),
+        "ehc_plans": sum(f.ehc_plans for f in figures.schools.values()),
+    }
+    needs = figures.primary_needs
+    awaiting = figures.awaiting_notification
+    return render(
+        request,
+        "records/overview.html",
+        {
+            "scopes": scopes,
+            "rows": rows,
+            "totals": totals,
+            "needs": [
+                (c, label, needs.get(c, 0)) for c, label, _ in census.SEN_TYPES if needs.get(c)
+            ],
+            "awaiting": awaiting,
+        },
+    )
