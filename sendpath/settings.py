@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "provision",
     "audit",
     "api",
+    "interop",
 ]
 
 MIDDLEWARE = [
