@@ -294,7 +294,9 @@ def read_header(el: Any) -> Header:
         file_date = date.fromisoformat(date_time[:10])
     except ValueError:
         raise CTFError(
-            Problem(f"“{date_time}” is not a date and time (yyyy-MM-ddTHH:mm:ss).", "Header/DateTime")
+            Problem(
+                f"“{date_time}” is not a date and time (yyyy-MM-ddTHH:mm:ss).", "Header/DateTime"
+            )
         ) from None
     return Header(
         version=version,
@@ -353,7 +355,9 @@ def read_pupil(el: Any, position: int) -> Pupil:
     _read_fsm(r, pupil, k.get("FSMhistory"))
     _read_looked_after(r, pupil, k.get("LookedAfter"))
     _read_sen(r, pupil, k.get("SENhistory"))
-    pupil.contacts = [_read_contact(r, c, i) for i, c in enumerate(_all(k.get("Contacts"), "Contact"))]
+    pupil.contacts = [
+        _read_contact(r, c, i) for i, c in enumerate(_all(k.get("Contacts"), "Contact"))
+    ]
     pupil.attendance = [_read_year(r, y) for y in _all(k.get("Attendance"), "YearData")]
     pupil.results = _read_results(k.get("StageAssessments"))
     pupil.problems, pupil.warnings = r.problems, r.warnings
@@ -516,7 +520,9 @@ class CTFReader:
         if root is None or _local(root.tag) not in ROOTS:
             name = _local(root.tag) if root is not None else _local(el.tag)
             raise CTFError(
-                Problem(f"This is not a Common Transfer File: its root element is {name}, not CTfile.")
+                Problem(
+                    f"This is not a Common Transfer File: its root element is {name}, not CTfile."
+                )
             )
         self.header = read_header(el)
         el.clear()

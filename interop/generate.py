@@ -40,8 +40,34 @@ SURNAMES = (  # noqa: SIM905 (a word list reads best as words)
     "Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson "
     "Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen"
 ).split()
-PARENTS_F = "Sarah Emma Laura Rachel Claire Gemma Kate Helen Lisa Amy Nicola Joanne".split()
-PARENTS_M = "David James Mark Paul Andrew Richard Daniel Chris Matthew Michael Lee Steven".split()
+PARENTS_F = [
+    "Sarah",
+    "Emma",
+    "Laura",
+    "Rachel",
+    "Claire",
+    "Gemma",
+    "Kate",
+    "Helen",
+    "Lisa",
+    "Amy",
+    "Nicola",
+    "Joanne",
+]
+PARENTS_M = [
+    "David",
+    "James",
+    "Mark",
+    "Paul",
+    "Andrew",
+    "Richard",
+    "Daniel",
+    "Chris",
+    "Matthew",
+    "Michael",
+    "Lee",
+    "Steven",
+]
 
 
 def _el(parent: Any, ns: str, name: str, text: object = None) -> Any:
@@ -57,7 +83,7 @@ def _opt(parent: Any, ns: str, name: str, text: object) -> None:
 
 
 def header_element(header: Header, ns: str) -> Any:
-    h = etree.Element(f"{{{ns}}}Header" if ns else "Header")
+    h = etree.Element(f"{{{ns}}}Header", nsmap={None: ns}) if ns else etree.Element("Header")
     _el(h, ns, "DocumentName", "Common Transfer File")
     _el(h, ns, "CTFversion", header.version)
     _el(h, ns, "DateTime", header.date_time)
@@ -75,7 +101,8 @@ def header_element(header: Header, ns: str) -> Any:
 
 
 def pupil_element(p: Pupil, ns: str, *, sex_tag: str) -> Any:
-    el = etree.Element(f"{{{ns}}}Pupil" if ns else "Pupil")
+    # The default namespace declared again on each pupil: written one at a time, it has none.
+    el = etree.Element(f"{{{ns}}}Pupil", nsmap={None: ns}) if ns else etree.Element("Pupil")
     _el(el, ns, "UPN", p.upn)
     _el(el, ns, "Surname", p.surname)
     _el(el, ns, "Forename", p.forename)
@@ -106,10 +133,10 @@ def pupil_element(p: Pupil, ns: str, *, sex_tag: str) -> Any:
         _opt(la, ns, "CareAuthority", p.care_authority)
     if p.sen_history or p.sen_needs:
         sh = _el(el, ns, "SENhistory")
-        for period in p.sen_history:
+        for sen in p.sen_history:
             s = _el(sh, ns, "SEN")
-            _opt(s, ns, "StartDate", period.start_date)
-            _el(s, ns, "SENprovision", period.provision)
+            _opt(s, ns, "StartDate", sen.start_date)
+            _el(s, ns, "SENprovision", sen.provision)
         if p.sen_needs:
             needs = _el(sh, ns, "SENneeds")
             for need in p.sen_needs:
@@ -230,7 +257,7 @@ def realistic_pupils(
     first_estab: int = 2001,
 ) -> Iterator[Pupil]:
     """`count` pupils as a school's MIS would export them, deterministically for `seed`."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (synthetic data, not secrets)
     start_year = schooldates.school_year_start(today)
     years = seeding.NC_YEARS.get(phase, seeding.NC_YEARS[Phase.SECONDARY])
     support_rate, ehc_rate = seeding.SEN_RATES.get(phase, seeding.SEN_RATES[Phase.SECONDARY])

@@ -74,7 +74,7 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        """"2,000 pupils: 1,987 new, 13 updated, 0 unchanged; 4 warnings"."""
+        """ "2,000 pupils: 1,987 new, 13 updated, 0 unchanged; 4 warnings"."""
         warnings = len(self.warnings)
         return (
             f"{self.pupils:,} pupil{'' if self.pupils == 1 else 's'}: {self.created:,} new, "
@@ -259,8 +259,12 @@ def _check(pupil: ctf.Pupil, header: ctf.Header, seen: set[str]) -> None:
         problem("SENhistory/SENneeds", "the primary and secondary needs are the same type.")
     if needs and pupil.provision == "N":
         pupil.warnings.append(
-            Problem("needs given for a pupil not on the register.", "SENhistory/SENneeds",
-                    pupil.upn, pupil.position)  # fmt: skip
+            Problem(
+                "needs given for a pupil not on the register.",
+                "SENhistory/SENneeds",
+                pupil.upn,
+                pupil.position,
+            )  # fmt: skip
         )
     for name in ("surname", "forename", "preferred_surname", "preferred_forename", "middle_names"):
         if len(getattr(pupil, name)) > 100:
@@ -613,7 +617,9 @@ def _replace(pupil: Pupil, model: Any, current: Any, wanted: list[dict[str, Any]
     key = list(wanted[0]) if wanted else []
     rows = list(current)
     if rows and not key:
-        key = [f.attname for f in model._meta.concrete_fields if f.attname not in ("id", "pupil_id")]
+        key = [
+            f.attname for f in model._meta.concrete_fields if f.attname not in ("id", "pupil_id")
+        ]
     # str(): an open end date (None) sorts beside dates.
     have = sorted(tuple(str(getattr(r, k)) for k in key) for r in rows)
     want = sorted(tuple(str(w[k]) for k in key) for w in wanted)
