@@ -34,6 +34,8 @@ class Action(StrEnum):
     READ_COSTED_MAP = "read_costed_map"
     READ_AUDIT = "read_audit"
     READ_AGGREGATES = "read_aggregates"
+    # Bring the roll in from the MIS: the CTF import (interop).
+    IMPORT_PUPILS = "import_pupils"
 
 
 WHOLE_SCHOOL_ROLES = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
@@ -80,6 +82,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_COSTED_MAP: COSTED_MAP_READERS,
     Action.READ_AUDIT: AUDIT_READERS,
     Action.READ_AGGREGATES: AGGREGATE_READERS,
+    Action.IMPORT_PUPILS: PUPIL_DETAIL_WRITERS,
 }
 
 # What a 403 says when the role may not: the web's error page and the API's {"detail": ...}.
@@ -100,4 +103,5 @@ REFUSALS: dict[Action, str] = {
     Action.READ_COSTED_MAP: "The SENCo and senior leaders read a pupil's costed provision map.",
     Action.READ_AUDIT: "The audit trail is for the SENCo and the data protection officer.",
     Action.READ_AGGREGATES: "Your role cannot see this school's figures.",
+    Action.IMPORT_PUPILS: "The SENCo and the school administrator import pupils from a CTF.",
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/provision/", include("provision.report_urls")),
     path("staff/audit/", include("audit.urls")),
     path("staff/school/", include("accounts.school_urls")),
+    path("staff/import/", include("interop.urls")),
     path("family/", include("pupils.family_urls")),
     path("overview/", include("accounts.overview_urls")),
     path("api/v1/", api.urls),

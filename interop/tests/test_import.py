@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import School
@@ -235,3 +236,54 @@ def test_versions_and_variants_import_alike(world: World, version: int, options:
         source=io.BytesIO(data), school=world.oak, dry_run=False, by=world.users["senco"]
     )
     assert result.created == 5
+
+
+# --- the upload page ---------------------------------------------------------------------------
+
+
+def test_upload_preview_then_confirm(world: World, client: "Client") -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    pupils = _pupils(4)
+    data = ctf_bytes(make_header(dest=_dest(world.oak), when=TODAY), pupils)
+    client.force_login(world.users["admin"])
+    page = client.get(reverse("ctf_upload"))
+    assert page.status_code == 200 and b'type="file"' in page.content
+    preview = client.post(reverse("ctf_upload"), {"file": SimpleUploadedFile("a.xml", data)})
+    assert b"4 pupils: 4 new, 0 updated, 0 unchanged; 0 warnings" in preview.content
+    assert not PupilRow.objects.filter(upn=pupils[0].upn).exists()
+    token = preview.context["token"]
+    # Another user cannot confirm it.
+    other = client.__class__()
+    other.force_login(world.users["senco"])
+    refused = other.post(reverse("ctf_confirm"), {"token": token}, follow=True)
+    assert b"upload the file again" in refused.content
+    assert not PupilRow.objects.filter(upn=pupils[0].upn).exists()
+    done = client.post(reverse("ctf_confirm"), {"token": token}, follow=True)
+    assert b"Imported: 4 pupils: 4 new" in done.content
+    assert PupilRow.objects.filter(upn__in=[p.upn for p in pupils], school=world.oak).count() == 4
+    again = client.post(reverse("ctf_confirm"), {"token": token}, follow=True)
+    assert b"upload the file again" in again.content
+
+
+def test_upload_shows_errors_and_writes_nothing(world: World, client: "Client") -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(world.users["senco"])
+    response = client.post(reverse("ctf_upload"), {"file": SimpleUploadedFile("a.xml", b"<nope")})
+    assert (
+        b"Nothing was imported" in response.content and b"not well-formed XML" in response.content
+    )
+
+
+@pytest.mark.parametrize(("persona", "status"), [("teacher", 403), ("ta", 403), ("parent", 403)])
+def test_upload_refused_to_other_roles(
+    world: World, client: "Client", persona: str, status: int
+) -> None:
+    from django.urls import reverse
+
+    client.force_login(world.users[persona])
+    assert client.get(reverse("ctf_upload")).status_code == status
+    assert client.post(reverse("ctf_confirm"), {"token": "x"}).status_code == status
