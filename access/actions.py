@@ -36,6 +36,8 @@ class Action(StrEnum):
     READ_AGGREGATES = "read_aggregates"
     # Unlock a colleague's sign-in and reset their second factor: the school administrator.
     MANAGE_SIGN_IN = "manage_sign_in"
+    # Bring the roll in from the MIS: the CTF import (interop).
+    IMPORT_PUPILS = "import_pupils"
 
 
 WHOLE_SCHOOL_ROLES = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
@@ -83,6 +85,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_AUDIT: AUDIT_READERS,
     Action.READ_AGGREGATES: AGGREGATE_READERS,
     Action.MANAGE_SIGN_IN: frozenset({Role.ADMIN}),
+    Action.IMPORT_PUPILS: PUPIL_DETAIL_WRITERS,
 }
 
 # What a 403 says when the role may not: the web's error page and the API's {"detail": ...}.
@@ -105,4 +108,5 @@ REFUSALS: dict[Action, str] = {
     Action.READ_AGGREGATES: "Your role cannot see this school's figures.",
     Action.MANAGE_SIGN_IN: "Only the school administrator unlocks sign-in and resets second "
     "factors.",
+    Action.IMPORT_PUPILS: "The SENCo and the school administrator import pupils from a CTF.",
 }

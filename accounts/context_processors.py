@@ -18,6 +18,8 @@ def school(request: HttpRequest) -> dict[str, object]:
         if access.may(user, Action.READ_NAMED, current):
             items.append(("SEN register", reverse("register")))
             items.append(("Provision", reverse("provision_list")))
+        if access.may(user, Action.IMPORT_PUPILS, current):
+            items.append(("Import pupils", reverse("ctf_upload")))
         if access.may(user, Action.READ_AUDIT, current):
             items.append(("Audit trail", reverse("audit_search")))
         if access.may(user, Action.MANAGE_SIGN_IN, current):

@@ -329,11 +329,15 @@ def run_bench(
         yardstick_after = machine.yardstick_ms()
     finally:
         gc.unfreeze()
+    say("Timing import_ctf ...")
+    import_row = bench_import_ctf(today)
     return {
         "scale": scale,
         "database": machine.database(connection),
         "machine": machine.machine(),
         "results": [seeding, *pages],
+        # Its own key: the page rows above are the pages' (perf/tests check their shape).
+        "import_ctf": import_row,
         "seeded": seeded.counts(),
         "on_register": Pupil.objects.filter(
             leaving_date__isnull=True,
@@ -417,6 +421,38 @@ def bench_seeding(
     return la, seeded, row
 
 
+def bench_import_ctf(today: date, pupils: int = 2000) -> dict[str, Any]:
+    """Import a generated CTF of `pupils` pupils (a big secondary's roll) into a new school: the
+    time of `sendpath import-ctf`, the file already on disk. Rolled back afterwards."""
+    # Imported here: the generator pulls in lxml and the interop app only when the row runs.
+    from interop.ctf import SchoolRef
+    from interop.generate import ctf_bytes, make_header
+    from interop.generate import realistic_pupils as ctf_pupils
+    from interop.services import ctf_import
+
+    dest = SchoolRef("821", "4999", "199999", "Bench Import Academy")
+    data = ctf_bytes(make_header(dest=dest, when=today), ctf_pupils(pupils, seed=7, today=today,
+                                                                    upn_la="821"))  # fmt: skip
+    with tempfile.NamedTemporaryFile(suffix=".xml") as f:
+        f.write(data)
+        f.flush()
+        counter = QueryTimer()
+        started = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            result = ctf_import(source=f.name, school=None, dry_run=False, by=None,
+                                create_school=True)  # fmt: skip
+        seconds = time.perf_counter() - started
+    return {
+        "name": "import_ctf",
+        "median_ms": _ms(seconds),
+        "p95_ms": _ms(seconds),
+        "queries": counter.count,
+        "floor_ms": None,
+        "ratio": None,
+        "pupils": result.created,
+    }
+
+
 # --- a database of its own -----------------------------------------------------------------------
 
 
@@ -474,6 +510,12 @@ def format_table(report: dict[str, Any]) -> str:
         )
     seeding = report["results"][0]
     m = report["machine"]
+    if "import_ctf" in report:
+        row = report["import_ctf"]
+        lines.append(
+            f"import_ctf: {row['pupils']:,} pupils in {row['median_ms']:,.0f} ms, "
+            f"{row['queries']:,} queries"
+        )
     lines.append(
         f"seeding: {seeding['seconds']} s, peak memory {seeding['peak_rss_mib']} MiB; "
         f"{report['seeded']['pupils']:,} pupils, {report['on_register']:,} on the register"

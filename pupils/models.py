@@ -51,9 +51,17 @@ class Pupil(models.Model):
     date_of_birth = models.DateField(validators=[validate_not_future])
     sex = models.CharField(max_length=1, choices=census.SEX_CODES)
     nc_year = models.CharField("NC year", max_length=2, choices=census.NC_YEARS)
+    former_upn = models.CharField("former UPN", max_length=13, blank=True)
     eal = models.BooleanField("English as an additional language", default=False)
+    first_language = models.CharField(
+        max_length=4, blank=True, help_text="The census language code (CTF Languages/Type F)"
+    )
+    enrol_status = models.CharField(
+        max_length=1, blank=True, help_text="C single, M main dual, S subsidiary dual, G guest"
+    )
     fsm = models.BooleanField("Free school meals", default=False)
     looked_after = models.BooleanField(default=False)
+    care_authority = models.CharField(max_length=3, blank=True, help_text="LA code")
     attendance_percent = models.DecimalField(
         max_digits=5, decimal_places=2, null=True, blank=True, help_text="This school year so far"
     )
@@ -342,3 +350,79 @@ class Need(models.Model):
     @property
     def label(self) -> str:
         return census.SEN_TYPE_LABELS[self.need_type]
+
+
+class FSMPeriod(models.Model):
+    """A period of free school meals eligibility, as the CTF's FSMhistory records it."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="fsm_periods")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    country = models.CharField(max_length=3, default="ENG")
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="fsm_period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"FSM from {self.start_date}"
+
+
+class YearAttendance(models.Model):
+    """A school year's attendance at one school, as a CTF's Attendance/YearData carries it."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="year_attendance")
+    start_year = models.PositiveSmallIntegerField(help_text="2025 for the year 2025/26")
+    la_code = models.CharField(max_length=3, blank=True)
+    establishment_number = models.CharField(max_length=4, blank=True)
+    school_name = models.CharField(max_length=160, blank=True)
+    sessions_possible = models.PositiveIntegerField()
+    sessions_authorised = models.PositiveIntegerField(default=0)
+    sessions_unauthorised = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-start_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    sessions_possible__gte=F("sessions_authorised") + F("sessions_unauthorised")
+                ),
+                name="year_attendance_absence_within_possible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_year}: {self.sessions_possible} sessions"
+
+    @property
+    def attendance_percent(self) -> float | None:
+        if not self.sessions_possible:
+            return None
+        missed = self.sessions_authorised + self.sessions_unauthorised
+        return round(100 * (self.sessions_possible - missed) / self.sessions_possible, 1)
+
+
+class KeyStageResult(models.Model):
+    """A statutory assessment result from a CTF's StageAssessments, kept for identification."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="key_stage_results")
+    stage = models.CharField(max_length=8)
+    subject = models.CharField(max_length=8)
+    locale = models.CharField(max_length=8, blank=True)
+    year = models.CharField(max_length=4, blank=True)
+    method = models.CharField(max_length=8, blank=True)
+    component = models.CharField(max_length=16, blank=True)
+    result_status = models.CharField(max_length=4, blank=True)
+    result_qualifier = models.CharField(max_length=8, blank=True)
+    result = models.CharField(max_length=16)
+
+    class Meta:
+        ordering = ["stage", "subject", "component"]
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.subject} {self.result}"

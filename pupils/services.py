@@ -35,6 +35,10 @@ PUPIL_FIELDS = (
     "attendance_percent",
     "admission_date",
     "leaving_date",
+    "former_upn",
+    "first_language",
+    "enrol_status",
+    "care_authority",
 )
 
 

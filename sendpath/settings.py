@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "perf",
     "audit",
     "api",
+    "interop",
 ]
 
 MIDDLEWARE = [

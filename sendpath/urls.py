@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/provision/", include("provision.reports.urls")),
     path("staff/audit/", include("audit.urls")),
     path("staff/school/", include("accounts.school_urls")),
+    path("staff/import/", include("interop.urls")),
     path("family/", include("records.family_urls")),
     path("overview/", include("records.overview_urls")),
     path("api/v1/", api.urls),

@@ -56,6 +56,8 @@ def check_report(report: dict) -> None:
     assert len(report["yardstick_ms"]) == 2 and all(ms > 0 for ms in report["yardstick_ms"])
     assert all(row["yardstick_ms"] > 0 for row in report["results"][1:])
     assert json.loads(json.dumps(report)) == report  # plain JSON types only
+    assert report["import_ctf"]["name"] == "import_ctf"
+    assert report["import_ctf"]["pupils"] == 2000 and report["import_ctf"]["median_ms"] > 0
 
 
 @pytest.mark.django_db
