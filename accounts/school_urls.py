@@ -5,9 +5,7 @@ from accounts import views
 urlpatterns = [
     path("terms/", views.school_terms, name="school_terms"),
     path("terms/<int:start_year>/", views.school_terms, name="school_terms_year"),
-    path(
-        "terms/<int:start_year>/closures/", views.school_closure_add, name="school_closure_add"
-    ),
+    path("terms/<int:start_year>/closures/", views.school_closure_add, name="school_closure_add"),
     path(
         "terms/<int:start_year>/closures/<int:pk>/remove/",
         views.school_closure_remove,

@@ -59,3 +59,15 @@ def school_calendars(
         else:
             out[school_id].closure_days.append(start)
     return out
+
+
+def closed_because(school_id: int, day: date) -> str:
+    """Why the school is shut on `day` ("the autumn half-term", "a training (INSET) day"), or ""
+    when it is open (two small indexed queries)."""
+    closure = ClosureDay.objects.filter(school_id=school_id, date=day).first()
+    if closure is not None:
+        return f"a {closure.get_kind_display().lower().replace('(inset)', '(INSET)')}"
+    term = Term.objects.filter(
+        school_year__school_id=school_id, half_term_start__lte=day, half_term_end__gte=day
+    ).first()
+    return f"the {term.name} half-term" if term is not None else ""

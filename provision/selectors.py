@@ -152,9 +152,7 @@ def _gather(ids: list[int]) -> _Gathered:
 
 
 def _figures(p: Provision, terms: SchoolTerms, g: _Gathered, today: date) -> Figures:
-    planned = costing.planned_dates(
-        p.weekdays, p.start_date, p.end_date, terms.terms, terms.closed
-    )
+    planned = costing.planned_dates(p.weekdays, p.start_date, p.end_date, terms.terms, terms.closed)
     to_date = [d for d in planned if d <= today]
     sessions = g.sessions.get(p.pk, [])
     delivered = [
