@@ -92,6 +92,21 @@ BANK_HOLIDAYS_ENGLAND_AND_WALES: frozenset[date] = frozenset(
 )
 
 
+def typical_inset_days(terms: list[TermDates]) -> list[date]:
+    """Five training days as many English schools place them: the first two days of the autumn
+    term, the first day of the spring and summer terms and the last day of the summer term."""
+    days: list[date] = []
+    for term in terms:
+        first = _weekday_on_or_after(term.start, 0) if term.start.weekday() > 4 else term.start
+        days.append(first)
+        if term.name == "autumn":
+            days.append(first + timedelta(days=3 if first.weekday() == 4 else 1))
+        if term.name == "summer":
+            last = term.end - timedelta(days=max(0, term.end.weekday() - 4))
+            days.append(last)
+    return sorted(set(days))
+
+
 def bank_holidays_in(terms: list[TermDates]) -> list[date]:
     """The England and Wales bank holidays (weekdays) that fall inside the terms."""
     return sorted(

@@ -367,6 +367,7 @@ class SeedSchool:
     pupils: list[SeedPupil]
     today: date
     rng: random.Random
+    closed: frozenset[date] = frozenset()  # half-terms, training days, bank holidays
 
 
 @dataclass
