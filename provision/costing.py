@@ -257,6 +257,17 @@ def delivered_hours(sessions: Iterable[DeliveredSession]) -> Decimal:
     return exact_decimal(delivered_hours_exact(sessions))
 
 
+TENTH = Decimal("0.1")
+
+
+def hours_shown(hours: Decimal | Fraction | int | float) -> Decimal:
+    """Hours as every page, PDF and sheet shows them: to a tenth, halves rounded up (3.25 hours
+    is 3.3), as money is."""
+    if isinstance(hours, Fraction):
+        hours = exact_decimal(hours)
+    return Decimal(str(hours)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
 # --- impact -----------------------------------------------------------------------------------
 
 AGE_EQUIVALENT = "age_equivalent"

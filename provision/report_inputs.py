@@ -419,7 +419,7 @@ class Figures:
 
     @property
     def hours_shown(self) -> Decimal:
-        return self.hours.quantize(Decimal("0.1"))
+        return costing.hours_shown(self.hours)
 
     @property
     def shown(self) -> dict[str, str]:
