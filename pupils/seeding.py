@@ -1058,6 +1058,8 @@ class _SchoolBuilder:
         contacts = [c for f in self.families for c, *_ in f.contacts]
         Contact.objects.bulk_create(contacts, batch_size=BATCH)
         pupils = [c.pupil for c in self.children]
+        for pupil in pupils:
+            pupil.fold_names()  # bulk_create skips save()
         Pupil.objects.bulk_create(pupils, batch_size=BATCH)
         Members = TeachingGroup.pupils.through
         Members.objects.bulk_create(
