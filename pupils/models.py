@@ -94,6 +94,13 @@ class Pupil(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fold_names()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_name" not in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
     @property
     def forename(self) -> str:
         return self.preferred_forename or self.legal_forename
@@ -111,13 +118,6 @@ class Pupil(models.Model):
         self.search_name = pupil_search_key(
             self.legal_forename, self.legal_surname, self.preferred_forename, self.preferred_surname
         )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.fold_names()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_name" not in update_fields:
-            kwargs["update_fields"] = {*update_fields, "search_name"}
-        super().save(*args, **kwargs)
 
     @property
     def nc_year_label(self) -> str:
