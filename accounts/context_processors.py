@@ -13,9 +13,10 @@ def school(request: HttpRequest) -> dict[str, object]:
     schools = access.staff_schools(user)
     current = access.current_school(request) if schools else None
     items: list[tuple[str, str]] = []
+    lists_provision = current is not None and access.may(user, Action.READ_NAMED, current)
     if current is not None:
         items.append(("School home", reverse("school_home")))
-        if access.may(user, Action.READ_NAMED, current):
+        if lists_provision:
             items.append(("SEN register", reverse("register")))
             items.append(("Provision", reverse("provision_list")))
         if access.may(user, Action.IMPORT_PUPILS, current):
@@ -48,4 +49,8 @@ def school(request: HttpRequest) -> dict[str, object]:
         "switchable_schools": schools,
         "home_area": access.home_area(user),
         "nav_items": nav,
+        # Links are shown only to pages the user may open: the provision list (back links) and
+        # API tokens (offered to staff; see docs/decisions.md on tokens for other users).
+        "may_list_provision": lists_provision,
+        "offer_api_tokens": bool(schools),
     }

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 
+from accounts.models import ClosureKind
 from accounts.schooldates import TermDates
 from ui.forms import GovDateField, gds_helper
 
@@ -37,14 +38,47 @@ class TermDatesForm(forms.Form):
         for name in ("autumn", "spring", "summer"):
             self.fields[f"{name}_start"] = GovDateField(label=f"{name.title()} term starts")
             self.fields[f"{name}_end"] = GovDateField(label=f"{name.title()} term ends")
+            self.fields[f"{name}_half_term_start"] = GovDateField(
+                label=f"{name.title()} half-term: first day off (optional)", required=False
+            )
+            self.fields[f"{name}_half_term_end"] = GovDateField(
+                label=f"{name.title()} half-term: last day off (optional)", required=False
+            )
         self.helper = gds_helper()
 
     def terms(self) -> list[TermDates]:
         data = self.cleaned_data
         return [
-            TermDates(n, data[f"{n}_start"], data[f"{n}_end"])
+            TermDates(
+                n,
+                data[f"{n}_start"],
+                data[f"{n}_end"],
+                data.get(f"{n}_half_term_start"),
+                data.get(f"{n}_half_term_end"),
+            )
             for n in ("autumn", "spring", "summer")
         ]
+
+
+class ClosureDayForm(forms.Form):
+    """A day in term time when the school is shut."""
+
+    date = GovDateField(label="Date the school is closed")
+    kind = forms.ChoiceField(
+        label="Why is the school closed?", choices=ClosureKind.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        max_length=100,
+        required=False,
+        help_text="For example, ‘Staff training: phonics’. Do not name pupils.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].error_messages["required"] = "Select why the school is closed."
+        self.fields["date"].error_messages["required"] = "Enter the date the school is closed."
+        self.helper = gds_helper()
 
 
 class TwoFactorCodeForm(forms.Form):

@@ -136,6 +136,9 @@ class Term(models.Model):
     name = models.CharField(max_length=6, choices=TermName.choices)
     start_date = models.DateField()
     end_date = models.DateField()
+    # The half-term break inside the term (first and last day off), when the school has set it.
+    half_term_start = models.DateField(null=True, blank=True)
+    half_term_end = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["start_date"]
@@ -144,10 +147,44 @@ class Term(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gt=F("start_date")), name="term_ends_after_start"
             ),
+            models.CheckConstraint(
+                condition=Q(half_term_start__isnull=True, half_term_end__isnull=True)
+                | Q(
+                    half_term_start__gt=F("start_date"),
+                    half_term_end__gte=F("half_term_start"),
+                    half_term_end__lt=F("end_date"),
+                ),
+                name="term_half_term_inside_the_term",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_name_display()} {self.school_year}"
+
+
+class ClosureKind(models.TextChoices):
+    INSET = "inset", "Training (INSET) day"
+    BANK_HOLIDAY = "bank_holiday", "Bank holiday"
+    OTHER = "other", "Other closure"
+
+
+class ClosureDay(models.Model):
+    """A day in term time when the school is shut: a training day, a bank holiday, a snow day.
+    (Half-terms are on the Term; holidays between terms are outside every term.)"""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closure_days")
+    date = models.DateField()
+    kind = models.CharField(max_length=12, choices=ClosureKind.choices)
+    note = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "date"], name="closure_day_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
 
 
 class Role(models.TextChoices):

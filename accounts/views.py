@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,9 +15,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 import access
 from access import Action
 from accounts import schooldates, throttle, two_factor
-from accounts.forms import ApiTokenForm, ResetRequestForm, TermDatesForm, TwoFactorCodeForm
-from accounts.models import ApiToken, School, Term, User
-from accounts.services import term_dates_save
+from accounts.forms import (
+    ApiTokenForm,
+    ClosureDayForm,
+    ResetRequestForm,
+    TermDatesForm,
+    TwoFactorCodeForm,
+)
+from accounts.models import ApiToken, ClosureDay, School, Term, User
+from accounts.services import closure_day_add, closure_day_remove, term_dates_save
 from audit import log as audit
 from audit.models import AuditAction
 from ui.forms import add_service_errors
@@ -72,16 +79,8 @@ def school_terms(request: HttpRequest, start_year: int | None = None) -> HttpRes
     user = _user(request)
     school = access.current_school_for(request, Action.EDIT_PUPIL)
     year = start_year or schooldates.school_year_start(timezone.localdate())
-    saved = {
-        t.name: t
-        for t in Term.objects.filter(school_year__school=school, school_year__start_year=year)
-    }
-    initial = {}
-    for t in schooldates.default_terms(year):
-        term = saved.get(t.name)
-        initial[f"{t.name}_start"] = term.start_date if term else t.start
-        initial[f"{t.name}_end"] = term.end_date if term else t.end
-    form = TermDatesForm(request.POST or None, initial=initial)
+    saved = Term.objects.filter(school_year__school=school, school_year__start_year=year).exists()
+    form = TermDatesForm(request.POST or None, initial=_term_initial(school, year))
     if request.method == "POST" and form.is_valid():
         try:
             term_dates_save(
@@ -94,17 +93,85 @@ def school_terms(request: HttpRequest, start_year: int | None = None) -> HttpRes
                 request, f"Term dates for {schooldates.school_year_label(year)} saved."
             )
             return redirect("school_terms_year", start_year=year)
+    return _terms_page(request, school, year, form, ClosureDayForm(), saved=saved)
+
+
+def _terms_page(
+    request: HttpRequest,
+    school: School,
+    year: int,
+    form: TermDatesForm,
+    closure_form: ClosureDayForm,
+    *,
+    saved: bool,
+) -> HttpResponse:
+    first, last = schooldates.school_year_bounds(year)
     return render(
         request,
         "accounts/school_terms.html",
         {
             "form": form,
+            "closure_form": closure_form,
+            "closures": ClosureDay.objects.filter(school=school, date__range=(first, last)),
             "school": school,
             "label": schooldates.school_year_label(year),
             "year": year,
-            "saved": bool(saved),
+            "saved": saved,
         },
     )
+
+
+@login_required
+@require_POST
+def school_closure_add(request: HttpRequest, start_year: int) -> HttpResponse:
+    """Mark a training day, bank holiday or other closure in the school year's terms."""
+    school = access.current_school_for(request, Action.EDIT_PUPIL)
+    closure_form = ClosureDayForm(request.POST)
+    if closure_form.is_valid():
+        data = closure_form.cleaned_data
+        try:
+            closure_day_add(
+                school=school,
+                on=data["date"],
+                kind=data["kind"],
+                note=data["note"],
+                by=_user(request),
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(closure_form, exc)
+        else:
+            messages.success(request, "Closure day added.")
+            return redirect("school_terms_year", start_year=start_year)
+    saved = Term.objects.filter(school_year__school=school, school_year__start_year=start_year)
+    form = TermDatesForm(initial=_term_initial(school, start_year))
+    return _terms_page(request, school, start_year, form, closure_form, saved=saved.exists())
+
+
+def _term_initial(school: School, year: int) -> dict[str, Any]:
+    saved = {
+        t.name: t
+        for t in Term.objects.filter(school_year__school=school, school_year__start_year=year)
+    }
+    initial: dict[str, Any] = {}
+    for t in schooldates.default_terms(year):
+        term = saved.get(t.name)
+        initial[f"{t.name}_start"] = term.start_date if term else t.start
+        initial[f"{t.name}_end"] = term.end_date if term else t.end
+        initial[f"{t.name}_half_term_start"] = term.half_term_start if term else t.half_term_start
+        initial[f"{t.name}_half_term_end"] = term.half_term_end if term else t.half_term_end
+    return initial
+
+
+@login_required
+@require_POST
+def school_closure_remove(request: HttpRequest, start_year: int, pk: int) -> HttpResponse:
+    """The school is open on a day marked closed after all."""
+    school = access.current_school_for(request, Action.EDIT_PUPIL)
+    closure = get_object_or_404(ClosureDay, pk=pk, school=school)
+    closure_day_remove(closure=closure, by=_user(request), request=request)
+    messages.success(request, "Closure day removed.")
+    return redirect("school_terms_year", start_year=start_year)
 
 
 # --- Sign-in: the password reset, the second step, and the administrator's sign-in page ------

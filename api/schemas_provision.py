@@ -205,6 +205,9 @@ class SessionOut(Schema):
     on: date
     delivered: bool
     missed_reason: str = Field(..., description="Why it was missed; empty when delivered.")
+    closed_day_reason: str = Field(
+        ..., description="Why it was held on a day the school is closed; empty on open days."
+    )
     minutes: int
     delivered_by_id: int | None
     staff_role: StaffRoleRef
@@ -347,6 +350,12 @@ class SessionIn(Schema):
         None, description="Left out: the provision's (a different role costs differently)."
     )
     delivered_by: Id | None = Field(None, description="Left out: the provision's staff member.")
+    closed_day_reason: Text = Field(
+        "",
+        max_length=200,
+        description="Required on a day the school is closed (half-term, a training day, a bank "
+        "holiday): why the session was held, e.g. 'catch-up session during half-term'.",
+    )
 
 
 class MeasureIn(Schema):

@@ -365,6 +365,8 @@ def _create(school: School, header: ctf.Header, batch: list[ctf.Pupil]) -> None:
     needed), the rest as plain INSERTs (support.seeding.insert_rows: bulk_create spends most of the
     import's time building model instances)."""
     rows = [Pupil(school=school, upn=p.upn, **_details(p, header.file_date)) for p in batch]
+    for row in rows:
+        row.fold_names()  # bulk_create skips save(), which keeps the accent-blind search name
     Pupil.objects.bulk_create(rows)
     kinds: dict[type[Any], list[dict[str, Any]]] = {
         RegisterEntry: [],

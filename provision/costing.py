@@ -3,7 +3,7 @@ page. Pure: no Django; money in pence (int) or Decimal pounds; dates passed in.
 
 Definitions
 - Planned sessions: the provision's weekdays between its start and end dates that fall inside a
-  school term (holidays excluded).
+  school term (holidays excluded) and are not closed days (half-term, training days, bank holidays).
 - Fidelity: delivered sessions / planned sessions to date (1.0 = every planned session happened).
 - Staff cost of a session: minutes / 60 x the hourly rate of the staff role that delivered it.
 - Cost of a provision: staff cost of delivered sessions + resource and licence costs.
@@ -22,7 +22,7 @@ read them grouped like that): the figures are those of passing each session on i
 - Small samples: fewer than SMALL_SAMPLE pupils with both entry and exit data are marked as such.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -59,11 +59,23 @@ def _merged_once(terms: tuple[Term, ...]) -> tuple[Term, ...]:
     return tuple(out)
 
 
-def planned_count(weekdays: Iterable[int], start: date, end: date, terms: Sequence[Term]) -> int:
-    """len(planned_dates(...)) without listing the dates: whole weeks are counted at once."""
+def planned_count(
+    weekdays: Iterable[int],
+    start: date,
+    end: date,
+    terms: Sequence[Term],
+    closed: Collection[date] = frozenset(),
+) -> int:
+    """len(planned_dates(...)) without listing the dates: whole weeks are counted at once, then
+    the closed days that would have been planned are taken off."""
     days = set(weekdays)
-    count = 0
-    for term in _merged(terms):
+    merged = _merged(terms)
+    count = -sum(
+        1
+        for c in set(closed)
+        if start <= c <= end and c.weekday() in days and any(t.start <= c <= t.end for t in merged)
+    )
+    for term in merged:
         day, last = max(start, term.start), min(end, term.end)
         if day > last:
             continue
@@ -76,16 +88,22 @@ def planned_count(weekdays: Iterable[int], start: date, end: date, terms: Sequen
 
 
 def planned_dates(
-    weekdays: Iterable[int], start: date, end: date, terms: Sequence[Term]
+    weekdays: Iterable[int],
+    start: date,
+    end: date,
+    terms: Sequence[Term],
+    closed: Collection[date] = frozenset(),
 ) -> list[date]:
-    """Every date from `start` to `end` (inclusive) on one of `weekdays` (0 = Monday) in a term."""
+    """Every date from `start` to `end` (inclusive) on one of `weekdays` (0 = Monday) in a term,
+    except the `closed` days (half-term, training days, bank holidays)."""
     days = set(weekdays)
+    shut = set(closed)
     out: list[date] = []
     for term in terms:
         day = max(start, term.start)
         last = min(end, term.end)
         while day <= last:
-            if day.weekday() in days:
+            if day.weekday() in days and day not in shut:
                 out.append(day)
             day += timedelta(days=1)
     return sorted(set(out))
@@ -237,6 +255,17 @@ def delivered_hours_exact(sessions: Iterable[DeliveredSession]) -> Fraction:
 
 def delivered_hours(sessions: Iterable[DeliveredSession]) -> Decimal:
     return exact_decimal(delivered_hours_exact(sessions))
+
+
+TENTH = Decimal("0.1")
+
+
+def hours_shown(hours: Decimal | Fraction | int | float) -> Decimal:
+    """Hours as every page, PDF and sheet shows them: to a tenth, halves rounded up (3.25 hours
+    is 3.3), as money is."""
+    if isinstance(hours, Fraction):
+        hours = exact_decimal(hours)
+    return Decimal(str(hours)).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 # --- impact -----------------------------------------------------------------------------------

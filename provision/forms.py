@@ -307,20 +307,36 @@ class SessionForm(forms.Form):
         help_text="For example ‘TA covering a class’ or ‘school trip’. Ticks are ignored then.",
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=300)
+    closed_day_reason = forms.CharField(
+        label="The school is closed that day: why was the session held?",
+        required=False,
+        max_length=200,
+        help_text="For example ‘catch-up session during half-term’.",
+    )
 
-    def __init__(self, *args: Any, pupils: list[Pupil], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pupils: list[Pupil], closed: str = "", **kwargs: Any) -> None:
+        """`closed` says why the school is shut on the day ("" when open): only then is the
+        closed-day reason asked for."""
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [(p.pk, escaped_label("{}", p.full_name)) for p in pupils]  # type: ignore[attr-defined]
         self.helper = gds_helper()
         # No conditional reveal: GOV.UK's sets aria-expanded on radios (an axe failure,
         # alphagov/govuk-frontend#979) and advises against nesting checkboxes in one.
-        self.helper.layout = Layout(
+        fields = [
             Field.radios("delivered", inline=True),
             Field.checkboxes("present"),
             Field.text("minutes", field_width=3),
             Field.text("missed_reason"),
             Field.text("note"),
-        )
+        ]
+        if closed:
+            self.fields[
+                "closed_day_reason"
+            ].label = f"The school is closed that day ({closed}): why was the session held?"
+            fields.insert(0, Field.text("closed_day_reason"))
+        else:
+            del self.fields["closed_day_reason"]
+        self.helper.layout = Layout(*fields)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -339,6 +355,7 @@ class SessionForm(forms.Form):
             "minutes": data.get("minutes") if delivered else None,
             "present_pupil_ids": data.get("present") or [],
             "note": data.get("note", ""),
+            "closed_day_reason": data.get("closed_day_reason", ""),
         }
 
 

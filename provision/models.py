@@ -209,6 +209,8 @@ class Session(models.Model):
     on = models.DateField()
     delivered = models.BooleanField(default=True)
     missed_reason = models.CharField(max_length=200, blank=True)
+    # Why a session was held on a day the school is shut (half-term, a training day).
+    closed_day_reason = models.CharField(max_length=200, blank=True, default="", db_default="")
     minutes = models.PositiveSmallIntegerField()
     delivered_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

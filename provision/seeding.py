@@ -377,7 +377,9 @@ class _ProvisionBuilder:
     def _sessions(self, run: _Run, term: costing.Term) -> None:
         rng, provision = self.rng, run.provision
         last = min(provision.end_date, self.today)
-        days = costing.planned_dates(provision.weekdays, provision.start_date, last, [term])
+        days = costing.planned_dates(
+            provision.weekdays, provision.start_date, last, [term], self.s.closed
+        )
         fidelity = min(0.99, max(0.8, rng.gauss(0.95, 0.03)))
         # When the one pupil of a one-to-one session is away, some staff record the session as
         # missed, others as delivered with the pupil absent (the time was set aside for them).

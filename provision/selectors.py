@@ -14,7 +14,8 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import School, Term
+from accounts.models import School
+from accounts.selectors import school_calendars
 from provision import costing
 from provision.models import (
     Enrolment,
@@ -104,15 +105,23 @@ def current_or_past(
     return provisions.filter(end_date__gte=today)
 
 
-def school_terms(school_ids: Iterable[int]) -> dict[int, list[costing.Term]]:
-    """Every term of each school, for planned sessions (one query)."""
-    out: dict[int, list[costing.Term]] = defaultdict(list)
-    rows = Term.objects.filter(school_year__school_id__in=set(school_ids)).values_list(
-        "school_year__school_id", "start_date", "end_date"
-    )
-    for school_id, start, end in rows.order_by("start_date"):
-        out[school_id].append(costing.Term(start, end))
-    return out
+@dataclass(frozen=True)
+class SchoolTerms:
+    """A school's terms and the days it is shut in them (half-terms, closure days)."""
+
+    terms: list[costing.Term]
+    closed: frozenset[date] = frozenset()
+
+
+NO_TERMS = SchoolTerms([])
+
+
+def school_terms(school_ids: Iterable[int]) -> dict[int, SchoolTerms]:
+    """Every term and closed day of each school, for planned sessions (one query)."""
+    return {
+        school_id: SchoolTerms([costing.Term(t.start, t.end) for t in c.terms], c.closed)
+        for school_id, c in school_calendars(school_ids).items()
+    }
 
 
 @dataclass
@@ -142,8 +151,8 @@ def _gather(ids: list[int]) -> _Gathered:
     return _Gathered(sessions, present, enrolments)
 
 
-def _figures(p: Provision, terms: list[costing.Term], g: _Gathered, today: date) -> Figures:
-    planned = costing.planned_dates(p.weekdays, p.start_date, p.end_date, terms)
+def _figures(p: Provision, terms: SchoolTerms, g: _Gathered, today: date) -> Figures:
+    planned = costing.planned_dates(p.weekdays, p.start_date, p.end_date, terms.terms, terms.closed)
     to_date = [d for d in planned if d <= today]
     sessions = g.sessions.get(p.pk, [])
     delivered = [
@@ -182,7 +191,7 @@ def provision_figures(
     ids = [p.pk for p in items]
     terms = school_terms(p.school_id for p in items)
     gathered = _gather(ids)
-    return {p.pk: _figures(p, terms.get(p.school_id, []), gathered, today) for p in items}
+    return {p.pk: _figures(p, terms.get(p.school_id, NO_TERMS), gathered, today) for p in items}
 
 
 def with_delivery(
@@ -209,8 +218,9 @@ def with_delivery(
     terms = school_terms(p.school_id for p in items)
     out: list[tuple[Provision, Delivery]] = []
     for p in items:
+        school = terms.get(p.school_id, NO_TERMS)
         planned = costing.planned_count(
-            p.weekdays, p.start_date, min(p.end_date, today), terms.get(p.school_id, [])
+            p.weekdays, p.start_date, min(p.end_date, today), school.terms, school.closed
         )
         delivered: int = p.delivered_n  # type: ignore[attr-defined]
         out.append((p, Delivery(planned, delivered, costing.fidelity(delivered, planned))))

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 import access
 from access import Action
 from accounts.models import Membership, School, User
+from accounts.selectors import closed_because
 from audit import log as audit
 from audit.models import AuditAction
 from audit.versions import refuse_stale
@@ -448,6 +449,7 @@ def _session_initial(session: Session | None, pupils: list[Pupil], minutes: int)
         "minutes": session.minutes or minutes,
         "missed_reason": session.missed_reason,
         "note": session.note,
+        "closed_day_reason": session.closed_day_reason,
     }
 
 
@@ -462,9 +464,11 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
     session = (
         Session.objects.filter(provision=provision, on=day).prefetch_related("attendance").first()
     )
+    closed = closed_because(provision.school_id, day)
     form = forms.SessionForm(
         request.POST or None,
         pupils=pupils,
+        closed=closed,
         initial=_session_initial(session, pupils, provision.session_minutes),
     )
     if request.method == "POST" and form.is_valid():
@@ -490,6 +494,7 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "provision": provision,
             "day": day,
+            "closed": closed,
             "session": session,
             "form": form,
             "pupils": pupils,

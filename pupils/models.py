@@ -5,6 +5,7 @@ end dates never before start dates. Changes go through pupils/services.py, which
 """
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import School, SchoolYear
 from pupils import census
+from pupils.names import pupil_search_key
 from pupils.upn import InvalidUPN, parse_upn
 
 SENProvisionChoices = models.TextChoices(  # type: ignore[call-overload]
@@ -70,11 +72,15 @@ class Pupil(models.Model):
     # Optimistic concurrency (ui.versions): one more on every change of the details.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
+    # The names folded for search (pupils.names: no accents, no case), kept by save() and by
+    # whatever bulk-creates pupils: SQLite has no unaccent, so the folding is done in Python.
+    search_name = models.CharField(max_length=410, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["legal_surname", "legal_forename"]
         indexes = [
             models.Index(fields=["school", "legal_surname", "legal_forename"]),
+            models.Index(fields=["school", "search_name"], name="pupil_search_name_by_school"),
             # Counting a school's roll (leaving_date IS NULL) from the index alone: the register,
             # the school home and the LA overview (every school) all do it on every request.
             models.Index(fields=["school", "leaving_date"], name="pupil_on_roll_by_school"),
@@ -98,6 +104,13 @@ class Pupil(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fold_names()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_name" not in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
     @property
     def forename(self) -> str:
         return self.preferred_forename or self.legal_forename
@@ -109,6 +122,12 @@ class Pupil(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.forename} {self.surname}"
+
+    def fold_names(self) -> None:
+        """Set search_name from the names (call before a bulk_create, which skips save())."""
+        self.search_name = pupil_search_key(
+            self.legal_forename, self.legal_surname, self.preferred_forename, self.preferred_surname
+        )
 
     @property
     def nc_year_label(self) -> str:

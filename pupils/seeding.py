@@ -22,6 +22,8 @@ from faker import Faker
 
 from accounts import schooldates
 from accounts.models import (
+    ClosureDay,
+    ClosureKind,
     LocalAuthority,
     Membership,
     Phase,
@@ -330,6 +332,7 @@ class SeedSchool:
     pupils: list[SeedPupil]
     today: date
     rng: random.Random
+    closed: frozenset[date] = frozenset()  # half-terms, training days, bank holidays
 
 
 @dataclass(frozen=True)
@@ -586,14 +589,33 @@ class _SchoolBuilder:
             ]
         )
         terms = [
-            Term(school_year=year, name=t.name, start_date=t.start, end_date=t.end)
+            Term(
+                school_year=year,
+                name=t.name,
+                start_date=t.start,
+                end_date=t.end,
+                half_term_start=t.half_term_start,
+                half_term_end=t.half_term_end,
+            )
             for year in years
             for t in schooldates.default_terms(year.start_year)
         ]
         Term.objects.bulk_create(terms)
+        ClosureDay.objects.bulk_create(self._closure_days(years))
         self.s.result.school_years += len(years)
         self.s.result.terms += len(terms)
         return years
+
+    def _closure_days(self, years: list[SchoolYear]) -> list[ClosureDay]:
+        """Five training days a year and the bank holidays that fall in term time."""
+        out = []
+        for year in years:
+            terms = schooldates.default_terms(year.start_year)
+            for day in schooldates.typical_inset_days(terms):
+                out.append(ClosureDay(school=self.school, date=day, kind=ClosureKind.INSET))
+            for day in schooldates.bank_holidays_in(terms):
+                out.append(ClosureDay(school=self.school, date=day, kind=ClosureKind.BANK_HOLIDAY))
+        return out
 
     def _staff_member(self, role: str, female_share: float) -> _Staff:
         sex = "F" if self.rng.random() < female_share else "M"
@@ -1007,6 +1029,8 @@ class _SchoolBuilder:
         contacts = [c for f in self.families for c, *_ in f.contacts]
         Contact.objects.bulk_create(contacts, batch_size=BATCH)
         pupils = [c.pupil for c in self.children]
+        for pupil in pupils:
+            pupil.fold_names()  # bulk_create skips save()
         Pupil.objects.bulk_create(pupils, batch_size=BATCH)
         Members = TeachingGroup.pupils.through
         Members.objects.bulk_create(
@@ -1045,6 +1069,7 @@ class _SchoolBuilder:
                 for i in reversed(range(self.s.years_of_history))
                 for t in schooldates.default_terms(self.start_year - i)
             ],
+            closed=self._closed_days(),
             senco=self.senco.user,
             teachers=[t.user for t in self.group_teachers],
             tas=[t.user for t in self.tas],
@@ -1052,6 +1077,16 @@ class _SchoolBuilder:
             today=self.today,
             rng=random.Random(f"{self.s.seed}:{self.school.urn}"),
         )
+
+    def _closed_days(self) -> frozenset[date]:
+        """The days the school is shut in the seeded years (half-terms and closure days), so
+        that no session is planned or recorded on them."""
+        closed: set[date] = set()
+        for i in range(self.s.years_of_history):
+            terms = schooldates.default_terms(self.start_year - i)
+            closures = schooldates.typical_inset_days(terms) + schooldates.bank_holidays_in(terms)
+            closed |= schooldates.closed_dates(terms, closures)
+        return frozenset(closed)
 
     def _seed_pupil(
         self, child: _Child, entries: dict[int, list[RegisterEntry]], needs: dict[int, list[Need]]

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefe
 from accounts.models import School
 from pupils import census
 from pupils.models import FamilyLink, Need, Pupil, RegisterEntry, TeachingGroup
+from pupils.names import search_key
 
 
 def _with_open_rows(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
@@ -72,13 +73,8 @@ def _matching(filters: RegisterFilters, *, provision: str) -> Q:
         where &= Q(**{f"{provision}__in": wanted})
     if filters.q:
         q = filters.q.strip()
-        where &= (
-            Q(upn__iexact=q.replace(" ", ""))
-            | Q(legal_surname__icontains=q)
-            | Q(legal_forename__icontains=q)
-            | Q(preferred_forename__icontains=q)
-            | Q(preferred_surname__icontains=q)
-        )
+        # Names are compared folded (no accents, no case: pupils.names) on every database.
+        where &= Q(upn__iexact=q.replace(" ", "")) | Q(search_name__contains=search_key(q))
     # Exists, not a join, for the many-valued filters: no row repeats, so no DISTINCT, and the
     # database can walk the school's pupils in surname order and stop after a page.
     if filters.need:

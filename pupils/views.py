@@ -425,6 +425,9 @@ def need_end(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def school_switch(request: HttpRequest) -> HttpResponse:
+    """Choose which of your schools to work in; 403 without a staff role at any school (parents,
+    LA and trust officers have no school to switch to)."""
+    access.current_school_for(request, Action.USE_STAFF_AREA)
     schools = access.staff_schools(_user(request))
     if request.method == "POST":
         chosen = request.POST.get("school")

@@ -97,7 +97,7 @@ EXPECTED = {
     "family_amy":             [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
     "family_ben":             [N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N],
     "overview":               [F  , F  , F  , F  , F  , F  , F  , F  , F  , OK , OK , F],
-    "switch_school":          [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
+    "switch_school":          [OK , OK , OK , OK , OK , OK , OK , F  , OK , F  , F  , F],
     "api_tokens":             [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
     "school_terms":           [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "concern_new":            [OK , OK , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],

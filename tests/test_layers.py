@@ -6,6 +6,7 @@ exempt. A new app must be given its place in DOMAIN_APPS or UPPER before it can 
 """
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +17,8 @@ PURE = frozenset(
         "accounts.schooldates",
         "pupils.census",
         "pupils.upn",
+        "pupils.names",
+        "interop.ctf",
         "support.rules",
         "support.smart",
         "provision.costing",
@@ -147,3 +150,18 @@ def test_an_upward_import_is_reported() -> None:
         "support.rules imports Django: pure rules take plain values"
     ]
     assert violations("ui.forms", "from pupils import census\n", known) == []
+
+
+def test_the_paths_in_docs_architecture_are_true() -> None:
+    """docs/architecture.md says where a new finding, review field and report go: every file or
+    folder it names in backticks is there (statutory/ once its app exists: until then the doc says
+    where it will go)."""
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = {p for p in re.findall(r"`([a-z_]+/[\w./]*)`", doc) if "." in p or p.endswith("/")}
+    missing = sorted(
+        p
+        for p in named
+        if not (ROOT / p).exists()
+        and not (p.startswith("statutory/") and not (ROOT / "statutory").exists())
+    )
+    assert named and not missing, missing

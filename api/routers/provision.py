@@ -441,6 +441,7 @@ def create_session(request: HttpRequest, provision_id: int, payload: SessionIn) 
         note=payload.note,
         staff_role=staff_role,
         delivered_by=delivered_by,
+        closed_day_reason=payload.closed_day_reason,
         by=user,
         request=request,
     )

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from accounts import services as accounts_services
 from audit import log as audit
 from audit.models import AuditEvent
 from provision import services as provision_services
@@ -360,6 +361,13 @@ def session_record(w: World) -> Any:
     )
 
 
+def closure_day_add(w: World) -> Any:
+    day = date(2025, 11, 14)  # a Friday
+    return accounts_services.closure_day_add(
+        school=w.oak, on=day, kind="inset", note=MARK, by=w.users["senco"]
+    )
+
+
 def measure_record(w: World) -> Any:
     provision = a_provision(w)
     enrolment = provision_services.enrol(
@@ -441,6 +449,7 @@ CASES: dict[str, Callable[[World], Any]] = {
         provision_create,
         provision_update,
         session_record,
+        closure_day_add,
         measure_record,
         top_up_set,
         provisions_import,
@@ -455,6 +464,7 @@ NO_FREE_TEXT = {
     "enrolment_end",
     "budget_set",
     "term_dates_save",
+    "closure_day_remove",  # the date and kind only
     # Sign-in and tokens: usernames and program-defined reasons only (accounts/).
     "api_tokens_revoke",
     "revoke_tokens_if_no_membership",

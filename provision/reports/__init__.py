@@ -409,7 +409,7 @@ def _costed_line(
         joined=mine.start,
         left=mine.end,
         group_size=len({j.pupil_id for j in joined if j.overlaps(start, end)}),
-        planned=len(costing.planned_dates(p.weekdays, start, end, period.terms)),
+        planned=len(costing.planned_dates(p.weekdays, start, end, period.terms, period.closed)),
         delivered=sum(1 for on, _s in sessions.get(p.pk, []) if start <= on <= min(end, today)),
         attended=sum(s.count for s in attended),
         hours_attended=costing.delivered_hours(attended),
@@ -428,7 +428,7 @@ def _planned_share(p: Provision, pupil_id: int, joined: list[Joined], period: Pe
     mine = next(j for j in joined if j.pupil_id == pupil_id)
     planned = [
         costing.DeliveredSession(p.session_minutes, p.staff_role.hourly_cost, group)
-        for day in costing.planned_dates(p.weekdays, start, end, period.terms)
+        for day in costing.planned_dates(p.weekdays, start, end, period.terms, period.closed)
         if mine.overlaps(day, day)
     ]
     fixed = p.fixed_costs if period.start <= p.start_date <= period.end else ZERO

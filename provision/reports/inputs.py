@@ -38,7 +38,8 @@ from django.db.models import (
 from django.db.models.functions import Cast
 
 from accounts import schooldates
-from accounts.models import School, Term
+from accounts.models import School
+from accounts.selectors import Calendar, school_calendars
 from provision import costing
 from provision.models import Enrolment, Provision, Session, SessionAttendance, StaffRole
 
@@ -69,6 +70,7 @@ class Period:
     windows: tuple[Window, ...]  # the windows the period covers (one for a term, all for a year)
     typical_dates: bool  # the school has not set its term dates: typical ones are used
     term: str = ""  # "" for the whole school year
+    closed: frozenset[date] = frozenset()  # half-terms and closure days: never planned
 
     @property
     def start(self) -> date:
@@ -90,15 +92,13 @@ class Period:
 
 
 def period_for(school: School, start_year: int, term: str = "") -> Period:
-    """The school year starting in September `start_year`, or one of its terms (one query)."""
-    rows = list(
-        Term.objects.filter(school_year__school=school, school_year__start_year=start_year)
-        .order_by("start_date")
-        .values_list("name", "start_date", "end_date")
-    )
-    typical = not rows
+    """The school year starting in September `start_year`, or one of its terms, with the days the
+    school is shut (one query)."""
+    calendar = school_calendars([school.pk], start_year=start_year).get(school.pk, Calendar())
+    typical = not calendar.terms
     if typical:
-        rows = [(t.name, t.start, t.end) for t in schooldates.default_terms(start_year)]
+        calendar.terms = schooldates.default_terms(start_year)
+    rows = [(t.name, t.start, t.end) for t in calendar.terms]
     first, last = schooldates.school_year_bounds(start_year)
     windows = []
     for i, (name, _start, _end) in enumerate(rows):
@@ -112,6 +112,7 @@ def period_for(school: School, start_year: int, term: str = "") -> Period:
         windows=tuple(chosen or windows),
         typical_dates=typical,
         term=term if chosen and term else "",
+        closed=calendar.closed,
     )
 
 
@@ -373,7 +374,9 @@ def _provision_term(
     return ProvisionTerm(
         provision=p,
         window=w.name,
-        planned=costing.planned_count(p.weekdays, start, min(end, today), period.terms),
+        planned=costing.planned_count(
+            p.weekdays, start, min(end, today), period.terms, period.closed
+        ),
         delivered=sum(h.by_today for h in held),
         cost=costing.provision_cost_exact(ss, fixed),
         hours=costing.delivered_hours_exact(ss),
@@ -416,7 +419,7 @@ class Figures:
 
     @property
     def hours_shown(self) -> Decimal:
-        return self.hours.quantize(Decimal("0.1"))
+        return costing.hours_shown(self.hours)
 
     @property
     def shown(self) -> dict[str, str]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 import access
 from accounts.models import Membership, School, User
+from accounts.selectors import closed_because
 from audit import log as audit
 from audit.models import AuditAction
 from audit.versions import next_version, version_errors
@@ -487,7 +488,13 @@ def _check_session(
     minutes: int,
     present: set[int],
     role: StaffRole,
+    closed: str = "",
+    closed_day_reason: str = "",
 ) -> list[Enrolment]:
+    """What is wrong with a session (into `errors`), and the pupils enrolled on its day. `closed`
+    says why the school is shut that day ("" when open): a session on a closed day (half-term,
+    a training day, a bank holiday) needs the reason it was held, so the register does not claim
+    a normal day."""
     enrolled: list[Enrolment] = []
     if on is None:
         _add(errors, "on", "Give the date of the session.")
@@ -503,6 +510,13 @@ def _check_session(
         )
     else:
         enrolled = enrolled_on(provision, on)
+        if closed and not closed_day_reason:
+            _add(
+                errors,
+                "closed_day_reason",
+                f"{_long(on)} is {closed}: say why the session was held on a day the school is "
+                "closed, for example ‘catch-up session during half-term’.",
+            )
     if delivered:
         if not 1 <= minutes <= LONGEST_SESSION:
             _add(errors, "minutes", f"A session is from 1 to {LONGEST_SESSION} minutes long.")
@@ -531,18 +545,31 @@ def session_record(
     by: User,
     staff_role: StaffRole | None = None,
     delivered_by: User | None = None,
+    closed_day_reason: str = "",
     request: HttpRequest | None = None,
 ) -> Session:
     """Record the session of `on`: delivered (its minutes and who was there) or missed (and why).
     One record per provision per day: recording the same day again replaces it. The staff role,
-    minutes and the adult default to the provision's."""
+    minutes and the adult default to the provision's. On a day the school is shut (half-term,
+    a closure day) it needs `closed_day_reason`."""
     errors: Errors = {}
     missed_reason = missed_reason.strip()
+    closed_day_reason = closed_day_reason.strip()
     role = staff_role or provision.staff_role
     minutes = provision.session_minutes if minutes is None else minutes
     present = set(present_pupil_ids)
+    closed = closed_because(provision.school_id, on)
     enrolled = _check_session(
-        errors, provision, on, delivered, missed_reason, minutes, present, role
+        errors,
+        provision,
+        on,
+        delivered,
+        missed_reason,
+        minutes,
+        present,
+        role,
+        closed,
+        closed_day_reason,
     )
     _fail(errors)
     session = Session.objects.select_for_update().filter(provision=provision, on=on).first()
@@ -554,6 +581,7 @@ def session_record(
     session.staff_role = role
     session.delivered_by = (delivered_by or provision.staff) if delivered else None
     session.note = note.strip()
+    session.closed_day_reason = closed_day_reason if closed else ""
     session.recorded_by = by
     session.recorded_at = timezone.now()
     session.full_clean(exclude=["provision", "staff_role"], validate_constraints=False)
@@ -576,6 +604,7 @@ def session_record(
             "absent": len(enrolled) - len(present) if delivered else 0,
             "reason": session.missed_reason,
             "notes": session.note,
+            "closed_day": bool(closed),
         },
         request=request,
         school_id=provision.school_id,

@@ -2,7 +2,7 @@
 enforces, is deterministic, and fills the provision pages, map and impact report."""
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from access import DELIVERING_ROLES
 from accounts import schooldates
-from accounts.models import Membership, Phase, Role, Term
+from accounts.models import ClosureDay, ClosureKind, Membership, Phase, Role, Term
 from provision import costing
 from provision.models import (
     Enrolment,
@@ -211,3 +211,21 @@ def test_the_provision_pages_map_and_impact_render_for_a_seeded_school(seeded):
     names = set(in_year.values_list("intervention__name", flat=True))
     assert names and sum(escape(n) in impact for n in names) >= len(names) / 2
     assert Target.objects.filter(provisions__school_id=primary).exists()
+
+
+def test_seeded_sessions_fall_only_on_open_days(seeded):
+    """The demo's terms have their half-terms, training days and bank holidays, and no session
+    is recorded on them (none is planned there)."""
+    closed: set[date] = set()
+    for t in Term.objects.all():
+        assert t.half_term_start is not None and t.half_term_end is not None
+        closed |= {
+            t.half_term_start + timedelta(days=i)
+            for i in range((t.half_term_end - t.half_term_start).days + 1)
+        }
+    closures = ClosureDay.objects.values_list("school_id", "date", "kind")
+    assert {k for _s, _d, k in closures} == {ClosureKind.INSET, ClosureKind.BANK_HOLIDAY}
+    shut = {(s, d) for s, d, _k in closures}
+    for school_id, on in Session.objects.values_list("provision__school_id", "on"):
+        assert on not in closed, f"a session in half-term on {on}"
+        assert (school_id, on) not in shut, f"a session on a closure day, {on}"
