@@ -399,3 +399,33 @@ def test_the_database_keeps_staffing_and_amount_lines_apart(world):
             description="x",
             spent_on=IN_YEAR,
         )
+
+
+def _page_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(PAGE).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_budget_page_reads_its_lines_in_a_constant_number_of_queries(world):
+    _lines(world)
+    client = _client(world, "senco")
+    few = _page_queries(client)
+    role = StaffRole.objects.get(school=world.oak)
+    for i in range(12):
+        SpendingLine.objects.create(
+            school=world.oak,
+            start_year=YEAR,
+            category="staffing" if i % 2 else "training",
+            description=f"Line {i}",
+            spent_on=IN_YEAR,
+            pupil=world.ben if i % 3 else None,
+            staff_role=role if i % 2 else None,
+            hours_per_week=Decimal(3) if i % 2 else None,
+            weeks=10 if i % 2 else None,
+            amount=None if i % 2 else Decimal(10),
+        )
+    assert _page_queries(client) == few
