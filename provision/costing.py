@@ -336,3 +336,65 @@ def impact(
         cost_per_pupil=cost_per_pupil,
         cost_per_unit_gain=per_unit,
     )
+
+
+# --- the notional SEN budget: spending by category --------------------------------------------
+#
+# A budget line's cost is rounded to the penny once, where it is worked out (a staffing line:
+# hours a week x weeks x the role's hourly cost; any other line is an amount in pounds and pence).
+# Category totals and the grand total are then exact sums of those pennies, so every total on the
+# page is the sum of the figures above it and nothing is rounded twice.
+
+STAFFING = "staffing"
+INTERVENTIONS = "interventions"
+SERVICES = "services"
+RESOURCES = "resources"
+TRAINING = "training"
+CATEGORIES = (STAFFING, INTERVENTIONS, SERVICES, RESOURCES, TRAINING)
+
+
+@dataclass(frozen=True)
+class Spending:
+    """One line of spending against the notional SEN budget."""
+
+    category: str
+    amount: Decimal | None = None  # pounds: a bought-in service, resources, training
+    hours_per_week: Decimal | None = None  # staffing: the hours a week of the role...
+    weeks: int = 0  # ...for this many weeks...
+    hourly_rate: Decimal = Decimal(0)  # ...at the role's hourly cost (salary and on-costs)
+
+
+def spending_cost(line: Spending) -> Decimal:
+    """The line's cost, to the penny."""
+    if line.category not in CATEGORIES or line.category == INTERVENTIONS:
+        raise ValueError(f"Not a category of budget line: {line.category!r}.")
+    if line.category == STAFFING:
+        hours = line.hours_per_week
+        if hours is None or hours < 0 or line.weeks < 0 or line.hourly_rate < 0:
+            raise ValueError("Hours, weeks and rates cannot be negative.")
+        return money(Fraction(hours) * line.weeks * Fraction(line.hourly_rate))
+    if line.amount is None or line.amount < 0:
+        raise ValueError("An amount cannot be missing or negative.")
+    return money(line.amount)
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    by_category: dict[str, Decimal]  # every category, in CATEGORIES order, 0 when none
+    total: Decimal
+
+    def share(self, category: str) -> int | None:
+        """The category's share of the total spend, in whole per cent."""
+        if not self.total:
+            return None
+        return int((self.by_category[category] / self.total * 100).quantize(0, ROUND_HALF_UP))
+
+
+def budget_totals(lines: Iterable[Spending], interventions: Decimal) -> BudgetTotals:
+    """Spending by category: each category the sum of its lines' costs; interventions the cost of
+    the provision delivered (worked out by the provision map, to the penny)."""
+    by_category = dict.fromkeys(CATEGORIES, Decimal("0.00"))
+    by_category[INTERVENTIONS] = money(interventions)
+    for line in lines:
+        by_category[line.category] += spending_cost(line)
+    return BudgetTotals(by_category, sum(by_category.values(), Decimal("0.00")))

@@ -297,6 +297,78 @@ class NotionalBudget(models.Model):
         return f"£{self.amount} for {self.start_year}"
 
 
+class SpendingCategory(models.TextChoices):
+    """Spending the SENCo enters against the notional SEN budget. Interventions are not entered:
+    they are the cost of the provision delivered (sessions, resources and licences)."""
+
+    STAFFING = "staffing", "Staffing, including in-class support"
+    SERVICES = "services", "Bought-in services"
+    RESOURCES = "resources", "Resources"
+    TRAINING = "training", "Training"
+
+
+class SpendingLine(models.Model):
+    """A line of spending against the school's notional SEN budget for a school year.
+
+    Staffing is hours a week of a staff role for a number of weeks (a TA's in-class support for a
+    pupil or a class: time not logged as intervention sessions, so it is never counted twice); its
+    cost is worked out from the role's hourly cost. Every other line is an amount: an educational
+    psychologist's days, a speech and language therapy contract, outreach, resources, training."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="spending_lines")
+    start_year = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=10, choices=SpendingCategory.choices)
+    description = models.CharField(max_length=120)
+    supplier = models.CharField(max_length=120, blank=True)
+    spent_on = models.DateField()
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.SET_NULL, null=True, blank=True, related_name="spending_lines"
+    )
+    amount = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
+    )
+    staff_role = models.ForeignKey(
+        StaffRole, on_delete=models.PROTECT, null=True, blank=True, related_name="spending_lines"
+    )
+    hours_per_week = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["category", "spent_on", "pk"]
+        indexes = [models.Index(fields=["school", "start_year"], name="spending_school_year")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        category=SpendingCategory.STAFFING,
+                        amount__isnull=True,
+                        staff_role__isnull=False,
+                        hours_per_week__isnull=False,
+                        weeks__isnull=False,
+                        hours_per_week__gt=0,
+                        hours_per_week__lte=60,
+                        weeks__gte=1,
+                        weeks__lte=52,
+                    )
+                    | (
+                        ~Q(category=SpendingCategory.STAFFING)
+                        & Q(
+                            amount__isnull=False,
+                            amount__gte=0,
+                            staff_role__isnull=True,
+                            hours_per_week__isnull=True,
+                            weeks__isnull=True,
+                        )
+                    )
+                ),
+                name="spending_line_staffing_or_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.description}"
+
+
 class TopUpFunding(models.Model):
     """EHC top-up (element 3) funding from the LA for a pupil in a school year."""
 

@@ -6,8 +6,8 @@ matched to pupils' broad area of need and age — groups of pupils on SEN suppor
 intervention's group size, individual provision for pupils with an EHC plan — delivered by the
 school's TAs and teachers on set weekdays inside the term; the session register up to today
 (about nine sessions in ten delivered, the rest missed for a reason, about 92% of pupils present),
-entry and exit data of the intervention's measure, the notional SEN budget of each school year and
-EHC top-up funding. It keeps the rules provision/services/ enforces: one session per provision
+entry and exit data of the intervention's measure, the notional SEN budget of each school year,
+its spending lines (provision/spending_seeding.py) and EHC top-up funding. It keeps the rules provision/services/ enforces: one session per provision
 per day, on its weekdays and between its dates, never after today; attendance only for pupils in
 the group that day; exit data after entry data of the same kind; a missed session has a reason,
 no minutes and no attendance.
@@ -37,10 +37,12 @@ from provision.models import (
     RoleKind,
     Session,
     SessionAttendance,
+    SpendingLine,
     StaffRole,
     TopUpFunding,
     Wave,
 )
+from provision.spending_seeding import spending_lines
 from pupils import census
 from pupils.seeding import SeedPupil, SeedSchool
 from support.models import Target
@@ -157,6 +159,7 @@ class _Rows:
     measures: list[tuple[Any, ...]] = field(default_factory=list)  # MEASURE_COLUMNS
     budgets: list[NotionalBudget] = field(default_factory=list)
     top_ups: list[TopUpFunding] = field(default_factory=list)
+    spending: list[SpendingLine] = field(default_factory=list)
 
 
 def seed_provision(school: SeedSchool, support: SupportHistory) -> dict[str, int]:
@@ -191,6 +194,8 @@ class _ProvisionBuilder:
                 self._term(costing.Term(term.start, term.end))
         self._budgets()
         self._top_ups()
+        if not self.special:  # special schools have no notional SEN budget (see _budgets)
+            self.rows.spending = spending_lines(self.s, self.roles)
 
     # -- staff -------------------------------------------------------------------------------
     def _roles(self) -> None:
@@ -555,6 +560,7 @@ class _ProvisionBuilder:
         insert_rows(Measure, MEASURE_COLUMNS, rows.measures)
         NotionalBudget.objects.bulk_create(rows.budgets, batch_size=BATCH)
         TopUpFunding.objects.bulk_create(rows.top_ups, batch_size=BATCH)
+        SpendingLine.objects.bulk_create(rows.spending, batch_size=BATCH)
         return {
             "staff_roles": len(rows.roles),
             "provisions": len(rows.provisions),
@@ -565,6 +571,7 @@ class _ProvisionBuilder:
             "measures": len(rows.measures),
             "budgets": len(rows.budgets),
             "top_ups": len(rows.top_ups),
+            "spending_lines": len(rows.spending),
         }
 
 

@@ -300,6 +300,7 @@ class SeedResult:
     measures: int = 0
     budgets: int = 0
     top_ups: int = 0
+    spending_lines: int = 0
     school_ids: list[int] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:

@@ -423,6 +423,21 @@ def provisions_import(w: World) -> Any:
     return result.provisions[0]
 
 
+def spending_line_add(w: World) -> Any:
+    from provision.services import spending
+
+    data = spending.SpendingInput(
+        category="services",
+        description=MARK,
+        supplier=MARK,
+        spent_on=TODAY,
+        pupil=w.ben,
+        amount=Decimal("450.00"),
+    )
+    year = TODAY.year if TODAY.month >= 9 else TODAY.year - 1
+    return spending.spending_line_add(school=w.oak, start_year=year, data=data, by=w.users["senco"])
+
+
 CASES: dict[str, Callable[[World], Any]] = {
     f.__name__: f
     for f in (
@@ -453,6 +468,7 @@ CASES: dict[str, Callable[[World], Any]] = {
         measure_record,
         top_up_set,
         provisions_import,
+        spending_line_add,
     )
 }
 # Services whose every input is an id, a date, a number or a choice: nothing typed to leak.
@@ -463,6 +479,7 @@ NO_FREE_TEXT = {
     "enrol",
     "enrolment_end",
     "budget_set",
+    "spending_line_remove",
     "term_dates_save",
     "closure_day_remove",  # the date and kind only
     # Sign-in and tokens: usernames and program-defined reasons only (accounts/).

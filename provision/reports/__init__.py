@@ -32,6 +32,7 @@ from provision.models import (
     TopUpFunding,
     Wave,
 )
+from provision.reports import spending
 from provision.reports.impact import (
     FORMULAS_EXPLAINED,
     GAIN_UNITS,
@@ -442,14 +443,20 @@ def _planned_share(p: Provision, pupil_id: int, joined: list[Joined], period: Pe
 class Budget:
     period: Period
     amount: Decimal | None  # the notional SEN budget set for the year, if any
-    spend: Figures
+    spend: Figures  # the interventions: the provision map's figures
     by_wave: list[Figures]
     top_ups: Decimal
     top_up_pupils: int
+    totals: costing.BudgetTotals  # every category: staffing, interventions, services, ...
+    categories: list[spending.CategoryRow]
+
+    @property
+    def spent(self) -> Decimal:
+        return self.totals.total
 
     @property
     def remaining(self) -> Decimal | None:
-        return None if self.amount is None else self.amount - self.spend.cost_shown
+        return None if self.amount is None else self.amount - self.spent
 
     @property
     def overspent_by(self) -> Decimal | None:
@@ -460,13 +467,15 @@ class Budget:
     def percent_used(self) -> int | None:
         if not self.amount:
             return None
-        return round(self.spend.cost_shown / self.amount * 100)
+        return round(self.spent / self.amount * 100)
 
 
 def budget(school: School, period: Period, *, today: date) -> Budget:
-    """Spend against the notional SEN budget of a school year: the cost of every provision in the
-    year (staff time of delivered sessions, resources and licences), by wave; EHC top-up funding
-    from the LA is shown beside it, not counted against it."""
+    """Spend against the notional SEN budget of a school year, by category: the spending lines
+    the SENCo entered (staffing, bought-in services, resources, training) and the interventions,
+    the cost of every provision in the year (staff time of delivered sessions, resources and
+    licences), by wave; EHC top-up funding from the LA is shown beside it, not counted
+    against it."""
     year_map = provision_map(school, period, MapFilters(), named=False, today=today)
     amount = (
         NotionalBudget.objects.filter(school=school, start_year=period.start_year)
@@ -478,6 +487,8 @@ def budget(school: School, period: Period, *, today: date) -> Budget:
             "amount", flat=True
         )
     )
+    lines = spending.budget_lines(school, period.start_year)
+    totals = costing.budget_totals([line.spending for line in lines], year_map.total.cost_shown)
     return Budget(
         period=period,
         amount=amount,
@@ -485,6 +496,8 @@ def budget(school: School, period: Period, *, today: date) -> Budget:
         by_wave=year_map.by_wave,
         top_ups=sum(top_ups, ZERO),
         top_up_pupils=len(top_ups),
+        totals=totals,
+        categories=spending.category_rows(lines, totals),
     )
 
 
@@ -493,6 +506,7 @@ def budget_years(school: School, current: int) -> list[int]:
     years = {current}
     years.update(school.school_years.values_list("start_year", flat=True))
     years.update(NotionalBudget.objects.filter(school=school).values_list("start_year", flat=True))
+    years.update(school.spending_lines.values_list("start_year", flat=True).distinct())
     dates = Provision.objects.filter(school=school).values_list("start_date", "end_date")
     for start, end in dates.order_by().distinct():
         years.update(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from provision.reports import views
+from provision.reports import budget_views, views
 
 urlpatterns = [
     path("map/", views.provision_map, name="provision_map"),
@@ -18,6 +18,12 @@ urlpatterns = [
     path("pupils/<id:pk>/top-up/", views.pupil_top_up, name="pupil_top_up"),
     path("impact/", views.provision_impact, name="provision_impact"),
     path("budget/", views.provision_budget, name="provision_budget"),
+    path("budget/spending/add/", budget_views.spending_line_add, name="spending_line_add"),
+    path(
+        "budget/spending/<id:pk>/remove/",
+        budget_views.spending_line_remove,
+        name="spending_line_remove",
+    ),
     path("import/", views.provision_import, name="provision_import"),
     path(
         "import/template.xlsx",

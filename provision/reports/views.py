@@ -474,7 +474,14 @@ def provision_budget(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "provision/reports/budget.html",
-        {"school": school, "period_form": period_form, "form": form, "report": report},
+        {
+            "school": school,
+            "period_form": period_form,
+            "form": form,
+            "report": report,
+            "can_manage": can_manage,
+            "named": access.may(user, Action.READ_NAMED, school),
+        },
     )
 
 

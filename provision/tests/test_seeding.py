@@ -13,7 +13,7 @@ from django.utils.html import escape
 from access import DELIVERING_ROLES
 from accounts import schooldates
 from accounts.models import ClosureDay, ClosureKind, Membership, Phase, Role, Term
-from provision import costing
+from provision import costing, reports
 from provision.models import (
     Enrolment,
     Measure,
@@ -22,6 +22,8 @@ from provision.models import (
     Provision,
     Session,
     SessionAttendance,
+    SpendingCategory,
+    SpendingLine,
     StaffRole,
     TopUpFunding,
 )
@@ -229,3 +231,36 @@ def test_seeded_sessions_fall_only_on_open_days(seeded):
     for school_id, on in Session.objects.values_list("provision__school_id", "on"):
         assert on not in closed, f"a session in half-term on {on}"
         assert (school_id, on) not in shut, f"a session on a closure day, {on}"
+
+
+def test_the_demo_budget_reads_like_a_real_schools(seeded):
+    """Issue 13, item 6: every mainstream school year that has begun has staffing (a TA's
+    in-class hours, the SENCo's release time), EP days, a SALT contract, outreach, resources and
+    training, dated inside the year and never after today; special schools have no budget."""
+    primary = seeded.school_ids[0]
+    lines = SpendingLine.objects.filter(school_id=primary)
+    assert seeded.spending_lines == lines.count() > 0
+    assert not SpendingLine.objects.filter(school__phase=Phase.SPECIAL).exists()
+    years = {schooldates.school_year_start(TODAY) - i for i in range(3)}
+    for year in years:
+        mine = lines.filter(start_year=year)
+        assert set(mine.values_list("category", flat=True)) == set(SpendingCategory.values), year
+        staffing = mine.filter(category="staffing")
+        assert staffing.filter(
+            description__startswith="In-class support", staff_role__kind__in=["ta2", "ta3"]
+        ).exists()
+        assert staffing.filter(staff_role__name="SENCo").exists()
+        assert mine.filter(description__startswith="Educational psychologist").exists()
+        assert mine.filter(description__startswith="Speech and language therapy").exists()
+        for line in mine:
+            assert schooldates.school_year_start(line.spent_on) == year and line.spent_on <= TODAY
+            assert line.staff_role is None or line.staff_role.school_id == primary
+            assert line.pupil is None or line.pupil.school_id == primary
+    # A whole past year: most of the notional budget is spent, most of it on staff, and the
+    # interventions are a small part of it (as in a real school).
+    last = schooldates.school_year_start(TODAY) - 1
+    school = NotionalBudget.objects.get(school_id=primary, start_year=last).school
+    budget = reports.budget(school, reports.period_for(school, last), today=TODAY)
+    assert budget.amount and 0.4 <= budget.spent / budget.amount <= 1.1
+    assert budget.totals.by_category["staffing"] > budget.spent / 2
+    assert all(budget.totals.by_category[c] > 0 for c in costing.CATEGORIES)
