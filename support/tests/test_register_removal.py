@@ -167,3 +167,16 @@ def test_the_form_keeps_the_needs_when_asked(world, removable):
     )
     assert world.amy.register_entries.get(end_date__isnull=True).provision == "N"
     assert world.amy.needs.filter(end_date__isnull=True).count() == 1
+
+
+def test_the_closing_note_is_on_the_cycle_page_and_given_to_the_parents(world, removable):
+    remove(world, closing_note="Reading caught up; Miss Khan keeps an eye in class.")
+    cycle_page = senco(world).get(reverse("cycle_detail", args=[removable.pk])).content.decode()
+    assert "removed from the SEN register" in cycle_page
+    assert "Reading caught up; Miss Khan keeps an eye in class." in cycle_page
+    parent = Client()
+    parent.force_login(world.users["parent"])
+    family = parent.get(reverse("family_pupil", args=[world.amy.pk])).content.decode()
+    assert "when your child left the SEN register" in family
+    assert "Reading caught up; Miss Khan keeps an eye in class." in family
+    assert f"/family/cycles/{removable.pk}/review.pdf" not in family
