@@ -201,6 +201,20 @@ class RegisterChangeIn(Schema):
     decided_by_name: Text = Field(
         "", description="Who decided, if not you (e.g. an EHC plan issued by the LA)."
     )
+    closing_note: Text = Field(
+        "",
+        max_length=4000,
+        description="For a removal (N) of a pupil with an open cycle, required: the cycle closes "
+        "with this note on start_date, and the parents are given it.",
+    )
+    end_needs: bool = Field(
+        True,
+        description="For a removal (N): end the pupil's open needs on start_date (the default), "
+        "or keep them recorded (false).",
+    )
+    need_type: Text = Field(
+        "", description="The primary need, for a pupil placed on the register who has none."
+    )
 
 
 class ParentsInformedIn(Schema):

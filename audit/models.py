@@ -1,6 +1,7 @@
 """The audit trail: every change and every view of a pupil's record. Append-only: the model
 refuses updates and deletes, and database triggers (see the migration) refuse them too."""
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -60,3 +61,14 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    @property
+    def object_type_label(self) -> str:
+        """The object's kind in plain words for the trail's readers: "Cycle" for "support.Cycle",
+        "Register entry" for "pupils.RegisterEntry"; a kind that is not a model as it is."""
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return self.object_type
+        name = str(model._meta.verbose_name)
+        return name[:1].upper() + name[1:]

@@ -320,6 +320,7 @@ def register_change_with_need(
     reason: str,
     need_type: str,
     by: User,
+    decided_by_name: str = "",
     request: HttpRequest | None = None,
 ) -> RegisterEntry:
     """A register decision that also records the primary need, for a pupil placed on the
@@ -330,6 +331,7 @@ def register_change_with_need(
         start_date=start_date,
         reason=reason,
         by=by,
+        decided_by_name=decided_by_name,
         request=request,
     )
     if need_type and provision in census.ON_REGISTER:

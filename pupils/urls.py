@@ -9,7 +9,6 @@ urlpatterns = [
     path("register.<exportfmt:fmt>", views.register_export, name="register_export"),
     path("pupils/new/", views.pupil_create, name="pupil_create"),
     path("pupils/<id:pk>/edit/", views.pupil_edit, name="pupil_edit"),
-    path("pupils/<id:pk>/register/change/", views.register_change, name="register_change"),
     path(
         "pupils/<id:pk>/register/<id:entry_pk>/parents-informed/",
         views.parents_informed,

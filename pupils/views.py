@@ -31,7 +31,6 @@ from pupils.forms import (
     ParentsInformedForm,
     PupilEditForm,
     PupilForm,
-    RegisterChangeForm,
     RegisterFilterForm,
 )
 from pupils.models import Need, Pupil, RegisterEntry, TeachingGroup
@@ -306,42 +305,6 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "title": f"Change details for {pupil.full_name}",
             "their_changes": their_changes,
         },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def register_change(request: HttpRequest, pk: int) -> HttpResponse:
-    """Step 1 of a register decision: the decision itself. Step 2 records telling the parents."""
-    user = _user(request)
-    pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.CHANGE_REGISTER)
-    current = services.current_provision(pupil)
-    needs_primary = not pupil.needs.filter(rank=1, end_date__isnull=True).exists()
-    form = RegisterChangeForm(request.POST or None, current=current, needs_primary=needs_primary)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            entry = services.register_change_with_need(
-                pupil=pupil,
-                provision=data["provision"],
-                start_date=data["start_date"],
-                reason=data["reason"],
-                need_type=data.get("need_type") or "",
-                by=user,
-                request=request,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{pupil.full_name}: {census.SEN_PROVISION_LABELS[entry.provision]} from {entry.start_date:%-d %B %Y}. Now record how the parents were told.",
-            )
-            return redirect("parents_informed", pk=pupil.pk, entry_pk=entry.pk)
-    return render(
-        request,
-        "pupils/register_change.html",
-        {"form": form, "pupil": pupil, "current_label": census.SEN_PROVISION_LABELS[current]},
     )
 
 

@@ -6,6 +6,8 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from pupils import census
+from pupils.forms import RegisterChangeForm
 from support import rules
 from support.models import (
     AREA_CHOICES,
@@ -22,7 +24,7 @@ from support.models import (
     Target,
     ViewSource,
 )
-from support.services import AMENDABLE, ReviewInput, review_input
+from support.services import AMENDABLE, NeedsOnRemoval, ReviewInput, review_input
 from ui.forms import GovDateField, escaped_label, gds_helper
 
 
@@ -404,3 +406,59 @@ class ParentViewsForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = gds_helper()
+
+
+class RegisterDecisionForm(RegisterChangeForm):
+    """The register decision, with what a removal (N) means for the graduated approach: the
+    closing note for the open cycle (given to the parents) and what happens to the needs."""
+
+    closing_note = forms.CharField(
+        label="Closing note for the open cycle",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Only for a removal. What was done, what changed, and why SEN support ends. "
+        "The cycle closes with this note and the parents are given it.",
+        max_length=4000,
+    )
+    needs = forms.ChoiceField(
+        label="What happens to the recorded needs?",
+        required=False,
+        choices=NeedsOnRemoval.CHOICES,
+        initial=NeedsOnRemoval.END,
+        widget=forms.RadioSelect,
+        help_text="Only for a removal.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        current: str,
+        needs_primary: bool,
+        open_cycle: bool,
+        open_needs: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, current=current, needs_primary=needs_primary, **kwargs)
+        self.open_cycle = open_cycle
+        layout = list(self.helper.layout.fields)
+        if current in census.ON_REGISTER and open_cycle:
+            layout.append(Field.textarea("closing_note"))
+        else:
+            del self.fields["closing_note"]
+        if current in census.ON_REGISTER and open_needs:
+            layout.append(Field.radios("needs", legend_size=Size.SMALL))
+        else:
+            del self.fields["needs"]
+        self.helper.layout = Layout(*layout)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        removing = data.get("provision") == census.SENProvision.NO_SEN.value
+        if removing and "closing_note" in self.fields and not data.get("closing_note", "").strip():
+            self.add_error(
+                "closing_note",
+                "Write the closing note for the open cycle: the parents are given it.",
+            )
+        if removing and "needs" in self.fields and not data.get("needs"):
+            self.add_error("needs", "Say what happens to the pupil's recorded needs.")
+        return data

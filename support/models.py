@@ -126,6 +126,11 @@ class Cycle(models.Model):
     opened_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    closing_note = models.TextField(
+        blank=True,
+        help_text="Why the cycle ended without a review (the pupil left the SEN register): "
+        "the record given to the parents",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -522,9 +522,9 @@ class _SupportBuilder:
                 and plan_from is not None
                 and plan_from - DAY * 210 <= held <= plan_from - DAY * 42
             )
-            decision = "remove" if removing else self._decision(ask, flair)
+            wanted = "remove" if removing else "ehc_request" if ask else ""
+            goals, decision = self._review(p, cycle, held, goals, wanted, flair)
             asked = asked or decision == "ehc_request"
-            goals = self._review(p, cycle, held, goals, decision, flair)
             span.closed = held
             if decision == "remove":
                 return number
@@ -805,15 +805,15 @@ class _SupportBuilder:
             return following + DAY * rng.randint(0, 4)  # terms start on a Monday
         return weekday_on_or_before(review_date - DAY * rng.randint(0, 12))
 
-    def _decision(self, ask_for_plan: bool, flair: float) -> str:
-        """`ask_for_plan`: an EHC plan follows within about 30 weeks (the statutory 20 weeks
-        and the wait before the request), so this review asked for the assessment."""
+    def _decision(self, progress: str) -> str:
+        """A decision that follows from the overall progress: carry on when it is as expected or
+        better, change course when it is not."""
         rng = self.rng
-        if ask_for_plan:
-            return "ehc_request"
-        if flair >= 0.2:
+        if progress in (OverallProgress.ABOVE, OverallProgress.EXPECTED):
             return rng.choice(("continue", "continue", "adjust"))
-        return rng.choice(("adjust", "adjust", "change", "specialist"))
+        if progress == OverallProgress.LESS:
+            return rng.choice(("adjust", "adjust", "change", "specialist"))
+        return rng.choice(("change", "specialist", "adjust"))
 
     def _review(
         self,
@@ -821,11 +821,15 @@ class _SupportBuilder:
         cycle: Cycle,
         held: date,
         goals: list[_Goal],
-        decision: str,
+        wanted: str,
         flair: float,
-    ) -> list[_Goal]:
+    ) -> tuple[list[_Goal], str]:
         """Complete the review: a rating and value reached per target, the five questions and the
-        decision. Locks the cycle; returns the unmet targets the next plan carries."""
+        decision. Locks the cycle; returns the unmet targets the next plan carries and the
+        decision. `wanted` ("remove", "ehc_request" or "") is a decision the history needs (the
+        pupil leaves the register; an EHC plan follows): the ratings are made to fit it, so a
+        removal follows expected progress or better and an EHC request less than expected.
+        Otherwise the decision follows from the ratings (`_decision`)."""
         rng = self.rng
         review = Review(
             cycle=cycle,
@@ -833,16 +837,16 @@ class _SupportBuilder:
             parent_attendance=rng.choices(
                 list(ATTENDANCE_WEIGHTS), weights=list(ATTENDANCE_WEIGHTS.values())
             )[0],
-            decision=decision,
-            decision_notes=DECISION_NOTES[decision],
             completed_by=self.senco,
             completed_at=at(held, 16, 30),
         )
-        ratings = []
-        for goal in goals:
-            lift = 0.8 if decision == "remove" else 0.0
-            rating = max(-2, min(2, round(flair + lift + rng.gauss(0, 0.9))))
-            ratings.append(rating)
+        lift = {"remove": 0.8, "ehc_request": -1.0}.get(wanted, 0.0)
+        ratings = [max(-2, min(2, round(flair + lift + rng.gauss(0, 0.9)))) for _goal in goals]
+        while wanted == "remove" and sum(ratings) < 0:
+            ratings[ratings.index(min(ratings))] += 1
+        while wanted == "ehc_request" and sum(ratings) >= 0:
+            ratings[ratings.index(max(ratings))] -= 1
+        for goal, rating in zip(goals, ratings, strict=True):
             self.rows.ratings.append((review, goal.target, rating, self._reached(goal, rating), ""))
         average = sum(ratings) / len(ratings)
         mood = "good" if average >= 0.5 else "ok" if average >= -0.4 else "poor"
@@ -860,6 +864,8 @@ class _SupportBuilder:
             if average >= -1
             else OverallProgress.LITTLE_OR_NONE
         )
+        decision = wanted or self._decision(review.overall_progress)
+        review.decision, review.decision_notes = decision, DECISION_NOTES[decision]
         review.attendees = "Class teacher, SENCo" + (", TA" if p.tas and rng.random() < 0.5 else "")
         if review.parent_attendance != Attendance.NOT_PRESENT:
             review.parent_views = rng.choice(PARENT_SAYS)
@@ -869,7 +875,7 @@ class _SupportBuilder:
             review.given_to_parents_on = given
         self.rows.reviews.append(review)
         cycle.closed_on, cycle.version = held, 2  # as review_complete: locked
-        return [g for g, r in zip(goals, ratings, strict=True) if not rules.is_met(r)]
+        return [g for g, r in zip(goals, ratings, strict=True) if not rules.is_met(r)], decision
 
     def _reached(self, goal: _Goal, rating: int) -> str:
         if not goal.fmt:

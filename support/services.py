@@ -21,7 +21,9 @@ from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
 from audit.versions import check_version, next_version, version_errors
-from pupils.models import Pupil
+from pupils import census
+from pupils import services as pupil_services
+from pupils.models import Pupil, RegisterEntry
 from support import rules, uploads
 from support.models import (
     PASSPORT_FIELDS,
@@ -234,6 +236,103 @@ def cycle_open(
         request=request,
     )
     return cycle
+
+
+class NeedsOnRemoval:
+    """What a removal from the register does with the pupil's open needs."""
+
+    END = "end"
+    KEEP = "keep"
+    CHOICES = (
+        (END, "End them on the date of the decision"),
+        (KEEP, "Keep them recorded (for example, the need is still monitored)"),
+    )
+
+
+@transaction.atomic
+def register_decide(
+    *,
+    pupil: Pupil,
+    provision: str,
+    start_date: date,
+    reason: str,
+    by: User,
+    need_type: str = "",
+    closing_note: str = "",
+    needs: str = NeedsOnRemoval.END,
+    decided_by_name: str = "",
+    request: HttpRequest | None = None,
+) -> RegisterEntry:
+    """A register decision (pupils.services.register_change) and what it means for the graduated
+    approach. A removal (N) of a pupil on the register closes their open cycle on the date of the
+    decision with `closing_note`, which the parents are given, and ends their open needs unless
+    the SENCo keeps them (`needs="keep"`). So a pupil off the register never has an open cycle.
+
+    This lives in support, not pupils, because it writes cycles: pupils is below support."""
+    if provision != census.SENProvision.NO_SEN.value:
+        return pupil_services.register_change_with_need(
+            pupil=pupil,
+            provision=provision,
+            start_date=start_date,
+            reason=reason,
+            need_type=need_type,
+            decided_by_name=decided_by_name,
+            by=by,
+            request=request,
+        )
+    errors: Errors = {}
+    cycle = Cycle.objects.select_for_update().filter(pupil=pupil, closed_on__isnull=True).first()
+    if cycle is not None:
+        if not closing_note.strip():
+            errors["closing_note"] = [
+                f"Write the closing note for cycle {cycle.number}: what was done and why support "
+                "ends. The parents are given it."
+            ]
+        if start_date < cycle.opened_on:
+            errors["start_date"] = [
+                f"The removal cannot be before cycle {cycle.number} began "
+                f"({cycle.opened_on:%-d %B %Y})."
+            ]
+    if needs not in (NeedsOnRemoval.END, NeedsOnRemoval.KEEP):
+        errors["needs"] = ["Say what happens to the pupil's recorded needs."]
+    open_needs = list(pupil.needs.filter(end_date__isnull=True).order_by("-rank"))
+    if needs == NeedsOnRemoval.END:
+        for need in open_needs:
+            if start_date < need.start_date:
+                errors.setdefault("needs", []).append(
+                    f"The {need.get_rank_display().lower()} was recorded on "
+                    f"{need.start_date:%-d %B %Y}, after the removal: keep it, or change the date."
+                )
+    try:
+        entry = pupil_services.register_change(
+            pupil=pupil,
+            provision=provision,
+            start_date=start_date,
+            reason=reason,
+            decided_by_name=decided_by_name,
+            by=by,
+            request=request,
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    _fail(errors)
+    if cycle is not None:
+        cycle.closed_on = start_date
+        cycle.closing_note = closing_note.strip()
+        cycle.version = next_version(cycle)
+        cycle.save(update_fields=["closed_on", "closing_note", "version"])
+        audit.log(
+            AuditAction.UPDATE,
+            by,
+            cycle,
+            {"closed_on": start_date.isoformat(), "closed_because": "removed from the register"},
+            request=request,
+        )
+    if needs == NeedsOnRemoval.END:
+        for need in open_needs:  # secondary first: need_end refuses a primary before it
+            pupil_services.need_end(need=need, end_date=start_date, by=by, request=request)
+    return entry
 
 
 @transaction.atomic

@@ -16,6 +16,8 @@ from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
 from audit.versions import refuse_stale
+from pupils import census
+from pupils import services as pupil_services
 from pupils.models import Pupil
 from support import forms, rules, selectors, services
 from support.models import Attachment, Concern, Cycle, Passport, Plan, Target
@@ -551,4 +553,59 @@ def passport_edit(request: HttpRequest, pk: int) -> HttpResponse:
         back=f"/staff/pupils/{pupil.pk}/passport/",
         intro="Write it with the pupil and the parents, in the pupil's own words where you can.",
         their_changes=their_changes,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 1 of a register decision: the decision itself, and for a removal the closing note
+    of the open cycle and what happens to the needs. Step 2 records telling the parents.
+    Here, not in pupils, because a removal closes the cycle (support.services.register_decide)."""
+    user = _user(request)
+    pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.CHANGE_REGISTER)
+    current = pupil_services.current_provision(pupil)
+    open_needs = list(pupil.needs.filter(end_date__isnull=True))
+    cycle = pupil.cycles.filter(closed_on__isnull=True).first()
+    form = forms.RegisterDecisionForm(
+        request.POST or None,
+        current=current,
+        needs_primary=not any(n.rank == 1 for n in open_needs),
+        open_cycle=cycle is not None,
+        open_needs=bool(open_needs),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.register_decide(
+                pupil=pupil,
+                provision=data["provision"],
+                start_date=data["start_date"],
+                reason=data["reason"],
+                need_type=data.get("need_type") or "",
+                closing_note=data.get("closing_note") or "",
+                needs=data.get("needs") or services.NeedsOnRemoval.END,
+                by=user,
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            label = census.SEN_PROVISION_LABELS[entry.provision]
+            messages.success(
+                request,
+                f"{pupil.full_name}: {label} from {entry.start_date:%-d %B %Y}. "
+                "Now record how the parents were told.",
+            )
+            return redirect("parents_informed", pk=pupil.pk, entry_pk=entry.pk)
+    return render(
+        request,
+        "support/register_change.html",
+        {
+            "form": form,
+            "pupil": pupil,
+            "current_label": census.SEN_PROVISION_LABELS[current],
+            "cycle": cycle,
+            "open_needs": open_needs,
+        },
     )

@@ -17,6 +17,7 @@ from api.schemas import Id, ParentsInformedIn, RegisterChangeIn, RegisterEntryOu
 from api.selectors import filter_by_pupil, pupil_rows, register_rows
 from pupils import services
 from pupils.models import RegisterEntry
+from support import services as support_services
 
 router = Router(tags=["register entries"])
 
@@ -52,17 +53,23 @@ def get_register_entry(request: HttpRequest, entry_id: int) -> RegisterEntry:
     "",
     response={201: RegisterEntryOut},
     summary="Change a pupil's SEN provision",
-    description="Closes the open entry the day before start_date and opens a new one.",
+    description="Closes the open entry the day before start_date and opens a new one. A removal "
+    "(N) also closes the pupil's open cycle with closing_note and, unless end_needs is false, "
+    "ends their open needs.",
 )
 def create_register_entry(request: HttpRequest, payload: RegisterChangeIn) -> Status[RegisterEntry]:
     user = api_user(request)
     pupils = pupil_rows(access.visible_pupils(user, reach="any"))
     pupil = access.get_for_user(user, pupils, payload.pupil, Action.CHANGE_REGISTER)
-    entry = services.register_change(
+    needs = support_services.NeedsOnRemoval
+    entry = support_services.register_decide(
         pupil=pupil,
         provision=payload.provision,
         start_date=payload.start_date,
         reason=payload.reason,
+        need_type=payload.need_type,
+        closing_note=payload.closing_note,
+        needs=needs.END if payload.end_needs else needs.KEEP,
         decided_by_name=payload.decided_by_name,
         by=user,
         request=request,

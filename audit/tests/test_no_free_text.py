@@ -169,6 +169,21 @@ def register_change_with_need(w: World) -> Any:
     )
 
 
+def register_decide(w: World) -> Any:
+    """A removal with an open cycle: the closing note is kept on the cycle, not in the trail."""
+    cycle = support_services.cycle_open(pupil=w.amy, opened_on=TODAY, by=w.users["senco"])
+    support_services.register_decide(
+        pupil=w.amy,
+        provision="N",
+        start_date=TODAY,
+        reason=MARK,
+        closing_note=MARK,
+        decided_by_name=MARK,
+        by=w.users["senco"],
+    )
+    return cycle
+
+
 def register_record_parents_informed(w: World) -> Any:
     entry = RegisterEntry.objects.get(pupil=w.amy, end_date__isnull=True)
     return pupil_services.register_record_parents_informed(
@@ -446,6 +461,7 @@ CASES: dict[str, Callable[[World], Any]] = {
         ctf_import,
         register_change,
         register_change_with_need,
+        register_decide,
         register_record_parents_informed,
         need_add,
         concern_raise,

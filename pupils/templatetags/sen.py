@@ -37,3 +37,14 @@ def area_label(code: str | None) -> str:
 @register.filter
 def provision_label(code: str | None) -> str:
     return census.SEN_PROVISION_LABELS.get(code or "N", "")
+
+
+@register.filter
+def in_sentence(label: str) -> str:
+    """A label put mid-sentence: its first letter lowered, acronyms kept ("Request an EHC needs
+    assessment" -> "request an EHC needs assessment", where `lower` gave "ehc")."""
+    label = str(label)
+    first = label.split(" ", 1)[0]
+    if not label or (len(first) > 1 and first.isupper()):
+        return label
+    return label[0].lower() + label[1:]
