@@ -81,10 +81,10 @@ OUTCOMES: dict[str, str] = {
 }
 # What a parent reads beside the value reached: never "met" unless it was achieved.
 OUTCOME_SENTENCES: dict[str, str] = {
-    ACHIEVED: "Target met",
-    PARTLY_ACHIEVED: "Partly achieved: not met yet",
+    ACHIEVED: "Achieved",
+    PARTLY_ACHIEVED: "Partly achieved",
     NOT_ACHIEVED: "Not yet achieved",
-    NOT_YET_DUE: "Not yet due: not met yet",
+    NOT_YET_DUE: "Not yet due: its date is after this review",
 }
 
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)")
@@ -97,14 +97,17 @@ def amount(text: str) -> Decimal | None:
 
 
 def outcome_from_numbers(
-    *, reached: str, target_value: str, baseline: str = "", lower_is_better: bool = False
+    *, reached: str, target_value: str, baseline: str = "", lower_is_better: bool | None = None
 ) -> str | None:
     """The outcome the numbers say, or None when either side has no number: achieved when the
     value reached is at the target (or beyond it), partly achieved when it moved from the
-    baseline towards it, not achieved otherwise. `lower_is_better` for targets that fall."""
+    baseline towards it, not achieved otherwise. `lower_is_better` for targets that fall (fewer
+    incidents): when not given, a target value below the baseline's number means one."""
     got, aim, start = amount(reached), amount(target_value), amount(baseline)
     if got is None or aim is None:
         return None
+    if lower_is_better is None:
+        lower_is_better = start is not None and aim < start
     sign = -1 if lower_is_better else 1
     if sign * (got - aim) >= 0:
         return ACHIEVED
@@ -121,7 +124,7 @@ def outcome_warning(
     reached: str,
     target_value: str,
     baseline: str = "",
-    lower_is_better: bool = False,
+    lower_is_better: bool | None = None,
 ) -> str | None:
     """A sentence when the recorded outcome contradicts the numbers, else None. Saying a target
     was achieved below its value, or not achieved at or past it, contradicts them; "not yet due"

@@ -62,6 +62,7 @@ def targets_with_warnings(plan: Plan | None) -> list[dict[str, Any]]:
                 measure=t.measure,
                 target_value=t.target_value,
                 target_date=t.target_date,
+                review_date=plan.review_date,
             ),
         }
         for t in plan.targets.all()

@@ -194,6 +194,7 @@ def test_targets_without_numbers_never_warn(text, outcome):
 def test_the_migration_rule_follows_the_numbers_where_there_are_numbers(
     reached, aim, start, rating
 ):
+    assume(aim >= start)  # a target that rises (one that falls is tested below)
     outcome = rules.derived_outcome(
         rating=rating, reached=str(reached), target_value=str(aim), baseline=str(start)
     )
@@ -230,3 +231,23 @@ outcome_pairs = st.lists(
 @given(outcome_pairs)
 def test_only_achieved_targets_leave_the_plan(pairs):
     assert rules.targets_to_carry_on(pairs) == [t for t, o in pairs if o != "achieved"]
+
+
+@given(st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 1, 1)))
+def test_a_target_dated_after_its_review_warns(target_date):
+    review = date(2026, 7, 22)
+    warned = "after_review" in codes(
+        description="Read 30 of 45 sounds",
+        **{**good, "target_date": target_date},
+        review_date=review,
+    )
+    assert warned == (target_date > review)
+
+
+@given(amounts, amounts, amounts)
+def test_a_target_that_falls_is_achieved_at_or_below_its_value(reached, aim, start):
+    assume(aim < start)
+    outcome = rules.outcome_from_numbers(
+        reached=f"{reached} incidents", target_value=f"{aim} a week", baseline=f"{start} a week"
+    )
+    assert (outcome == rules.ACHIEVED) == (reached <= aim)
