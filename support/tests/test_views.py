@@ -106,7 +106,9 @@ def test_the_review_form_rates_each_target_and_opens_the_next_cycle(world, cycle
         **answers,
         f"rating_{met.pk}": "1",
         f"value_{met.pk}": "24",
+        f"outcome_{met.pk}": "achieved",
         f"rating_{unmet.pk}": "-1",
+        f"outcome_{unmet.pk}": "not_achieved",
     }
     response = client.post(reverse("review", args=[cycle.pk]), form)
     next_cycle = Cycle.objects.get(pupil=world.amy, number=2)
