@@ -279,6 +279,7 @@ def test_seeded_outcomes_agree_with_the_numbers_and_carried_targets_start_from_t
     carried = list(Target.objects.filter(carried_from__isnull=False))
     checked = 0
     for t in carried:
+        assert t.carried_from_id is not None
         at_review = reached[t.carried_from_id]
         assert not at_review.met
         if at_review.value_reached:
