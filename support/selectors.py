@@ -3,10 +3,10 @@ fixed number of queries whatever the number of cycles, targets or notes."""
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from pupils.models import Pupil
-from support import smart
+from support import rules, smart
 from support.models import (
     Attachment,
     Concern,
@@ -79,6 +79,13 @@ def pupil_support(pupil: Pupil) -> dict[str, Any]:
         .prefetch_related(
             Prefetch("plan__targets", queryset=Target.objects.order_by("position", "pk"))
         )
+        # Met means achieved (issue 13): counted in the same query.
+        .annotate(
+            targets_rated=Count("review__ratings"),
+            targets_achieved=Count(
+                "review__ratings", filter=Q(review__ratings__outcome=rules.ACHIEVED)
+            ),
+        )
         .order_by("-number")
     )
     current = next((c for c in cycles if not c.is_locked), None)
@@ -119,6 +126,13 @@ def _events(cycles: list[Cycle], concerns: list[Concern]) -> list[dict[str, Any]
         review = review_of(cycle)
         if review is not None:
             events.append(
-                {"date": review.held_on, "kind": "review", "cycle": cycle, "review": review}
+                {
+                    "date": review.held_on,
+                    "kind": "review",
+                    "cycle": cycle,
+                    "review": review,
+                    "targets_rated": getattr(cycle, "targets_rated", None),
+                    "targets_achieved": getattr(cycle, "targets_achieved", None),
+                }
             )
     return events
