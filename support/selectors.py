@@ -73,7 +73,7 @@ def pupil_support(pupil: Pupil) -> dict[str, Any]:
     """The pupil record's support section: the open cycle and its plan at the top, every cycle,
     concerns, documents and the passport. Four queries (five unless the pupil was read with
     the passport, as pupil_record does)."""
-    cycles = list(
+    cycles: list[Cycle] = list(
         Cycle.objects.filter(pupil=pupil)
         .select_related("plan", "review")
         .prefetch_related(
