@@ -745,6 +745,58 @@ def cycle_amend(
     return target
 
 
+@transaction.atomic
+def rating_amend(
+    *,
+    rating: TargetRating,
+    changes: dict[str, Any],
+    reason: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> TargetRating:
+    """Correct a reviewed target's rating or outcome (issue 13): needs a reason, and keeps the
+    original as an Amendment ("from" and "to") on the cycle and in the audit trail. A changed
+    outcome does not move targets between cycles: the next plan is revised as usual."""
+    from support.models import Amendment
+
+    errors: Errors = {}
+    rating = TargetRating.objects.select_related("review__cycle", "target").get(pk=rating.pk)
+    cycle = Cycle.objects.select_for_update().get(pk=rating.review.cycle_id)
+    if not reason.strip():
+        errors["reason"] = ["Give the reason for changing a reviewed target's rating or outcome."]
+    unknown = set(changes) - {"rating", "outcome"}
+    if unknown:
+        errors["changes"] = [f"These cannot be amended here: {', '.join(sorted(unknown))}."]
+    if "rating" in changes and changes["rating"] not in rules.RATING_LABELS:
+        errors["rating"] = ["A rating is from -2 to +2."]
+    if "outcome" in changes and changes["outcome"] not in rules.OUTCOMES:
+        errors["outcome"] = [
+            "Say whether the target was achieved, partly achieved, not achieved or is not yet due."
+        ]
+    _fail(errors)
+    before = {k: getattr(rating, k) for k in changes}
+    for key, value in changes.items():
+        setattr(rating, key, value)
+    rating.save(update_fields=list(changes))
+    diff = audit.changes(before, {k: getattr(rating, k) for k in changes})
+    Amendment.objects.create(
+        cycle=cycle,
+        made_by=by,
+        reason=reason.strip(),
+        what=f"target {rating.target.position}",
+        changes=diff,
+    )
+    audit.log(
+        AuditAction.UPDATE,
+        by,
+        rating,
+        {"amendment": reason, **diff},
+        request=request,
+        pupil_id=cycle.pupil_id,
+    )
+    return rating
+
+
 # --- passport ---------------------------------------------------------------------------------
 
 
