@@ -8,7 +8,7 @@ so the two cannot drift apart.
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -36,6 +36,7 @@ def one_of(values: Iterable[Any], default: Any = ..., description: str | None = 
 AREAS = [code for code, _ in AREA_CHOICES]
 DECISIONS = list(rules.DECISIONS)
 RATINGS = sorted(rules.RATING_LABELS)
+OUTCOMES = list(rules.OUTCOMES)
 OTHER_FACTORS: list[Any] = list(OtherFactor.values)
 
 
@@ -112,6 +113,7 @@ class TargetOut(Schema):
             measure=obj.measure,
             target_value=obj.target_value,
             target_date=obj.target_date,
+            review_date=obj.plan.review_date,
         )
 
 
@@ -161,13 +163,24 @@ class RatingOut(Schema):
     target_id: int
     rating: int = one_of(RATINGS, description="-2 well below expected … 2 well above expected.")
     rating_label: str
-    met: bool
+    outcome: str = one_of(
+        OUTCOMES, description="Whether the target was reached, apart from the progress rating."
+    )
+    outcome_label: str
+    outcome_warning: str | None = Field(
+        None, description="Set when the outcome contradicts the value reached and the target value."
+    )
+    met: bool = Field(..., description="True only when the outcome is achieved.")
     value_reached: str
     comment: str
 
     @staticmethod
     def resolve_rating_label(obj: Any) -> str:
         return rules.RATING_LABELS[obj.rating]
+
+    @staticmethod
+    def resolve_outcome_label(obj: Any) -> str:
+        return rules.OUTCOMES[obj.outcome]
 
 
 class ReviewOut(Schema):
@@ -189,6 +202,9 @@ class ReviewOut(Schema):
     completed_by_id: int | None
     completed_at: datetime
     given_to_parents_on: date | None
+    next_review_date: date | None = Field(
+        None, description="The next review date agreed with the family (the next cycle's review)."
+    )
     ratings: list[RatingOut]
     next_cycle_id: int | None = Field(
         None, description="The cycle the review opened (none when the pupil leaves the register)."
@@ -368,6 +384,12 @@ class RatingIn(Schema):
     target_id: Id
     rating: int = Field(..., ge=-2, le=2, description="-2 well below … 2 well above expected.")
     value_reached: Text = Field("", max_length=200)
+    outcome: Literal["achieved", "partly_achieved", "not_achieved", "not_yet_due"] | None = Field(
+        None,
+        description="Whether the target was reached, apart from the rating: not_yet_due when its "
+        "date is after the review. Left out, it is worked out by the rule in docs/decisions.md "
+        "(from the numbers where both have one, else the date, else the rating).",
+    )
     comment: Text = ""
 
 
@@ -385,6 +407,11 @@ class ReviewIn(Schema):
     pupil_views: Text = ""
     decision: Text = one_of(DECISIONS)
     decision_notes: Text = ""
+    next_review_date: date | None = Field(
+        None,
+        description="The next review date agreed with the family: the next cycle is reviewed then "
+        "(left out: the end of the term at least six school weeks away).",
+    )
     ratings: list[RatingIn] = Field(..., description="One for every target of the plan.")
 
     @field_validator("ratings")

@@ -260,6 +260,12 @@ class ReviewForm(_EnteredForm):
     """The review meeting, with a rating and the value reached for each target of the plan."""
 
     held_on = GovDateField(label="Date of the review meeting")
+    next_review_date = GovDateField(
+        label="Next review date agreed with the family",
+        required=False,
+        help_text="The next cycle is reviewed on this date, and the review record tells the "
+        "parents it. Leave blank for the end of the term at least half a term away.",
+    )
 
     class Meta:
         model = Review
@@ -292,12 +298,23 @@ class ReviewForm(_EnteredForm):
             self.fields[f"value_{target.pk}"] = forms.CharField(
                 label=f"Value reached for target {target.position}", required=False, max_length=200
             )
+            self.fields[f"outcome_{target.pk}"] = forms.ChoiceField(
+                label=f"Was target {target.position} achieved?",
+                choices=list(rules.OUTCOMES.items()),
+                widget=forms.RadioSelect,
+                help_text="Apart from the progress rating: on track is not achieved. "
+                "‘Not yet due’ when the target's date is after this review.",
+                error_messages={
+                    "required": f"Select whether target {target.position} was achieved"
+                },
+            )
         self.helper = gds_helper()
         rating_fields: list[Any] = []
         for target in targets:
             rating_fields += [
                 Field.radios(f"rating_{target.pk}", legend_size=Size.SMALL),
                 Field.text(f"value_{target.pk}", field_width=20),
+                Field.radios(f"outcome_{target.pk}", legend_size=Size.SMALL),
             ]
         self.helper.layout = Layout(
             Field("held_on"),
@@ -314,12 +331,17 @@ class ReviewForm(_EnteredForm):
             Field.textarea("pupil_views"),
             Field.radios("decision"),
             Field.textarea("decision_notes"),
+            Field("next_review_date"),
         )
 
     def ratings(self) -> dict[int, dict[str, Any]]:
         data = self.cleaned_data
         return {
-            t.pk: {"rating": data[f"rating_{t.pk}"], "value_reached": data.get(f"value_{t.pk}", "")}
+            t.pk: {
+                "rating": data[f"rating_{t.pk}"],
+                "value_reached": data.get(f"value_{t.pk}", ""),
+                "outcome": data[f"outcome_{t.pk}"],
+            }
             for t in self.targets
         }
 

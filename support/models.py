@@ -273,14 +273,21 @@ class Target(models.Model):
     def __str__(self) -> str:
         return self.description[:80]
 
-    def carry_forward(self, plan: "Plan", review_date: date) -> "Target":
+    def carry_forward(
+        self, plan: "Plan", review_date: date, reached: str = "", held_on: date | None = None
+    ) -> "Target":
         """This unmet target as it starts in the next cycle's `plan` (unsaved): the same words
-        and position, due no earlier than the new plan's review."""
+        and position, due no earlier than the new plan's review. Its baseline is where the pupil
+        was at the review (`reached`, dated `held_on`) when that was recorded (issue 13)."""
+        baseline = self.baseline
+        if reached.strip():
+            when = f" (at the review on {held_on.day} {held_on:%B %Y})" if held_on else ""
+            baseline = f"{reached.strip()}{when}"[:300]
         return Target(
             plan=plan,
             position=self.position,
             description=self.description,
-            baseline=self.baseline,
+            baseline=baseline,
             measure=self.measure,
             target_value=self.target_value,
             responsible=self.responsible,
@@ -356,6 +363,12 @@ class Review(models.Model):
     )
     completed_at = models.DateTimeField(default=timezone.now)
     given_to_parents_on = models.DateField(null=True, blank=True)
+    next_review_date = models.DateField(
+        "Next review date agreed with the family",
+        null=True,
+        blank=True,
+        help_text="The next cycle's review is set to this date; the review PDF tells parents it.",
+    )
 
     def __str__(self) -> str:
         return f"Review of {self.cycle}"
@@ -370,6 +383,11 @@ class TargetRating(models.Model):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="ratings")
     rating = models.SmallIntegerField(choices=sorted(rules.RATING_LABELS.items()))
     value_reached = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(
+        max_length=16,
+        choices=list(rules.OUTCOMES.items()),
+        help_text="Whether the target was reached, apart from how progress went (the rating).",
+    )
     comment = models.TextField(blank=True)
 
     class Meta:
@@ -385,7 +403,21 @@ class TargetRating(models.Model):
 
     @property
     def met(self) -> bool:
-        return rules.is_met(self.rating)
+        """Met means achieved (issue 13): "as expected" progress is not a met target."""
+        return rules.is_achieved(self.outcome)
+
+    @property
+    def outcome_sentence(self) -> str:
+        return rules.OUTCOME_SENTENCES[self.outcome]
+
+    @property
+    def outcome_warning(self) -> str | None:
+        return rules.outcome_warning(
+            outcome=self.outcome,
+            reached=self.value_reached,
+            target_value=self.target.target_value,
+            baseline=self.target.baseline,
+        )
 
 
 class Amendment(models.Model):

@@ -13,6 +13,7 @@ factor".
 Rows are built in memory and written with `bulk_create`; nothing is audited (nothing happened).
 """
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -367,13 +368,15 @@ class _Goal:
     goal: int
     limit: int
     fmt: str  # "" for a vague target
+    reached: str = ""  # the value reached at the review that carried it forward, and when
+    held: date | None = None
 
 
 # Rows nothing points at are kept as tuples in these columns (see insert_rows).
 VIEW_COLUMNS = ("cycle_id", "source", "given_by", "given_on", "views", "strengths", "barriers",
                 "assessments", "progress_vs_peers", "recorded_by_id", "created_at")  # fmt: skip
 NOTE_COLUMNS = ("cycle_id", "on", "kind", "text", "author_id", "created_at")
-RATING_COLUMNS = ("review_id", "target_id", "rating", "value_reached", "comment")
+RATING_COLUMNS = ("review_id", "target_id", "rating", "value_reached", "outcome", "comment")
 
 
 @dataclass
@@ -727,9 +730,12 @@ class _SupportBuilder:
         return plan, goals
 
     def _carry(self, plan: Plan, goal: _Goal, review_date: date) -> _Goal:
-        target = goal.target.carry_forward(plan, review_date)
+        target = goal.target.carry_forward(plan, review_date, goal.reached, goal.held)
         target.created_at = at(plan.plan_date, 16, 0)
-        return _Goal(target, goal.area, goal.base, goal.goal, goal.limit, goal.fmt)
+        # Its new baseline is the value reached at the review (issue 13).
+        reached = rules.amount(goal.reached)
+        base = goal.base if reached is None else int(reached)
+        return _Goal(target, goal.area, base, goal.goal, goal.limit, goal.fmt)
 
     def _new_target(
         self, p: SeedPupil, plan: Plan, area: str, position: int, review_date: date
@@ -846,8 +852,21 @@ class _SupportBuilder:
             ratings[ratings.index(min(ratings))] += 1
         while wanted == "ehc_request" and sum(ratings) >= 0:
             ratings[ratings.index(max(ratings))] -= 1
+        unmet: list[_Goal] = []
         for goal, rating in zip(goals, ratings, strict=True):
-            self.rows.ratings.append((review, goal.target, rating, self._reached(goal, rating), ""))
+            reached = self._reached(goal, rating)
+            # The outcome the numbers say (or, for a target without numbers, the rating).
+            outcome = rules.derived_outcome(
+                rating=rating,
+                reached=reached,
+                target_value=goal.target.target_value,
+                baseline=goal.target.baseline,
+                target_date=goal.target.target_date,
+                held_on=held,
+            )
+            self.rows.ratings.append((review, goal.target, rating, reached, outcome, ""))
+            if not rules.is_achieved(outcome):
+                unmet.append(dataclasses.replace(goal, reached=reached, held=held))
         average = sum(ratings) / len(ratings)
         mood = "good" if average >= 0.5 else "ok" if average >= -0.4 else "poor"
         review.is_it_working = rng.choice(WORKING[mood])
@@ -875,7 +894,7 @@ class _SupportBuilder:
             review.given_to_parents_on = given
         self.rows.reviews.append(review)
         cycle.closed_on, cycle.version = held, 2  # as review_complete: locked
-        return [g for g, r in zip(goals, ratings, strict=True) if not rules.is_met(r)], decision
+        return unmet, decision
 
     def _reached(self, goal: _Goal, rating: int) -> str:
         if not goal.fmt:

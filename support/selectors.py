@@ -3,10 +3,10 @@ fixed number of queries whatever the number of cycles, targets or notes."""
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from pupils.models import Pupil
-from support import smart
+from support import rules, smart
 from support.models import (
     Attachment,
     Concern,
@@ -62,6 +62,7 @@ def targets_with_warnings(plan: Plan | None) -> list[dict[str, Any]]:
                 measure=t.measure,
                 target_value=t.target_value,
                 target_date=t.target_date,
+                review_date=plan.review_date,
             ),
         }
         for t in plan.targets.all()
@@ -72,11 +73,18 @@ def pupil_support(pupil: Pupil) -> dict[str, Any]:
     """The pupil record's support section: the open cycle and its plan at the top, every cycle,
     concerns, documents and the passport. Four queries (five unless the pupil was read with
     the passport, as pupil_record does)."""
-    cycles = list(
+    cycles: list[Cycle] = list(
         Cycle.objects.filter(pupil=pupil)
         .select_related("plan", "review")
         .prefetch_related(
             Prefetch("plan__targets", queryset=Target.objects.order_by("position", "pk"))
+        )
+        # Met means achieved (issue 13): counted in the same query.
+        .annotate(
+            targets_rated=Count("review__ratings"),
+            targets_achieved=Count(
+                "review__ratings", filter=Q(review__ratings__outcome=rules.ACHIEVED)
+            ),
         )
         .order_by("-number")
     )
@@ -118,6 +126,13 @@ def _events(cycles: list[Cycle], concerns: list[Concern]) -> list[dict[str, Any]
         review = review_of(cycle)
         if review is not None:
             events.append(
-                {"date": review.held_on, "kind": "review", "cycle": cycle, "review": review}
+                {
+                    "date": review.held_on,
+                    "kind": "review",
+                    "cycle": cycle,
+                    "review": review,
+                    "targets_rated": getattr(cycle, "targets_rated", None),
+                    "targets_achieved": getattr(cycle, "targets_achieved", None),
+                }
             )
     return events

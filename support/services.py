@@ -601,6 +601,7 @@ class ReviewInput(TypedDict, total=False):
     pupil_views: str
     decision: str
     decision_notes: str
+    next_review_date: date | None
 
 
 def review_input(values: Mapping[str, Any]) -> ReviewInput:
@@ -616,6 +617,12 @@ def _check_ratings(plan: Plan, ratings: dict[int, dict[str, Any]], errors: Error
             errors.setdefault(f"rating_{target.pk}", []).append(f"Rate target {target.position}.")
         elif rating not in rules.RATING_LABELS:
             errors.setdefault(f"rating_{target.pk}", []).append("A rating is from -2 to +2.")
+        outcome = ratings.get(target.pk, {}).get("outcome")
+        if outcome is not None and outcome not in rules.OUTCOMES:
+            errors.setdefault(f"outcome_{target.pk}", []).append(
+                f"Say whether target {target.position} was achieved, partly achieved, not "
+                "achieved or is not yet due."
+            )
     unknown = set(ratings) - {t.pk for t in targets}
     if unknown:
         errors["ratings"] = ["Some ratings are for targets that are not in this plan."]
@@ -654,21 +661,26 @@ def review_complete(
     if data.get("decision") not in rules.DECISIONS:
         errors["decision"] = ["Choose the decision."]
     targets = _check_ratings(plan, ratings, errors) if plan else []
+    next_review = data.get("next_review_date")
+    if next_review is not None and held_on is not None and next_review <= held_on:
+        errors["next_review_date"] = ["The next review must be after this review meeting."]
     _fail(errors)
     assert plan is not None and held_on is not None
     review = Review(cycle=cycle, completed_by=by, **_entered(data, REVIEW_FIELDS))
     review.full_clean(exclude=["cycle"])
     review.save()
-    TargetRating.objects.bulk_create(
+    rows = [
         TargetRating(
             review=review,
             target=t,
             rating=ratings[t.pk]["rating"],
             value_reached=ratings[t.pk].get("value_reached", ""),
+            outcome=ratings[t.pk].get("outcome") or _derived_outcome(t, ratings[t.pk], held_on),
             comment=ratings[t.pk].get("comment", ""),
         )
         for t in targets
-    )
+    ]
+    TargetRating.objects.bulk_create(rows)
     cycle.closed_on = held_on
     cycle.version += 1
     cycle.save(update_fields=["closed_on", "version"])
@@ -685,31 +697,48 @@ def review_complete(
             "overall_progress": review.overall_progress,
             "notes": review.decision_notes,
             "ratings": {str(t.position): ratings[t.pk]["rating"] for t in targets},
+            "outcomes": {str(r.target.position): r.outcome for r in rows},
         },
         request=request,
         pupil_id=cycle.pupil_id,
     )
     next_cycle = None
     if rules.opens_next_cycle(review.decision):
-        next_cycle = _open_next_cycle(
-            cycle, plan, held_on, [(t.pk, ratings[t.pk]["rating"]) for t in targets], by, request
-        )
+        next_cycle = _open_next_cycle(cycle, plan, review, rows, by, request)
     return review, next_cycle
+
+
+def _derived_outcome(target: Target, rating: dict[str, Any], held_on: date) -> str:
+    """A service call without an outcome (the form and the API ask for one): the rule the
+    migration used (docs/decisions.md), so it is never "met" on a rating alone."""
+    return rules.derived_outcome(
+        rating=rating["rating"],
+        reached=rating.get("value_reached", ""),
+        target_value=target.target_value,
+        baseline=target.baseline,
+        target_date=target.target_date,
+        held_on=held_on,
+    )
 
 
 def _open_next_cycle(
     cycle: Cycle,
     plan: Plan,
-    held_on: date,
-    ratings: list[tuple[int, int]],
+    review: Review,
+    ratings: list[TargetRating],
     by: User,
     request: HttpRequest | None,
 ) -> Cycle:
     """The next cycle starts on the review date with a plan carried forward: the same outcomes,
-    adjustments and provision, and every target rated below expected (with a new date if its date
-    has passed). The SENCo then revises it with the parents and the pupil."""
+    adjustments and provision, and every target not achieved (its baseline now the value reached
+    at the review, and a new date if its date has passed). Its review is the date agreed with
+    the family at this review, else the default. The SENCo then revises it with the parents and
+    the pupil."""
+    held_on = review.held_on
     next_cycle = cycle_open(pupil=cycle.pupil, opened_on=held_on, by=by, request=request)
-    review_date = rules.default_review_date(held_on, school_terms(cycle.pupil, held_on))
+    review_date = review.next_review_date or rules.default_review_date(
+        held_on, school_terms(cycle.pupil, held_on)
+    )
     carried_plan = Plan.objects.create(
         cycle=next_cycle,
         plan_date=held_on,
@@ -719,9 +748,10 @@ def _open_next_cycle(
         provision=plan.provision,
         pupil_strategies=plan.pupil_strategies,
     )
-    carry = set(rules.targets_to_carry(ratings))
+    carry = set(rules.targets_to_carry_on((r.target_id, r.outcome) for r in ratings))
+    reached = {r.target_id: r.value_reached for r in ratings}
     for target in plan.targets.filter(pk__in=carry).order_by("position"):
-        target.carry_forward(carried_plan, review_date).save()
+        target.carry_forward(carried_plan, review_date, reached[target.pk], held_on).save()
     audit.log(
         AuditAction.CREATE,
         by,
@@ -812,6 +842,58 @@ def cycle_amend(
         pupil_id=cycle.pupil_id,
     )
     return target
+
+
+@transaction.atomic
+def rating_amend(
+    *,
+    rating: TargetRating,
+    changes: dict[str, Any],
+    reason: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> TargetRating:
+    """Correct a reviewed target's rating or outcome (issue 13): needs a reason, and keeps the
+    original as an Amendment ("from" and "to") on the cycle and in the audit trail. A changed
+    outcome does not move targets between cycles: the next plan is revised as usual."""
+    from support.models import Amendment
+
+    errors: Errors = {}
+    rating = TargetRating.objects.select_related("review__cycle", "target").get(pk=rating.pk)
+    cycle = Cycle.objects.select_for_update().get(pk=rating.review.cycle_id)
+    if not reason.strip():
+        errors["reason"] = ["Give the reason for changing a reviewed target's rating or outcome."]
+    unknown = set(changes) - {"rating", "outcome"}
+    if unknown:
+        errors["changes"] = [f"These cannot be amended here: {', '.join(sorted(unknown))}."]
+    if "rating" in changes and changes["rating"] not in rules.RATING_LABELS:
+        errors["rating"] = ["A rating is from -2 to +2."]
+    if "outcome" in changes and changes["outcome"] not in rules.OUTCOMES:
+        errors["outcome"] = [
+            "Say whether the target was achieved, partly achieved, not achieved or is not yet due."
+        ]
+    _fail(errors)
+    before = {k: getattr(rating, k) for k in changes}
+    for key, value in changes.items():
+        setattr(rating, key, value)
+    rating.save(update_fields=list(changes))
+    diff = audit.changes(before, {k: getattr(rating, k) for k in changes})
+    Amendment.objects.create(
+        cycle=cycle,
+        made_by=by,
+        reason=reason.strip(),
+        what=f"target {rating.target.position}",
+        changes=diff,
+    )
+    audit.log(
+        AuditAction.UPDATE,
+        by,
+        rating,
+        {"amendment": reason, **diff},
+        request=request,
+        pupil_id=cycle.pupil_id,
+    )
+    return rating
 
 
 # --- passport ---------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ def check_target(
     measure: str = "",
     target_value: str = "",
     target_date: date | None = None,
+    review_date: date | None = None,
 ) -> list[SmartWarning]:
     """Warnings for one target. An empty list means it reads as SMART."""
     warnings: list[SmartWarning] = []
@@ -85,6 +86,14 @@ def check_target(
         )
     if target_date is None:
         warnings.append(SmartWarning("no_date", "Give a date by which the target should be met."))
+    elif review_date is not None and target_date > review_date:
+        warnings.append(
+            SmartWarning(
+                "after_review",
+                "The target is dated after this plan's review: the review could not say whether "
+                "it was met (date it by the review, or move the review).",
+            )
+        )
     vague = vague_phrases_in(description)
     if vague:
         words = ", ".join(f"‘{w}’" for w in vague)

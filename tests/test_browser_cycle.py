@@ -110,6 +110,9 @@ def test_senco_runs_a_whole_cycle(page, live_server, world, axe_check, tmp_path:
     targets = page.locator('input[name^="rating_"][value="1"]').all()
     targets[0].check()
     page.locator('input[name^="rating_"][value="-1"]').nth(1).check()
+    # Issue 13: each target's outcome, apart from the rating.
+    page.locator('input[name^="outcome_"][value="achieved"]').first.check()
+    page.locator('input[name^="outcome_"][value="partly_achieved"]').nth(1).check()
     for name, text in [
         ("is_it_working", "Yes for blending."),
         ("how_much_difference", "From 6 to 21 words."),

@@ -146,7 +146,7 @@ def _plan_of(cycle: Cycle) -> Plan:
 
 
 def _review_of(cycle: Cycle) -> Review:
-    review = Review.objects.filter(cycle=cycle).prefetch_related("ratings").first()
+    review = Review.objects.filter(cycle=cycle).prefetch_related("ratings__target").first()
     if review is None:
         raise HttpError(404, "This cycle has not been reviewed yet.")
     # The cycle the review opened is the pupil's next one, if there is one.
@@ -385,8 +385,10 @@ def get_review(request: HttpRequest, cycle_id: int) -> Review:
     response={201: ReviewOut, 422: FieldErrors},
     summary="Complete a cycle's review",
     description="Rate every target of the plan. Locks the cycle and, unless the decision is "
-    "remove, opens the next cycle (next_cycle_id) with a plan carrying every target rated below "
-    "expected. A completed review is not changed by PUT or PATCH (405): POST an amendment.",
+    "remove, opens the next cycle (next_cycle_id) with a plan carrying every target not achieved "
+    "(its baseline now the value reached), reviewed on next_review_date if given. Each rating "
+    "takes an outcome: achieved, partly_achieved, not_achieved or not_yet_due; only achieved "
+    "counts as met. A completed review is not changed by PUT or PATCH (405): POST an amendment.",
 )
 def complete_review(request: HttpRequest, cycle_id: int, payload: ReviewIn) -> Status[Any]:
     user, cycle = api_user(request), _cycle(request, cycle_id, Action.RUN_CYCLE)

@@ -824,3 +824,76 @@ def test_dates_are_iso(world: World, as_: Any, planned: dict[str, Any]) -> None:
     plan = ok(as_("senco").get(f"/cycles/{planned['cycle'].pk}/plan"))
     assert date.fromisoformat(plan["plan_date"]) == planned["plan"].plan_date
     assert plan["targets"][0]["cycle_id"] == planned["cycle"].pk
+
+
+# --- issue 13: outcomes apart from ratings, the agreed next review ----------------------------
+
+
+def test_a_rating_takes_an_outcome_and_only_achieved_is_met(as_, planned):
+    """31 of 45 rated "as expected" against 40 is partly achieved: not met, carried forward from
+    the value reached, and the next cycle is reviewed on the date agreed with the family."""
+    target = planned["target"]
+    agreed = day(120)
+    ratings = [
+        {"target_id": target.pk, "rating": 0, "value_reached": "31", "outcome": "partly_achieved"}
+    ]
+    body = review_body(ratings, next_review_date=agreed)
+    review = ok(as_("senco").post(f"/cycles/{planned['cycle'].pk}/review", body), 201)
+    (rating,) = review["ratings"]
+    assert (rating["outcome"], rating["outcome_label"], rating["met"]) == (
+        "partly_achieved",
+        "Partly achieved",
+        False,
+    )
+    assert rating["outcome_warning"] is None and review["next_review_date"] == agreed
+    plan = ok(as_("senco").get(f"/cycles/{review['next_cycle_id']}/plan"))
+    assert plan["review_date"] == agreed
+    (carried,) = plan["targets"]
+    assert carried["baseline"].startswith("31 (at the review on ")
+
+
+@pytest.mark.parametrize("outcome", ["achieved", "partly_achieved", "not_achieved", "not_yet_due"])
+def test_each_outcome_is_taken_by_its_exact_string(as_, planned, outcome):
+    ratings = [{"target_id": planned["target"].pk, "rating": 0, "outcome": outcome}]
+    review = ok(
+        as_("senco").post(f"/cycles/{planned['cycle'].pk}/review", review_body(ratings)), 201
+    )
+    assert review["ratings"][0]["outcome"] == outcome
+    assert review["ratings"][0]["met"] == (outcome == "achieved")
+
+
+def test_an_achieved_outcome_below_the_target_value_is_warned(as_, planned):
+    ratings = [
+        {
+            "target_id": planned["target"].pk,
+            "rating": 0,
+            "value_reached": "31",
+            "outcome": "achieved",
+        }
+    ]
+    review = ok(
+        as_("senco").post(f"/cycles/{planned['cycle'].pk}/review", review_body(ratings)), 201
+    )
+    assert "31" in review["ratings"][0]["outcome_warning"]
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"outcome": "met"}, ["body", "ratings", 0, "outcome"]),
+        ({"next_review_date": day(-1)}, ["body", "next_review_date"]),
+    ],
+)
+def test_a_wrong_outcome_or_next_review_date_is_refused_and_nothing_written(
+    as_, planned, change, where
+):
+    rating = {"target_id": planned["target"].pk, "rating": 0, "outcome": "achieved"}
+    if "outcome" in change:
+        rating |= change
+        body = review_body([rating])
+    else:
+        body = review_body([rating], **change)
+    response = as_("senco").post(f"/cycles/{planned['cycle'].pk}/review", body)
+    assert response.status_code == 422, response.content
+    assert where in [e["loc"] for e in response.json()["detail"]]
+    assert not Review.objects.filter(cycle=planned["cycle"]).exists()

@@ -328,6 +328,17 @@ def cycle_amend(w: World) -> Any:
     )
 
 
+def rating_amend(w: World) -> Any:
+    cycle = reviewed(w)
+    support_services.rating_amend(
+        rating=cycle.review.ratings.get(),
+        changes={"outcome": "not_achieved", "rating": -1},
+        reason=MARK,
+        by=w.users["senco"],
+    )
+    return cycle.amendments.get()  # the reason is kept there, and only there
+
+
 def passport_save(w: World) -> Any:
     data = typed(Passport, support_services.PASSPORT_FIELDS)
     return support_services.passport_save(
@@ -474,6 +485,7 @@ CASES: dict[str, Callable[[World], Any]] = {
         do_note_add,
         review_complete,
         cycle_amend,
+        rating_amend,
         passport_save,
         staff_role_save,
         intervention_add,

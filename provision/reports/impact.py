@@ -70,7 +70,8 @@ FORMULAS_EXPLAINED: dict[str, str] = {
 }
 MET_TARGETS_EXPLAINED = (
     "Of the pupils whose plan targets linked to this provision have been rated at a review, the "
-    "share whose linked targets were all met (rated ‘as expected’ or better)."
+    "share whose linked targets were all met: achieved, not only rated ‘as expected’ (on track is "
+    "not met)."
 )
 
 GAIN_UNITS: dict[str, str] = {
@@ -158,12 +159,13 @@ def _results(provisions: QuerySet[Provision]) -> dict[int, list[costing.EntryExi
     return out
 
 
-def _ratings(provisions: QuerySet[Provision]) -> dict[int, dict[int, list[int]]]:
-    """Ratings of the targets linked to each provision: provision -> pupil -> ratings."""
+def _ratings(provisions: QuerySet[Provision]) -> dict[int, dict[int, list[str]]]:
+    """Outcomes of the targets linked to each provision at review: provision -> pupil ->
+    outcomes (a target is met only when achieved, issue 13)."""
     through = Provision.targets.through.objects.filter(
         provision__in=provisions, target__ratings__isnull=False
-    ).values_list("provision_id", "target__plan__cycle__pupil_id", "target__ratings__rating")
-    out: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    ).values_list("provision_id", "target__plan__cycle__pupil_id", "target__ratings__outcome")
+    out: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for provision_id, pupil_id, rating in through.order_by():
         out[provision_id][pupil_id].append(rating)
     return out
@@ -174,12 +176,12 @@ def _lines(
     area: str,
     pts: list[ProvisionTerm],
     results: list[costing.EntryExit],
-    ratings: dict[int, list[int]],
+    ratings: dict[int, list[str]],
 ) -> list[ImpactLine]:
     """costing.impact for a group of provision-terms, one line per kind of measure used."""
     pupils = {p for pt in pts for p in pt.enrolled}
     rated = {p: rs for p, rs in ratings.items() if p in pupils and rs}
-    met = sum(1 for rs in rated.values() if all(rules.is_met(r) for r in rs))
+    met = sum(1 for rs in rated.values() if all(rules.is_achieved(r) for r in rs))
     cost = costing.exact_decimal(sum((pt.cost for pt in pts), Fraction(0)))
     delivered, planned = sum(pt.delivered for pt in pts), sum(pt.planned for pt in pts)
     kinds = sorted({r.measure_type for r in results}) or [""]
@@ -206,11 +208,11 @@ def _intervention_lines(
     members: list[Provision],
     by_provision: dict[int, list[ProvisionTerm]],
     results: dict[int, list[costing.EntryExit]],
-    ratings: dict[int, dict[int, list[int]]],
+    ratings: dict[int, dict[int, list[str]]],
 ) -> list[ImpactLine]:
     """An intervention's lines: its provisions together (a pupil in two of them counts once; their
     linked targets are taken together)."""
-    pupil_ratings: dict[int, list[int]] = defaultdict(list)
+    pupil_ratings: dict[int, list[str]] = defaultdict(list)
     for p in members:
         for pupil, rs in ratings[p.pk].items():
             if any(pupil in pt.enrolled for pt in by_provision[p.pk]):

@@ -343,7 +343,10 @@ def _measure(enrolment, kind, value, on, measure_type="age_equivalent"):
     )
 
 
-def _rated_target(pupil, provision, rating, *, number=1):
+def _rated_target(pupil, provision, rating, *, number=1, outcome=None):
+    """A reviewed target linked to `provision`. Unless `outcome` says otherwise, one rated as
+    expected or better was achieved and one rated below was not."""
+    outcome = outcome or ("achieved" if rating >= 0 else "not_achieved")
     cycle = Cycle.objects.create(
         pupil=pupil, number=number, opened_on=date(2024, 9, 2), closed_on=date(2024, 12, 2)
     )
@@ -358,7 +361,7 @@ def _rated_target(pupil, provision, rating, *, number=1):
     )
     provision.targets.add(target)
     review = Review.objects.create(cycle=cycle, **review_data(held_on=date(2024, 12, 2)))
-    TargetRating.objects.create(review=review, target=target, rating=rating)
+    TargetRating.objects.create(review=review, target=target, rating=rating, outcome=outcome)
     return target
 
 
@@ -387,6 +390,16 @@ def test_impact_line_of_a_provision(example, world):
     assert line.against_expected_shown == "1.5 × typical rate"
     [catch_up] = [x for x in report.interventions if x.name == "Catch Up Literacy"]
     assert catch_up.impact == line.impact
+
+
+def test_on_track_but_not_achieved_is_not_counted_as_met(example, world):
+    """Issue 13: "as expected" with the target partly achieved is not a met target."""
+    reading = example["reading"]
+    _rated_target(world.amy, reading, 0, outcome="partly_achieved")
+    _rated_target(world.ben, reading, 1, outcome="achieved")
+    report = reports.impact(world.oak, reports.period_for(world.oak, YEAR), today=AFTER)
+    [line] = [x for x in report.provisions if x.name == "Reading group B"]
+    assert line.impact.met_targets_share == pytest.approx(0.5)
 
 
 def test_impact_without_entry_and_exit_data(example, world):

@@ -90,8 +90,8 @@ def reviewed(world, senco):
             decision_notes="Keep phonics; add a daily reading buddy.",
         ),
         ratings={
-            t1.pk: {"rating": -1, "value_reached": "31 words"},
-            t2.pk: {"rating": 1, "value_reached": "Every day"},
+            t1.pk: {"rating": -1, "value_reached": "31 words", "outcome": "not_achieved"},
+            t2.pk: {"rating": 1, "value_reached": "Every day", "outcome": "achieved"},
         },
     )
     services.passport_save(
@@ -352,3 +352,51 @@ def test_only_the_senco_records_the_review_given(world, reviewed):
     assert client_for(world.users["parent"]).post(url, given(TODAY)).status_code == 404
     assert client_for(world.users["outsider"]).post(url, given(TODAY)).status_code == 404
     assert Review.objects.get(cycle=reviewed).given_to_parents_on is None
+
+
+@needs_poppler
+def test_on_track_is_not_printed_as_met_and_the_agreed_next_review_is(world, senco, tmp_path):
+    """Issue 13: 31 of 45 against 40 of 45, rated "as expected", is partly achieved: the PDF never
+    says "Target met" for it, and it tells parents the next review date agreed at the meeting."""
+    cycle = services.cycle_open(pupil=world.amy, opened_on=TODAY - timedelta(days=90), by=senco)
+    plan = services.plan_save(
+        cycle=cycle,
+        by=senco,
+        version=0,
+        data={
+            "plan_date": TODAY - timedelta(days=90),
+            "review_date": TODAY,
+            "outcomes": "Amy reads a short book on her own.",
+        },
+    )
+    target = services.target_add(
+        plan=plan,
+        by=senco,
+        data={
+            "description": "Read 40 of the 45 phase 3 sounds",
+            "baseline": "12 of 45",
+            "measure": "Phonics tracker",
+            "target_value": "40 of 45",
+            "target_date": TODAY - timedelta(days=1),
+        },
+    )
+    agreed = TODAY + timedelta(days=100)
+    services.review_complete(
+        cycle=cycle,
+        by=senco,
+        data=review_data(decision="continue", next_review_date=agreed),
+        ratings={
+            target.pk: {"rating": 0, "value_reached": "31 of 45", "outcome": "partly_achieved"}
+        },
+    )
+    body = client_for(senco).get(reverse("cycle_review_pdf", args=[cycle.pk]))
+    text = pdf_text(body.content, tmp_path)
+    assert "As expected" in text and "31 of 45" in text and "Partly achieved" in text
+    assert "Target met" not in text and "Not met yet" in text
+    assert f"We will meet again to review Amy's support on {agreed:%-d %B %Y}" in " ".join(
+        text.split()
+    )
+    carried = Cycle.objects.get(pupil=world.amy, number=2).plan
+    assert carried.review_date == agreed
+    (again,) = carried.targets.all()
+    assert again.baseline.startswith("31 of 45 (at the review on ")

@@ -101,8 +101,10 @@ def test_a_review_locks_its_cycle_and_the_next_carries_the_unmet_targets(seeded)
             if review.decision != "remove":  # about a term of support before it is reviewed
                 assert (review.held_on - cycle.opened_on).days >= 28
     ratings: dict[int, dict[int, int]] = defaultdict(dict)
+    outcomes: dict[int, dict[int, str]] = defaultdict(dict)  # issue 13: only achieved ones leave
     for rating in TargetRating.objects.all():
         ratings[rating.review_id][rating.target_id] = rating.rating
+        outcomes[rating.review_id][rating.target_id] = rating.outcome
     targets: dict[int, list[Target]] = defaultdict(list)
     for target in Target.objects.select_related("plan"):
         targets[target.plan.cycle_id].append(target)
@@ -111,7 +113,7 @@ def test_a_review_locks_its_cycle_and_the_next_carries_the_unmet_targets(seeded)
     for cycle_id, review in reviews.items():
         cycle = review.cycle
         assert set(ratings[review.pk]) == {t.pk for t in targets[cycle_id]}, "every target rated"
-        unmet = {t for t, r in ratings[review.pk].items() if not rules.is_met(r)}
+        unmet = {t for t, o in outcomes[review.pk].items() if not rules.is_achieved(o)}
         following = by_number.get((cycle.pupil_id, cycle.number + 1))
         if review.decision == "remove":
             continue
@@ -263,3 +265,24 @@ def test_the_pupil_record_and_cycle_pages_show_a_seeded_history(seeded):
         assert page.status_code == 200
         first = cycle.plan.targets.first()
         assert first is not None and escape(first.description) in page.content.decode()
+
+
+def test_seeded_outcomes_agree_with_the_numbers_and_carried_targets_start_from_them(seeded):
+    """Issue 13: no seeded outcome contradicts the value reached, every outcome is one of the
+    four, some targets were partly achieved, and a carried target's baseline is the
+    value reached at the review that carried it."""
+    rows = list(TargetRating.objects.select_related("target", "review"))
+    assert {r.outcome for r in rows} <= set(rules.OUTCOMES)
+    assert [r.pk for r in rows if r.outcome_warning] == []
+    assert any(r.rating < 0 and r.outcome == "partly_achieved" for r in rows)
+    reached = {r.target_id: r for r in rows}
+    carried = list(Target.objects.filter(carried_from__isnull=False))
+    checked = 0
+    for t in carried:
+        assert t.carried_from_id is not None
+        at_review = reached[t.carried_from_id]
+        assert not at_review.met
+        if at_review.value_reached:
+            assert t.baseline.startswith(f"{at_review.value_reached} (at the review on ")
+            checked += 1
+    assert checked > 5

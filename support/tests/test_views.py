@@ -106,7 +106,9 @@ def test_the_review_form_rates_each_target_and_opens_the_next_cycle(world, cycle
         **answers,
         f"rating_{met.pk}": "1",
         f"value_{met.pk}": "24",
+        f"outcome_{met.pk}": "achieved",
         f"rating_{unmet.pk}": "-1",
+        f"outcome_{unmet.pk}": "not_achieved",
     }
     response = client.post(reverse("review", args=[cycle.pk]), form)
     next_cycle = Cycle.objects.get(pupil=world.amy, number=2)
@@ -314,3 +316,39 @@ def test_the_cycle_page_shows_the_provision_that_serves_each_target(world, cycle
         reverse("provision_detail", args=[provision.pk]) in html
         and "Amy&#x27;s precision teaching" in html
     )
+
+
+def test_the_review_page_and_the_pupil_record_say_achieved_not_on_track(world, cycle):
+    """Issue 13: a target rated "as expected" but only partly achieved is not met on the cycle
+    page or the pupil record, and an outcome that contradicts the numbers is flagged."""
+    senco = world.users["senco"]
+    first = services.target_add(
+        plan=cycle.plan,
+        by=senco,
+        data={
+            "description": "Read 40 of 45 sounds",
+            "baseline": "12 of 45",
+            "target_value": "40 of 45",
+            "target_date": TODAY,
+        },
+    )
+    second = services.target_add(
+        plan=cycle.plan,
+        by=senco,
+        data={"description": "Read 20 words", "target_value": "20", "target_date": TODAY},
+    )
+    services.review_complete(
+        cycle=cycle,
+        data=review_data(),
+        by=senco,
+        ratings={
+            first.pk: {"rating": 0, "value_reached": "31 of 45", "outcome": "partly_achieved"},
+            second.pk: {"rating": 0, "value_reached": "12", "outcome": "achieved"},
+        },
+    )
+    client = client_for(world, "senco")
+    page = client.get(reverse("cycle_detail", args=[cycle.pk])).content.decode()
+    assert "outcome: <strong>partly achieved</strong>" in page
+    assert page.count('data-code="outcome_contradicts_numbers"') == 1  # the second: 12 of 20
+    record = client.get(reverse("pupil_detail", args=[world.amy.pk])).content.decode()
+    assert "Targets met (achieved): 1 of 2." in record
