@@ -207,8 +207,9 @@ class EHCPlan(models.Model):
             raise ValidationError(errors)
 
     def review_due(self) -> date:
-        last = self.reviews.exclude(meeting_date=None).order_by("-meeting_date").first()
-        return clocks.annual_review_due(self.issue_date, last.meeting_date if last else None)
+        """reg 20, from the last meeting (reads prefetched `reviews` if there are)."""
+        meetings = [r.meeting_date for r in self.reviews.all()]
+        return clocks.annual_review_due(self.issue_date, max(meetings, default=None))
 
 
 class PlanOutcome(models.Model):
