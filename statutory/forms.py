@@ -1,0 +1,97 @@
+"""The SENCo's and the LA officer's forms: a request, an exception, an annual review."""
+
+from typing import Any
+
+from crispy_forms_gds.layout import Field, Layout
+from django import forms
+from django.utils import timezone
+
+from statutory import clocks, sen2
+from ui.forms import GovDateField, gds_helper
+
+
+class EHCRequestForm(forms.Form):
+    source = forms.ChoiceField(
+        label="Who asked for the assessment",
+        choices=sen2.REQUEST_SOURCE,
+        widget=forms.RadioSelect,
+        help_text="The school can make the request, or record one the parents made.",
+    )
+    received_date = GovDateField(label="Date the local authority received the request")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("received_date", timezone.localdate())
+        self.helper = gds_helper()
+        self.helper.layout = Layout(Field.radios("source"), Field("received_date"))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="The LA's decision whether to assess", choices=sen2.REQUEST_OUTCOME,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    decision_date = GovDateField(label="Date of the decision", required=False)
+    assessment_outcome = forms.ChoiceField(
+        label="Outcome of the assessment", choices=sen2.ASSESSMENT_OUTCOME,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    assessment_outcome_date = GovDateField(label="Date of the outcome", required=False)
+    draft_plan_date = GovDateField(label="Date the draft plan was sent", required=False)
+    request_mediation = forms.BooleanField(label="Mediation on the decision", required=False)
+    request_tribunal = forms.BooleanField(label="Tribunal appeal on the decision", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+        self.helper.layout = Layout(
+            Field.radios("decision"),
+            Field("decision_date"),
+            Field.radios("assessment_outcome"),
+            Field("assessment_outcome_date"),
+            Field("draft_plan_date"),
+            Field.checkbox("request_mediation"),
+            Field.checkbox("request_tribunal"),
+        )
+
+
+class RegExceptionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Which exception applies (reg 10(4))",
+        choices=[(k.value, v) for k, v in clocks.EXCEPTION_LABELS.items()],
+        widget=forms.RadioSelect,
+    )
+    start_date = GovDateField(label="From", help_text="For a closure, the first day closed.")
+    end_date = GovDateField(label="To", help_text="For a closure, the day it reopens.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+        self.helper.layout = Layout(Field.radios("kind"), Field("start_date"), Field("end_date"))
+
+
+class AnnualReviewForm(forms.Form):
+    meeting_date = GovDateField(label="Date of the review meeting")
+    outcome = forms.ChoiceField(
+        label="The LA's decision (if made)",
+        choices=[("", "Not decided yet"), *sen2.REVIEW_OUTCOME],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    decision_date = GovDateField(label="Date of the LA's decision", required=False)
+    cease_reason = forms.ChoiceField(
+        label="Why the plan ceases",
+        choices=[("", "Not ceasing"), *sen2.CEASE_REASON],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+        self.helper.layout = Layout(
+            Field("meeting_date"),
+            Field.radios("outcome"),
+            Field("decision_date"),
+            Field.select("cease_reason"),
+        )
