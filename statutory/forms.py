@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.utils import timezone
 
-from statutory import clocks, sen2
+from statutory import clocks, evidence, sen2
 from ui.forms import GovDateField, gds_helper
 
 
@@ -95,3 +95,25 @@ class AnnualReviewForm(forms.Form):
             Field("decision_date"),
             Field.select("cease_reason"),
         )
+
+
+class EvidencePackForm(forms.Form):
+    sections = forms.MultipleChoiceField(
+        label="What goes in the pack",
+        choices=list(evidence.SECTIONS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Everything is ticked: untick what should not go to the local authority.",
+        error_messages={"required": "Choose at least one section to go in the pack."},
+    )
+    why_left_out = forms.CharField(
+        label="Why anything is left out (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("sections", list(evidence.SECTIONS))
+        self.helper = gds_helper()
+        self.helper.layout = Layout(Field.checkboxes("sections"), Field.textarea("why_left_out"))

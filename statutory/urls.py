@@ -5,6 +5,7 @@ from statutory import views
 urlpatterns = [
     path("", views.casework, name="ehc_casework"),
     path("pupils/<id:pk>/requests/new/", views.request_new, name="ehc_request_new"),
+    path("pupils/<id:pk>/evidence-pack/", views.evidence_pack, name="ehc_evidence_pack"),
     path("requests/<id:pk>/", views.request_detail, name="ehc_request"),
     path("requests/<id:pk>/decisions/", views.request_decision, name="ehc_request_decision"),
     path("requests/<id:pk>/exceptions/new/", views.exception_add, name="ehc_exception_add"),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 import access
@@ -18,8 +19,15 @@ from accounts.models import User
 from audit import log as audit
 from audit import reads
 from audit.models import AuditAction
-from statutory import selectors, services
-from statutory.forms import AnnualReviewForm, DecisionForm, EHCRequestForm, RegExceptionForm
+from statutory import evidence, selectors, services
+from statutory.forms import (
+    AnnualReviewForm,
+    DecisionForm,
+    EHCRequestForm,
+    EvidencePackForm,
+    RegExceptionForm,
+)
+from support import pdf
 from ui.forms import add_service_errors
 
 
@@ -188,3 +196,37 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "statutory/review_form.html", {"form": form, "plan": plan, "pupil": plan.pupil}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_pack(request: HttpRequest, pk: int) -> HttpResponse:
+    """The SENCo chooses what goes in; the pack comes as a tagged PDF with a contents page."""
+    user = _user(request)
+    pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.RECORD_EHC)
+    form = EvidencePackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        today = timezone.localdate()
+        pack = evidence.evidence_pack(
+            pupil,
+            today=today,
+            include=set(form.cleaned_data["sections"]),
+            why_left_out=form.cleaned_data["why_left_out"],
+        )
+        body = pdf.render_pdf(
+            "statutory/pdf/evidence_pack.html",
+            {"pack": pack, "d": pack.data, "pupil": pupil, "school": pupil.school,
+             "created": timezone.now()},
+        )  # fmt: skip
+        audit.log(
+            AuditAction.EXPORT,
+            user,
+            pupil,
+            {"format": "pdf", "document": "evidence_pack.html", "sections": pack.included},
+            request=request,
+        )
+        response = HttpResponse(body, content_type="application/pdf")
+        name = slugify(pupil.full_name) or f"pupil-{pupil.pk}"
+        response["Content-Disposition"] = f'inline; filename="{name}-evidence-pack.pdf"'
+        return response
+    return render(request, "statutory/evidence_form.html", {"form": form, "pupil": pupil})
