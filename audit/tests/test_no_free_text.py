@@ -415,6 +415,30 @@ def provisions_import(w: World) -> Any:
     return result.provisions[0]
 
 
+def ehc_plan_issue(w: World) -> Any:
+    from statutory import services as statutory_services
+    from statutory.models import EHCPlan
+
+    sections = typed(EHCPlan, statutory_services.PLAN_SECTIONS)
+    sections.pop("i_urn", None)  # a URN: six digits, not typed text
+    return statutory_services.ehc_plan_issue(
+        pupil=w.ben, issue_date=TODAY, by=w.users["senco"], **sections
+    )
+
+
+def phase_transfer_record(w: World) -> Any:
+    from statutory import services as statutory_services
+
+    plan = statutory_services.ehc_plan_issue(pupil=w.ben, issue_date=TODAY, by=w.users["senco"])
+    return statutory_services.phase_transfer_record(
+        plan=plan,
+        kind="primary_secondary",
+        transfer_date=date(TODAY.year + 1, 9, 1),
+        named_setting=MARK,
+        by=w.users["senco"],
+    )
+
+
 CASES: dict[str, Callable[[World], Any]] = {
     f.__name__: f
     for f in (
@@ -444,6 +468,8 @@ CASES: dict[str, Callable[[World], Any]] = {
         measure_record,
         top_up_set,
         provisions_import,
+        ehc_plan_issue,
+        phase_transfer_record,
     )
 }
 # Services whose every input is an id, a date, a number or a choice: nothing typed to leak.
@@ -455,6 +481,12 @@ NO_FREE_TEXT = {
     "enrolment_end",
     "budget_set",
     "term_dates_save",
+    # EHC requests, exceptions and annual reviews: SEN2 codes, dates and flags only (statutory/).
+    "ehc_request_create",
+    "ehc_request_update",
+    "reg_exception_add",
+    "annual_review_record",
+    "annual_review_update",
     # Sign-in and tokens: usernames and program-defined reasons only (accounts/).
     "api_tokens_revoke",
     "revoke_tokens_if_no_membership",
