@@ -117,3 +117,116 @@ class EvidencePackForm(forms.Form):
         self.initial.setdefault("sections", list(evidence.SECTIONS))
         self.helper = gds_helper()
         self.helper.layout = Layout(Field.checkboxes("sections"), Field.textarea("why_left_out"))
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class EHCPlanForm(forms.Form):
+    """A plan the LA issued, entered from its PDF section by section (reg 12)."""
+
+    issue_date = GovDateField(label="Date the final plan was issued")
+    a_views = forms.CharField(
+        label="A: the views, interests and aspirations",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    b_needs = forms.CharField(
+        label="B: special educational needs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    c_health = forms.CharField(
+        label="C: health needs related to the SEN",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    d_social_care = forms.CharField(
+        label="D: social care needs related to the SEN",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    outcomes = forms.CharField(
+        label="E: outcomes",
+        help_text="One outcome a line.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    provision_items = forms.CharField(
+        label="F: special educational provision",
+        help_text="One item of provision a line.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    g_health_provision = forms.CharField(
+        label="G: health provision", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    h1_social_care = forms.CharField(
+        label="H1: social care provision under section 2 of the CSDPA 1970",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    h2_social_care = forms.CharField(
+        label="H2: other social care provision",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    i_placement = forms.CharField(
+        label="I: the school or other institution named", required=False, max_length=200
+    )
+    i_urn = forms.RegexField(
+        label="URN of the placement (if it has one)",
+        regex=r"^\d{6}$",
+        required=False,
+        error_messages={"invalid": "A URN is 6 digits."},
+    )
+    i_setting = forms.ChoiceField(
+        label="Setting without a URN",
+        choices=[("", "Not needed: the placement has a URN"), *sen2.SEN_SETTING],
+        required=False,
+    )
+    j_personal_budget = forms.CharField(
+        label="J: personal budget", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    j_direct_payments = forms.ChoiceField(
+        label="Direct payments", choices=[("", "None"), *sen2.DIRECT_PAYMENTS], required=False
+    )
+    k_advice = forms.CharField(
+        label="K: advice and information gathered",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+        self.helper.layout = Layout(
+            Field("issue_date"),
+            *(
+                Field.textarea(n)
+                for n in (
+                    "a_views",
+                    "b_needs",
+                    "c_health",
+                    "d_social_care",
+                    "outcomes",
+                    "provision_items",
+                    "g_health_provision",
+                    "h1_social_care",
+                    "h2_social_care",
+                )
+            ),
+            Field.text("i_placement"),
+            Field.text("i_urn"),
+            Field.select("i_setting"),
+            Field.textarea("j_personal_budget"),
+            Field.select("j_direct_payments"),
+            Field.textarea("k_advice"),
+        )
+
+    def service_input(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["outcomes"] = _lines(data["outcomes"])
+        data["provision_items"] = _lines(data["provision_items"])
+        return data

@@ -17,7 +17,15 @@ from audit.models import AuditAction
 from pupils import census
 from pupils import services as pupil_services
 from pupils.models import Pupil
-from statutory.models import AnnualReview, EHCPlan, EHCRequest, PhaseTransfer, RegException
+from statutory.models import (
+    AnnualReview,
+    EHCPlan,
+    EHCRequest,
+    PhaseTransfer,
+    PlanOutcome,
+    PlanProvision,
+    RegException,
+)
 
 REQUEST_FIELDS = (
     "source",
@@ -137,11 +145,14 @@ def ehc_plan_issue(
     issue_date: date,
     by: User,
     ehc_request: EHCRequest | None = None,
+    outcomes: tuple[str, ...] | list[str] = (),
+    provision_items: tuple[str, ...] | list[str] = (),
     request: HttpRequest | None = None,
     **sections: Any,
 ) -> EHCPlan:
     """Enter an EHC plan the LA issued (from its request, or one issued before sendpath knew of
-    it), and put the pupil on the register as E from its issue date."""
+    it), section by section (E's outcomes and F's provision one per line), and put the pupil on
+    the register as E from its issue date."""
     _unknown(sections, PLAN_SECTIONS)
     if ehc_request is not None and ehc_request.pupil_id != pupil.pk:
         raise ValidationError({"ehc_request": "That request is for another pupil."})
@@ -168,11 +179,20 @@ def ehc_plan_issue(
             final_plan_date=issue_date,
         )
     plan.save()
+    for position, text in enumerate((t.strip() for t in outcomes if t.strip()), start=1):
+        PlanOutcome.objects.create(plan=plan, position=position, description=text)
+    for position, text in enumerate((t.strip() for t in provision_items if t.strip()), start=1):
+        PlanProvision.objects.create(plan=plan, position=position, description=text)
     audit.log(
         AuditAction.CREATE,
         by,
         plan,
-        {"issue_date": issue_date, **{k: v for k, v in sections.items()}},
+        {
+            "issue_date": issue_date,
+            "outcomes": len(outcomes),
+            "provision_items": len(provision_items),
+            **sections,
+        },
         request=request,
     )
     if pupil_services.current_provision(pupil) != census.SENProvision.EHC_PLAN.value:

@@ -3,6 +3,8 @@ exceptions, a plan with its sections A-K and annual reviews, and the casework li
 officer's: every EHC case of their LA's schools; the SENCo's: their school's). Each page asks the
 access policy with its Action; every read of a named pupil is audited."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +25,7 @@ from statutory import evidence, selectors, services
 from statutory.forms import (
     AnnualReviewForm,
     DecisionForm,
+    EHCPlanForm,
     EHCRequestForm,
     EvidencePackForm,
     RegExceptionForm,
@@ -230,3 +233,43 @@ def evidence_pack(request: HttpRequest, pk: int) -> HttpResponse:
         response["Content-Disposition"] = f'inline; filename="{name}-evidence-pack.pdf"'
         return response
     return render(request, "statutory/evidence_form.html", {"form": form, "pupil": pupil})
+
+
+def _plan_form(request: HttpRequest, user: User, pupil: Any, ehc: Any) -> HttpResponse:
+    form = EHCPlanForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.ehc_plan_issue(
+                pupil=pupil, ehc_request=ehc, by=user, request=request, **form.service_input()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "The EHC plan has been entered; the pupil is on the register as E."
+            )
+            return redirect("ehc_plan", pk=plan.pk)
+    return render(request, "statutory/plan_form.html", {"form": form, "pupil": pupil, "ehc": ehc})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new_for_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan the LA issued on this request: entered by the LA officer or the SENCo."""
+    user = _user(request)
+    ehc = access.get_for_user(
+        request,
+        access.visible_ehc_requests(user, reach="staff").select_related("pupil__school"),
+        pk,
+        Action.RECORD_EHC,
+    )
+    return _plan_form(request, user, ehc.pupil, ehc)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A plan issued before sendpath knew of the request (from another LA, or an old one)."""
+    user = _user(request)
+    pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.RECORD_EHC)
+    return _plan_form(request, user, pupil, None)

@@ -1,6 +1,5 @@
 import shutil
 import subprocess
-import time
 
 import pytest
 from django.test import Client
@@ -57,12 +56,9 @@ def test_the_senco_makes_the_pdf_from_the_pupil_record_and_it_is_audited(world):
     url = reverse("ehc_evidence_pack", args=[world.amy.pk])
     assert url in client.get(reverse("pupil_detail", args=[world.amy.pk])).content.decode()
     assert client.get(url).status_code == 200
-    started = time.perf_counter()
     response = client.post(url, {"sections": list(evidence.SECTIONS), "why_left_out": ""})
-    elapsed = time.perf_counter() - started
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert elapsed < 5
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, pupil_id=world.amy.pk).exists()
     if POPPLER:
         text = subprocess.run(

@@ -142,3 +142,48 @@ def test_the_plan_page_shows_sections_and_the_senco_records_a_review(world):
     )
     assert bad.status_code == 200 and "Choose why the plan ceases" in bad.content.decode()
     assert plan.reviews.count() == 1
+
+
+def test_the_la_officer_enters_the_final_plan_and_the_pupil_becomes_e(world):
+    from pupils import services as pupil_services
+
+    ehc = services.ehc_request_create(
+        pupil=world.amy, by=world.users["senco"], source="2",
+        received_date=timezone.localdate() - timedelta(weeks=21),
+    )  # fmt: skip
+    services.ehc_request_update(
+        ehc_request=ehc, by=world.users["senco"], decision="Y",
+        decision_date=ehc.received_date + timedelta(weeks=6),
+    )  # fmt: skip
+    client = _client(world, "la_officer")
+    assert (
+        reverse("ehc_plan_new_for_request", args=[ehc.pk])
+        in client.get(reverse("ehc_request", args=[ehc.pk])).content.decode()
+    )
+    issued = timezone.localdate() - timedelta(days=1)
+    response = client.post(
+        reverse("ehc_plan_new_for_request", args=[ehc.pk]),
+        {**_date("issue_date", issued), "b_needs": "Dyslexia", "outcomes": "Reads aloud\n\nWrites a page",
+         "provision_items": "Daily phonics", "i_urn": "100001"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    ehc.refresh_from_db()
+    plan = ehc.plan
+    assert [o.description for o in plan.outcomes.all()] == ["Reads aloud", "Writes a page"]
+    assert [f.description for f in plan.provision_items.all()] == ["Daily phonics"]
+    assert pupil_services.current_provision(world.amy) == "E"
+    assert ehc.final_plan_date == issued and ehc.assessment_outcome == "Y"
+    page = client.get(reverse("ehc_request", args=[ehc.pk])).content.decode()
+    assert "Late" in page  # issued after the 20 weeks
+
+
+def test_a_plan_with_a_bad_urn_is_a_field_error_and_nothing_is_written(world):
+    from statutory.models import EHCPlan
+
+    client = _client(world, "senco")
+    response = client.post(
+        reverse("ehc_plan_new", args=[world.ben.pk]),
+        {**_date("issue_date", timezone.localdate()), "i_urn": "12"},
+    )
+    assert response.status_code == 200 and "A URN is 6 digits." in response.content.decode()
+    assert not EHCPlan.objects.exists()
