@@ -419,7 +419,7 @@ def ehc_plan_issue(w: World) -> Any:
     from statutory import services as statutory_services
     from statutory.models import EHCPlan
 
-    sections = typed(EHCPlan, statutory_services.PLAN_SECTIONS)
+    sections: dict[str, Any] = dict(typed(EHCPlan, statutory_services.PLAN_SECTIONS))
     sections.pop("i_urn", None)  # a URN: six digits, not typed text
     return statutory_services.ehc_plan_issue(
         pupil=w.ben, issue_date=TODAY, by=w.users["senco"], **sections
