@@ -230,3 +230,26 @@ class EHCPlanForm(forms.Form):
         data["outcomes"] = _lines(data["outcomes"])
         data["provision_items"] = _lines(data["provision_items"])
         return data
+
+
+class PhaseTransferForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="The move between phases",
+        choices=[(k.value, v) for k, v in clocks.TRANSFER_LABELS.items()],
+        widget=forms.RadioSelect,
+    )
+    transfer_date = GovDateField(label="Date of the move", help_text="Usually 1 September.")
+    named_setting = forms.CharField(
+        label="The new setting named in the plan", required=False, max_length=200
+    )
+    final_date = GovDateField(label="Date the amended plan was final (if it is)", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+        self.helper.layout = Layout(
+            Field.radios("kind"),
+            Field("transfer_date"),
+            Field.text("named_setting"),
+            Field("final_date"),
+        )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("requests/<id:pk>/exceptions/new/", views.exception_add, name="ehc_exception_add"),
     path("plans/<id:pk>/", views.plan_detail, name="ehc_plan"),
     path("plans/<id:pk>/reviews/new/", views.review_add, name="ehc_review_add"),
+    path("plans/<id:pk>/transfers/new/", views.transfer_add, name="ehc_transfer_add"),
 ]

@@ -28,6 +28,7 @@ from statutory.forms import (
     EHCPlanForm,
     EHCRequestForm,
     EvidencePackForm,
+    PhaseTransferForm,
     RegExceptionForm,
 )
 from support import pdf
@@ -273,3 +274,26 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.RECORD_EHC)
     return _plan_form(request, user, pupil, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A move between phases (reg 18): its amended plan is due by 15 February, or 31 March for
+    secondary to post-16."""
+    user = _user(request)
+    plan = access.get_for_user(
+        request, access.visible_ehc_plans(user, reach="staff"), pk, Action.RECORD_EHC
+    )
+    form = PhaseTransferForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phase_transfer_record(plan=plan, by=user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The phase transfer has been recorded.")
+            return redirect("ehc_plan", pk=plan.pk)
+    return render(
+        request, "statutory/transfer_form.html", {"form": form, "plan": plan, "pupil": plan.pupil}
+    )

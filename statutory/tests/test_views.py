@@ -187,3 +187,31 @@ def test_a_plan_with_a_bad_urn_is_a_field_error_and_nothing_is_written(world):
     )
     assert response.status_code == 200 and "A URN is 6 digits." in response.content.decode()
     assert not EHCPlan.objects.exists()
+
+
+def test_the_senco_records_a_phase_transfer_and_its_15_february_deadline_shows(world):
+    from datetime import date
+
+    plan = services.ehc_plan_issue(
+        pupil=world.ben,
+        issue_date=timezone.localdate() - timedelta(days=30),
+        by=world.users["senco"],
+    )
+    client = _client(world, "senco")
+    year = timezone.localdate().year + 1
+    response = client.post(
+        reverse("ehc_transfer_add", args=[plan.pk]),
+        {"kind": "primary_secondary", **_date("transfer_date", date(year, 9, 1)),
+         "named_setting": "Ash Secondary"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    page = client.get(reverse("ehc_plan", args=[plan.pk])).content.decode()
+    assert "Phase transfer: Primary to secondary school" in page
+    assert f"15 February {year}" in page
+    bad = client.post(
+        reverse("ehc_transfer_add", args=[plan.pk]),
+        {"kind": "primary_secondary", **_date("transfer_date", date(year, 9, 1)),
+         **_date("final_date", timezone.localdate())},
+    )  # fmt: skip
+    assert "names the new setting" in bad.content.decode()
+    assert plan.transfers.count() == 1
