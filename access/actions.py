@@ -38,6 +38,12 @@ class Action(StrEnum):
     MANAGE_SIGN_IN = "manage_sign_in"
     # Bring the roll in from the MIS: the CTF import (interop).
     IMPORT_PUPILS = "import_pupils"
+    # EHC casework (statutory/): requests, plans, annual reviews and transfers. The SENCo, senior
+    # leaders and administrators at the pupil's school, and LA officers of the school's LA (the one
+    # place they see named pupils: only those with an EHC request or plan in their LA).
+    READ_EHC = "read_ehc"
+    # Record a request, a plan the LA issued, an annual review: the SENCo, or an LA officer.
+    RECORD_EHC = "record_ehc"
 
 
 WHOLE_SCHOOL_ROLES = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
@@ -67,6 +73,10 @@ AGGREGATE_READERS = (
 CONTRIBUTORS = frozenset({Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT})
 SENCO_ONLY = frozenset({Role.SENCO})
 PUPIL_DETAIL_WRITERS = frozenset({Role.SENCO, Role.ADMIN})
+EHC_READERS = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
+EHC_RECORDERS = SENCO_ONLY
+# The EHC actions an LA officer may do for the schools of their LA (access.policy.may).
+LA_EHC_ACTIONS = frozenset({"read_ehc", "record_ehc"})
 
 # The roles at the object's school that may do each action. LOG_SESSIONS also lets the adult who
 # delivers the provision; READ also needs the object within the user's reach (access.reach).
@@ -86,6 +96,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_AGGREGATES: AGGREGATE_READERS,
     Action.MANAGE_SIGN_IN: frozenset({Role.ADMIN}),
     Action.IMPORT_PUPILS: PUPIL_DETAIL_WRITERS,
+    Action.READ_EHC: EHC_READERS,
+    Action.RECORD_EHC: EHC_RECORDERS,
 }
 
 # What a 403 says when the role may not: the web's error page and the API's {"detail": ...}.
@@ -109,4 +121,6 @@ REFUSALS: dict[Action, str] = {
     Action.MANAGE_SIGN_IN: "Only the school administrator unlocks sign-in and resets second "
     "factors.",
     Action.IMPORT_PUPILS: "The SENCo and the school administrator import pupils from a CTF.",
+    Action.READ_EHC: "EHC casework is for the SENCo, senior leaders and the LA's officers.",
+    Action.RECORD_EHC: "The SENCo or an officer of the LA records EHC requests, plans and reviews.",
 }

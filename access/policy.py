@@ -18,10 +18,12 @@ from django.http import Http404, HttpRequest
 from accounts.models import LocalAuthority, Role, School, Trust, User
 from provision.models import Enrolment, Measure, Provision, Session
 from pupils.models import Pupil
+from statutory.models import AnnualReview, PhaseTransfer
 from support.models import Target
 
 from .actions import (
     ALLOWED,
+    LA_EHC_ACTIONS,
     NAMED_RECORD_ROLES,
     REFUSALS,
     STAFF_ROLES,
@@ -31,6 +33,7 @@ from .actions import (
 from .reach import (
     delivers_now,
     memberships,
+    officer_las,
     reaches_as_staff,
     roles_at,
     staff_schools,
@@ -62,6 +65,8 @@ def school_id_of(obj: object) -> int | None:
         return provision.school_id
     if isinstance(obj, Target):
         return obj.plan.cycle.pupil.school_id
+    if isinstance(obj, AnnualReview | PhaseTransfer):
+        return obj.plan.pupil.school_id
     if isinstance(obj, Pupil):
         return obj.school_id
     pupil = getattr(obj, "pupil", None)
@@ -77,10 +82,20 @@ def pupil_id_of(obj: object) -> int | None:
         return obj.pk
     if isinstance(obj, Target):
         return obj.plan.cycle.pupil_id
+    if isinstance(obj, AnnualReview | PhaseTransfer):
+        return obj.plan.pupil_id
     if isinstance(obj, Measure):
         return obj.enrolment.pupil_id
     pupil_id = getattr(obj, "pupil_id", None)
     return pupil_id if isinstance(pupil_id, int) else None
+
+
+def la_id_of(obj: object) -> int | None:
+    """The LA of an EHC record (its own `la`, or its plan's)."""
+    la_id = getattr(obj, "la_id", None)
+    if la_id is None:
+        la_id = getattr(getattr(obj, "plan", None), "la_id", None)
+    return la_id if isinstance(la_id, int) else None
 
 
 def has_role(user: User, school: School | int, allowed: frozenset[str]) -> bool:
@@ -93,6 +108,8 @@ def may(user: User, action: Action, obj: object) -> bool:
     school_id = school_id_of(obj)
     if school_id is None or not user.is_authenticated or not user.is_active:
         return False
+    if action in LA_EHC_ACTIONS and la_id_of(obj) in officer_las(user):
+        return True
     if action is Action.LOG_SESSIONS:
         provision = _provision_of(obj)
         if provision is not None and delivers_now(user, provision):

@@ -34,6 +34,7 @@ from provision.models import (
     StaffRole,
 )
 from pupils.models import FamilyLink, Need, Pupil, PupilAssignment, RegisterEntry, TeachingGroup
+from statutory.models import AnnualReview, EHCPlan, EHCRequest, PhaseTransfer
 from support.models import Concern, Cycle, Passport, Target
 
 from .actions import NAMED_RECORD_ROLES, STAFF_ROLES, WHOLE_SCHOOL_ROLES
@@ -174,6 +175,49 @@ def visible_targets(user: User, *, reach: Reach = "any") -> QuerySet[Target]:
 
 def visible_passports(user: User, *, reach: Reach = "any") -> QuerySet[Passport]:
     return Passport.objects.filter(pupil__in=_pupil_ids(user, reach))
+
+
+# ---- EHC casework (statutory) ------------------------------------------------------------------
+
+
+def officer_las(user: User) -> list[int]:
+    """Ids of the LAs where the user is an LA officer."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return [m.la_id for m in memberships(user) if m.role == Role.LA_OFFICER and m.la_id]
+
+
+def ehc_reach(user: User, la: str = "la_id", pupil: str = "pupil", *, reach: Reach = "any") -> Q:
+    """Who reaches an EHC record: the SENCo, senior leaders and administrators of the pupil's
+    school, LA officers of the record's LA (every school of it), and (reach "family" or "any")
+    the parents of the pupil, for its status."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    where = Q(**{f"{la}__in": officer_las(user)}) if reach != "family" else Q(pk__in=[])
+    schools = [] if reach == "family" else schools_where(user, WHOLE_SCHOOL_ROLES)
+    if schools:
+        where |= Q(**{f"{pupil}__school_id__in": schools})
+    if reach != "staff" and any(m.role == Role.PARENT for m in memberships(user)):
+        where |= Q(**{f"{pupil}__in": _pupil_ids(user, "family")})
+    return where
+
+
+def visible_ehc_requests(user: User, *, reach: Reach = "any") -> QuerySet[EHCRequest]:
+    """EHC needs assessment requests within the user's EHC reach (ehc_reach)."""
+    return EHCRequest.objects.filter(ehc_reach(user, reach=reach))
+
+
+def visible_ehc_plans(user: User, *, reach: Reach = "any") -> QuerySet[EHCPlan]:
+    """EHC plans within the user's EHC reach (ehc_reach)."""
+    return EHCPlan.objects.filter(ehc_reach(user, reach=reach))
+
+
+def visible_annual_reviews(user: User, *, reach: Reach = "any") -> QuerySet[AnnualReview]:
+    return AnnualReview.objects.filter(ehc_reach(user, "plan__la_id", "plan__pupil", reach=reach))
+
+
+def visible_phase_transfers(user: User, *, reach: Reach = "any") -> QuerySet[PhaseTransfer]:
+    return PhaseTransfer.objects.filter(ehc_reach(user, "plan__la_id", "plan__pupil", reach=reach))
 
 
 # ---- schools -----------------------------------------------------------------------------------

@@ -14,13 +14,14 @@ from ninja import NinjaAPI
 
 from api import errors
 from api.auth import ApiTokenAuth, api_user, session_auth
-from api.routers import needs, provision, pupils, register, schools, support
+from api.routers import needs, provision, pupils, register, schools, statutory, support
 from audit import reads
 
 DESCRIPTION = """
 Schools, pupils, SEN register entries and needs, concerns, APDR cycles (views, notes, plans, targets,
 reviews, amendments), pupil passports, and the provision map (interventions, staff roles, provisions,
-enrolments, sessions with attendance, entry and exit measures), scoped to what your user may reach. A `version` you send
+enrolments, sessions with attendance, entry and exit measures), EHC needs assessment requests
+and EHC plans (sections A-K, with their statutory clocks), scoped to what your user may reach. A `version` you send
 that is stale gets 409 Conflict, in the same shape as 422.
 
 **Authentication**: `Authorization: Bearer sp_...` with a personal API token, or a signed-in
@@ -70,3 +71,4 @@ api.add_router("/register-entries", register.router)
 api.add_router("/needs", needs.router)
 api.add_router("", support.router)
 api.add_router("", provision.router)
+api.add_router("", statutory.router)

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import School
 from pupils import census
 from pupils.models import Need, Pupil, RegisterEntry
+from statutory.models import EHCPlan, EHCRequest
 
 
 def normalise_upn(raw: str) -> str:
@@ -46,7 +47,7 @@ def need_rows(needs: QuerySet[Need]) -> QuerySet[Need]:
     )
 
 
-def filter_by_pupil[M: (RegisterEntry, Need)](
+def filter_by_pupil[M: (RegisterEntry, Need, EHCRequest, EHCPlan)](
     qs: QuerySet[M], *, school: int | None, upn: str | None, pupil: int | None = None
 ) -> QuerySet[M]:
     """The filters every pupil-linked list shares (register entries, needs)."""

@@ -17,6 +17,7 @@ from provision import selectors as provision_selectors
 from provision.models import Provision
 from pupils import census
 from pupils import selectors as pupil_selectors
+from statutory import selectors as statutory_selectors
 from support import selectors as support_selectors
 
 
@@ -40,6 +41,16 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("intervention")
         .order_by("-start_date")
     )
+    can_read_ehc = access.may(user, Action.READ_EHC, pupil)
+    ehc = (
+        statutory_selectors.pupil_ehc(
+            pupil,
+            access.visible_ehc_requests(user, reach="staff"),
+            access.visible_ehc_plans(user, reach="staff"),
+        )
+        if can_read_ehc
+        else None
+    )
     return render(
         request,
         "records/pupil_detail.html",
@@ -62,6 +73,8 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_contribute": access.may(user, Action.CONTRIBUTE, pupil.school),
             "can_change": access.may(user, Action.CHANGE_REGISTER, pupil.school),
             "can_edit": access.may(user, Action.EDIT_PUPIL, pupil.school),
+            "ehc": ehc,
+            "can_record_ehc": access.may(user, Action.RECORD_EHC, pupil),
             "groups": [
                 g
                 for g in pupil.teaching_groups.all()
@@ -98,6 +111,7 @@ def overview_home(request: HttpRequest) -> HttpResponse:
         "records/overview.html",
         {
             "scopes": scopes,
+            "ehc_casework": bool(access.officer_las(user)),
             "rows": rows,
             "totals": totals,
             "needs": [

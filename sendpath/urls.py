@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/import/", include("interop.urls")),
     path("family/", include("records.family_urls")),
     path("overview/", include("records.overview_urls")),
+    path("ehc/", include("statutory.urls")),
     path("api/v1/", api.urls),
     path("", include("support.pdf_urls")),
 ]

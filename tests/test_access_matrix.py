@@ -3,6 +3,8 @@ make or an area it has no part in, 404 for a pupil outside its reach, a redirect
 the anonymous. The expected table is written out by hand from the access rules in
 the access package so a change of reach shows up here."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +18,7 @@ def urls(w: World) -> dict[str, str]:
     cycle = w.amy.cycles.get()
     concern = w.amy.concerns.get()
     document = w.amy.attachments.get()
+    ehc, plan = _ehc_records(w)
     return {
         "school_home": reverse("school_home"),
         "register": reverse("register"),
@@ -69,7 +72,33 @@ def urls(w: World) -> dict[str, str]:
         "top_up": reverse("pupil_top_up", args=[w.amy.pk]),
         "provision_list": reverse("provision_list"),
         "provision_library": reverse("provision_library"),
+        "ehc_casework": reverse("ehc_casework"),
+        "ehc_request_new": reverse("ehc_request_new", args=[w.amy.pk]),
+        "ehc_evidence_pack": reverse("ehc_evidence_pack", args=[w.amy.pk]),
+        "ehc_request": reverse("ehc_request", args=[ehc.pk]),
+        "ehc_decision": reverse("ehc_request_decision", args=[ehc.pk]),
+        "ehc_plan": reverse("ehc_plan", args=[plan.pk]),
+        "ehc_review_new": reverse("ehc_review_add", args=[plan.pk]),
     }
+
+
+def _ehc_records(w: World) -> tuple[Any, Any]:
+    """Amy's EHC needs assessment request, and an EHC plan for Dan (whom no teacher or TA
+    reaches), made once per world."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from statutory import services
+
+    senco, today = w.users["senco"], timezone.localdate()
+    ehc = w.amy.ehc_requests.first() or services.ehc_request_create(
+        pupil=w.amy, by=senco, source="1", received_date=today - timedelta(weeks=3)
+    )
+    plan = w.dan.ehc_plans.first() or services.ehc_plan_issue(
+        pupil=w.dan, issue_date=today, by=senco
+    )
+    return ehc, plan
 
 
 OK, F, N = 200, 403, 404
@@ -129,6 +158,15 @@ EXPECTED = {
     "top_up":                 [OK , F  , F  , F  , F  , F  , F  , F  , N  , F  , F  , F],
     "provision_list":         [OK , OK , OK , OK , F  , F  , OK , F  , OK , F  , F  , F],
     "provision_library":      [OK , OK , OK , OK , OK , OK , OK , F  , OK , F  , F  , F],
+    # EHC casework: the school's SENCo, senior leader and administrator read; the SENCo and the
+    # LA's officer record; the LA's officer reaches every case of their LA's schools.
+    "ehc_casework":           [OK , F  , F  , OK , F  , F  , OK , F  , OK , OK , F  , F],
+    "ehc_request_new":        [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "ehc_evidence_pack":      [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "ehc_request":            [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_decision":           [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_plan":               [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_review_new":         [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
 }
 # fmt: on
 

@@ -23,6 +23,8 @@ PURE = frozenset(
         "support.smart",
         "provision.costing",
         "provision.catalogue",
+        "statutory.clocks",
+        "statutory.sen2",
     }
 )
 # The domain apps, lowest first. An app may use a lower app's models, selectors and services, never

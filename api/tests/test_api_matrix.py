@@ -60,6 +60,12 @@ EXPECTED: dict[str, str] = {
     "GET /enrolments/{enrolment_id}/measures": "200 200 200 200 404 404 200 404 404 404 404 404 401",
     "GET /sessions/{session_id}": "200 200 200 200 404 404 200 404 404 404 404 404 401",
     "GET /staff-roles": "200 200 200 200 200 200 200 200 200 200 200 200 401",
+    # EHC casework: the school's SENCo, senior leader and administrator, the LA's officer, and
+    # (for Amy's request, not Ben's plan) Amy's parent.
+    "GET /ehc-requests": "200 200 200 200 200 200 200 200 200 200 200 200 401",
+    "GET /ehc-requests/{request_id}": "200 404 404 200 404 404 200 200 404 200 404 404 401",
+    "GET /ehc-plans": "200 200 200 200 200 200 200 200 200 200 200 200 401",
+    "GET /ehc-plans/{plan_id}": "200 404 404 200 404 404 200 404 404 200 404 404 401",
     "DELETE /targets/{target_id}": "204 403 403 403 404 404 403 403 404 404 404 404 401",
     "POST /pupils": W,
     # Bodies with every field optional reach the policy: who may make the change.
@@ -107,6 +113,7 @@ def records(w: World) -> dict[str, int]:
     from provision import services as provision_services
     from provision.models import Intervention
     from provision.tests.test_services import make_provision
+    from statutory import services as statutory_services
     from support import services as support_services
 
     add_support_records(w)
@@ -126,6 +133,10 @@ def records(w: World) -> dict[str, int]:
         provision=provision, on=day, delivered=True, missed_reason="", minutes=30,
         present_pupil_ids=[w.amy.pk], note="", staff_role=None, delivered_by=None, by=senco,
     )  # fmt: skip
+    ehc_request = statutory_services.ehc_request_create(
+        pupil=w.amy, by=senco, source="1", received_date=today - timedelta(weeks=3)
+    )
+    plan = statutory_services.ehc_plan_issue(pupil=w.ben, issue_date=today, by=senco)
     return {
         "school_id": w.oak.pk,
         "pupil_id": w.amy.pk,
@@ -138,6 +149,8 @@ def records(w: World) -> dict[str, int]:
         "provision_id": provision.pk,
         "enrolment_id": enrolment.pk,
         "session_id": session.pk,
+        "request_id": ehc_request.pk,
+        "plan_id": plan.pk,
     }
 
 

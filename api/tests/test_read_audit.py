@@ -29,6 +29,18 @@ NO_PUPIL_DATA = frozenset(
 )
 
 
+# EHC casework is beyond a teacher's reach (access.ehc_reach): for them the lists are empty and
+# the records not found, and nothing is logged as read.
+EHC_READS = frozenset(
+    {
+        "GET /ehc-requests",
+        "GET /ehc-requests/{request_id}",
+        "GET /ehc-plans",
+        "GET /ehc-plans/{plan_id}",
+    }
+)
+
+
 def full_records(w: World) -> dict[str, Any]:
     """records() of the matrix, with every list non-empty: a view, a Do note, an entry measure,
     and the cycle reviewed (so it has a review) and amended."""
@@ -103,6 +115,10 @@ def test_every_read_of_pupil_data_is_audited_with_the_pupils_it_returned(
     checked = 0
     for op in (op for op in operations() if op.startswith("GET ")):
         before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        if persona == "teacher" and op in EHC_READS:
+            assert call(caller.client, op, ids) == (404 if "{" in op else 200), op
+            assert not logged(before), op
+            continue
         assert call(caller.client, op, ids) == 200, op
         path = op.split(" ", 1)[1].format(**ids)
         body = caller.client.get(API.rstrip("/") + path).json()

@@ -464,6 +464,30 @@ def spending_line_add(w: World) -> Any:
     return spending.spending_line_add(school=w.oak, start_year=year, data=data, by=w.users["senco"])
 
 
+def ehc_plan_issue(w: World) -> Any:
+    from statutory import services as statutory_services
+    from statutory.models import EHCPlan
+
+    sections: dict[str, Any] = dict(typed(EHCPlan, statutory_services.PLAN_SECTIONS))
+    sections.pop("i_urn", None)  # a URN: six digits, not typed text
+    return statutory_services.ehc_plan_issue(
+        pupil=w.ben, issue_date=TODAY, by=w.users["senco"], **sections
+    )
+
+
+def phase_transfer_record(w: World) -> Any:
+    from statutory import services as statutory_services
+
+    plan = statutory_services.ehc_plan_issue(pupil=w.ben, issue_date=TODAY, by=w.users["senco"])
+    return statutory_services.phase_transfer_record(
+        plan=plan,
+        kind="primary_secondary",
+        transfer_date=date(TODAY.year + 1, 9, 1),
+        named_setting=MARK,
+        by=w.users["senco"],
+    )
+
+
 CASES: dict[str, Callable[[World], Any]] = {
     f.__name__: f
     for f in (
@@ -497,6 +521,8 @@ CASES: dict[str, Callable[[World], Any]] = {
         top_up_set,
         provisions_import,
         spending_line_add,
+        ehc_plan_issue,
+        phase_transfer_record,
     )
 }
 # Services whose every input is an id, a date, a number or a choice: nothing typed to leak.
@@ -510,6 +536,12 @@ NO_FREE_TEXT = {
     "spending_line_remove",
     "term_dates_save",
     "closure_day_remove",  # the date and kind only
+    # EHC requests, exceptions and annual reviews: SEN2 codes, dates and flags only (statutory/).
+    "ehc_request_create",
+    "ehc_request_update",
+    "reg_exception_add",
+    "annual_review_record",
+    "annual_review_update",
     # Sign-in and tokens: usernames and program-defined reasons only (accounts/).
     "api_tokens_revoke",
     "revoke_tokens_if_no_membership",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StatutoryConfig(AppConfig):
+    name = "statutory"
+    verbose_name = "EHC needs assessments and plans"

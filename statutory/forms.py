@@ -1,0 +1,255 @@
+"""The SENCo's and the LA officer's forms: a request, an exception, an annual review."""
+
+from typing import Any
+
+from crispy_forms_gds.layout import Field, Layout
+from django import forms
+from django.utils import timezone
+
+from statutory import clocks, evidence, sen2
+from ui.forms import GovDateField, gds_helper
+
+
+class EHCRequestForm(forms.Form):
+    source = forms.ChoiceField(
+        label="Who asked for the assessment",
+        choices=sen2.REQUEST_SOURCE,
+        widget=forms.RadioSelect,
+        help_text="The school can make the request, or record one the parents made.",
+    )
+    received_date = GovDateField(label="Date the local authority received the request")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("received_date", timezone.localdate())
+        self.helper = gds_helper()
+        self.helper.layout = Layout(Field.radios("source"), Field("received_date"))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="The LA's decision whether to assess", choices=sen2.REQUEST_OUTCOME,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    decision_date = GovDateField(label="Date of the decision", required=False)
+    assessment_outcome = forms.ChoiceField(
+        label="Outcome of the assessment", choices=sen2.ASSESSMENT_OUTCOME,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    assessment_outcome_date = GovDateField(label="Date of the outcome", required=False)
+    draft_plan_date = GovDateField(label="Date the draft plan was sent", required=False)
+    request_mediation = forms.BooleanField(label="Mediation on the decision", required=False)
+    request_tribunal = forms.BooleanField(label="Tribunal appeal on the decision", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+        self.helper.layout = Layout(
+            Field.radios("decision"),
+            Field("decision_date"),
+            Field.radios("assessment_outcome"),
+            Field("assessment_outcome_date"),
+            Field("draft_plan_date"),
+            Field.checkbox("request_mediation"),
+            Field.checkbox("request_tribunal"),
+        )
+
+
+class RegExceptionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Which exception applies (reg 10(4))",
+        choices=[(k.value, v) for k, v in clocks.EXCEPTION_LABELS.items()],
+        widget=forms.RadioSelect,
+    )
+    start_date = GovDateField(label="From", help_text="For a closure, the first day closed.")
+    end_date = GovDateField(label="To", help_text="For a closure, the day it reopens.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+        self.helper.layout = Layout(Field.radios("kind"), Field("start_date"), Field("end_date"))
+
+
+class AnnualReviewForm(forms.Form):
+    meeting_date = GovDateField(label="Date of the review meeting")
+    outcome = forms.ChoiceField(
+        label="The LA's decision (if made)",
+        choices=[("", "Not decided yet"), *sen2.REVIEW_OUTCOME],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    decision_date = GovDateField(label="Date of the LA's decision", required=False)
+    cease_reason = forms.ChoiceField(
+        label="Why the plan ceases",
+        choices=[("", "Not ceasing"), *sen2.CEASE_REASON],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+        self.helper.layout = Layout(
+            Field("meeting_date"),
+            Field.radios("outcome"),
+            Field("decision_date"),
+            Field.select("cease_reason"),
+        )
+
+
+class EvidencePackForm(forms.Form):
+    sections = forms.MultipleChoiceField(
+        label="What goes in the pack",
+        choices=list(evidence.SECTIONS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Everything is ticked: untick what should not go to the local authority.",
+        error_messages={"required": "Choose at least one section to go in the pack."},
+    )
+    why_left_out = forms.CharField(
+        label="Why anything is left out (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("sections", list(evidence.SECTIONS))
+        self.helper = gds_helper()
+        self.helper.layout = Layout(Field.checkboxes("sections"), Field.textarea("why_left_out"))
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class EHCPlanForm(forms.Form):
+    """A plan the LA issued, entered from its PDF section by section (reg 12)."""
+
+    issue_date = GovDateField(label="Date the final plan was issued")
+    a_views = forms.CharField(
+        label="A: the views, interests and aspirations",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    b_needs = forms.CharField(
+        label="B: special educational needs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    c_health = forms.CharField(
+        label="C: health needs related to the SEN",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    d_social_care = forms.CharField(
+        label="D: social care needs related to the SEN",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    outcomes = forms.CharField(
+        label="E: outcomes",
+        help_text="One outcome a line.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    provision_items = forms.CharField(
+        label="F: special educational provision",
+        help_text="One item of provision a line.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    g_health_provision = forms.CharField(
+        label="G: health provision", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    h1_social_care = forms.CharField(
+        label="H1: social care provision under section 2 of the CSDPA 1970",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    h2_social_care = forms.CharField(
+        label="H2: other social care provision",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    i_placement = forms.CharField(
+        label="I: the school or other institution named", required=False, max_length=200
+    )
+    i_urn = forms.RegexField(
+        label="URN of the placement (if it has one)",
+        regex=r"^\d{6}$",
+        required=False,
+        error_messages={"invalid": "A URN is 6 digits."},
+    )
+    i_setting = forms.ChoiceField(
+        label="Setting without a URN",
+        choices=[("", "Not needed: the placement has a URN"), *sen2.SEN_SETTING],
+        required=False,
+    )
+    j_personal_budget = forms.CharField(
+        label="J: personal budget", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    j_direct_payments = forms.ChoiceField(
+        label="Direct payments", choices=[("", "None"), *sen2.DIRECT_PAYMENTS], required=False
+    )
+    k_advice = forms.CharField(
+        label="K: advice and information gathered",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+        self.helper.layout = Layout(
+            Field("issue_date"),
+            *(
+                Field.textarea(n)
+                for n in (
+                    "a_views",
+                    "b_needs",
+                    "c_health",
+                    "d_social_care",
+                    "outcomes",
+                    "provision_items",
+                    "g_health_provision",
+                    "h1_social_care",
+                    "h2_social_care",
+                )
+            ),
+            Field.text("i_placement"),
+            Field.text("i_urn"),
+            Field.select("i_setting"),
+            Field.textarea("j_personal_budget"),
+            Field.select("j_direct_payments"),
+            Field.textarea("k_advice"),
+        )
+
+    def service_input(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["outcomes"] = _lines(data["outcomes"])
+        data["provision_items"] = _lines(data["provision_items"])
+        return data
+
+
+class PhaseTransferForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="The move between phases",
+        choices=[(k.value, v) for k, v in clocks.TRANSFER_LABELS.items()],
+        widget=forms.RadioSelect,
+    )
+    transfer_date = GovDateField(label="Date of the move", help_text="Usually 1 September.")
+    named_setting = forms.CharField(
+        label="The new setting named in the plan", required=False, max_length=200
+    )
+    final_date = GovDateField(label="Date the amended plan was final (if it is)", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+        self.helper.layout = Layout(
+            Field.radios("kind"),
+            Field("transfer_date"),
+            Field.text("named_setting"),
+            Field("final_date"),
+        )

@@ -1,0 +1,273 @@
+"""Writes of the EHC records: requests and their exceptions, plans, annual reviews, transfers.
+
+Each service is keyword-only, takes `by` (the user acting) and is atomic. Bad input raises
+django.core.exceptions.ValidationError with field errors, and nothing is written. Issuing a plan
+puts the pupil on the register as E (EHC plan) through pupils.services.register_change."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from accounts.models import User
+from audit import log as audit
+from audit.models import AuditAction
+from pupils import census
+from pupils import services as pupil_services
+from pupils.models import Pupil
+from statutory.models import (
+    AnnualReview,
+    EHCPlan,
+    EHCRequest,
+    PhaseTransfer,
+    PlanOutcome,
+    PlanProvision,
+    RegException,
+)
+
+REQUEST_FIELDS = (
+    "source",
+    "received_date",
+    "decision",
+    "decision_date",
+    "request_mediation",
+    "request_tribunal",
+    "assessment_outcome",
+    "assessment_outcome_date",
+    "assessment_mediation",
+    "assessment_tribunal",
+    "draft_plan_date",
+    "final_plan_date",
+)
+PLAN_SECTIONS = (
+    "a_views",
+    "b_needs",
+    "c_health",
+    "d_social_care",
+    "g_health_provision",
+    "h1_social_care",
+    "h2_social_care",
+    "i_placement",
+    "i_urn",
+    "i_setting",
+    "j_personal_budget",
+    "j_direct_payments",
+    "k_advice",
+)
+REVIEW_FIELDS = (
+    "meeting_date",
+    "outcome",
+    "decision_date",
+    "draft_date",
+    "amended_plan_date",
+    "cease_reason",
+)
+
+
+def _unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    extra = sorted(set(fields) - set(allowed))
+    if extra:
+        raise TypeError(f"Unknown fields: {', '.join(extra)}")
+
+
+def _changes(obj: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    changed = {k: v for k, v in fields.items() if getattr(obj, k) != v}
+    for k, v in changed.items():
+        setattr(obj, k, v)
+    return changed
+
+
+@transaction.atomic
+def ehc_request_create(
+    *, pupil: Pupil, by: User, request: HttpRequest | None = None, **fields: Any
+) -> EHCRequest:
+    """Record a request for an EHC needs assessment to the pupil's school's LA: one the school
+    makes, or one the parents (or health, social care, another) made."""
+    _unknown(fields, REQUEST_FIELDS)
+    ehc = EHCRequest(pupil=pupil, la_id=pupil.school.la_id, created_by=by, **fields)
+    ehc.full_clean()
+    ehc.save()
+    audit.log(AuditAction.CREATE, by, ehc, dict(fields), request=request)
+    return ehc
+
+
+@transaction.atomic
+def ehc_request_update(
+    *, ehc_request: EHCRequest, by: User, request: HttpRequest | None = None, **fields: Any
+) -> EHCRequest:
+    """Record the LA's decisions and dates on a request (the clocks follow from them)."""
+    _unknown(fields, REQUEST_FIELDS)
+    ehc = EHCRequest.objects.select_for_update().get(pk=ehc_request.pk)
+    changed = _changes(ehc, fields)
+    ehc.full_clean()
+    if changed:
+        ehc.save()
+        audit.log(AuditAction.UPDATE, by, ehc, changed, request=request)
+    return ehc
+
+
+@transaction.atomic
+def reg_exception_add(
+    *,
+    ehc_request: EHCRequest,
+    kind: str,
+    start_date: date | None,
+    end_date: date | None,
+    by: User,
+    request: HttpRequest | None = None,
+) -> RegException:
+    """Record a reg 10(4) exception to the time limits, with its kind and dates."""
+    exception = RegException(
+        request=ehc_request,
+        kind=kind,
+        start_date=start_date,  # type: ignore[misc]
+        end_date=end_date,  # type: ignore[misc]
+    )
+    exception.full_clean()
+    exception.save()
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        exception,
+        {"kind": kind, "start_date": start_date, "end_date": end_date},
+        request=request,
+        pupil_id=ehc_request.pupil_id,
+    )
+    return exception
+
+
+@transaction.atomic
+def ehc_plan_issue(
+    *,
+    pupil: Pupil,
+    issue_date: date,
+    by: User,
+    ehc_request: EHCRequest | None = None,
+    outcomes: tuple[str, ...] | list[str] = (),
+    provision_items: tuple[str, ...] | list[str] = (),
+    request: HttpRequest | None = None,
+    **sections: Any,
+) -> EHCPlan:
+    """Enter an EHC plan the LA issued (from its request, or one issued before sendpath knew of
+    it), section by section (E's outcomes and F's provision one per line), and put the pupil on
+    the register as E from its issue date."""
+    _unknown(sections, PLAN_SECTIONS)
+    if ehc_request is not None and ehc_request.pupil_id != pupil.pk:
+        raise ValidationError({"ehc_request": "That request is for another pupil."})
+    if ehc_request is not None and EHCPlan.objects.filter(request=ehc_request).exists():
+        raise ValidationError({"ehc_request": "That request already has its plan."})
+    plan = EHCPlan(
+        pupil=pupil,
+        la_id=pupil.school.la_id,
+        request=ehc_request,
+        issue_date=issue_date,
+        created_by=by,
+        **sections,
+    )
+    plan.full_clean()
+    if ehc_request is not None:
+        ehc_request_update(
+            ehc_request=ehc_request,
+            by=by,
+            request=request,
+            assessment_outcome="Y"
+            if ehc_request.assessment_outcome == "A"
+            else ehc_request.assessment_outcome,
+            assessment_outcome_date=ehc_request.assessment_outcome_date or issue_date,
+            final_plan_date=issue_date,
+        )
+    plan.save()
+    for position, text in enumerate((t.strip() for t in outcomes if t.strip()), start=1):
+        PlanOutcome.objects.create(plan=plan, position=position, description=text)
+    for position, text in enumerate((t.strip() for t in provision_items if t.strip()), start=1):
+        PlanProvision.objects.create(plan=plan, position=position, description=text)
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        plan,
+        {
+            "issue_date": issue_date,
+            "outcomes": len(outcomes),
+            "provision_items": len(provision_items),
+            **sections,
+        },
+        request=request,
+    )
+    if pupil_services.current_provision(pupil) != census.SENProvision.EHC_PLAN.value:
+        try:
+            pupil_services.register_change(
+                pupil=pupil,
+                provision=census.SENProvision.EHC_PLAN.value,
+                start_date=issue_date,
+                reason="EHC plan issued by the local authority.",
+                by=by,
+                request=request,
+            )
+        except ValidationError as exc:
+            dates = exc.message_dict.get("start_date")
+            if dates:
+                raise ValidationError({"issue_date": dates}) from exc
+            raise
+    return plan
+
+
+@transaction.atomic
+def annual_review_record(
+    *, plan: EHCPlan, by: User, request: HttpRequest | None = None, **fields: Any
+) -> AnnualReview:
+    """Record an annual review meeting and, when it comes, the LA's decision."""
+    _unknown(fields, REVIEW_FIELDS)
+    review = AnnualReview(plan=plan, created_by=by, **fields)
+    review.full_clean()
+    review.save()
+    audit.log(AuditAction.CREATE, by, review, dict(fields), request=request, pupil_id=plan.pupil_id)
+    return review
+
+
+@transaction.atomic
+def annual_review_update(
+    *, review: AnnualReview, by: User, request: HttpRequest | None = None, **fields: Any
+) -> AnnualReview:
+    _unknown(fields, REVIEW_FIELDS)
+    review = AnnualReview.objects.select_for_update().select_related("plan").get(pk=review.pk)
+    changed = _changes(review, fields)
+    review.full_clean()
+    if changed:
+        review.save()
+        audit.log(
+            AuditAction.UPDATE, by, review, changed, request=request, pupil_id=review.plan.pupil_id
+        )
+    return review
+
+
+@transaction.atomic
+def phase_transfer_record(
+    *,
+    plan: EHCPlan,
+    kind: str,
+    transfer_date: date,
+    by: User,
+    named_setting: str = "",
+    final_date: date | None = None,
+    request: HttpRequest | None = None,
+) -> PhaseTransfer:
+    transfer = PhaseTransfer(
+        plan=plan,
+        kind=kind,
+        transfer_date=transfer_date,
+        named_setting=named_setting,
+        final_date=final_date,
+    )
+    transfer.full_clean()
+    transfer.save()
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        transfer,
+        {"kind": kind, "transfer_date": transfer_date, "final_date": final_date},
+        request=request,
+        pupil_id=plan.pupil_id,
+    )
+    return transfer

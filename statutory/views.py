@@ -1,0 +1,299 @@
+"""The EHC pages: the SENCo's request form from the pupil record, a request with its clocks and
+exceptions, a plan with its sections A-K and annual reviews, and the casework list (the LA
+officer's: every EHC case of their LA's schools; the SENCo's: their school's). Each page asks the
+access policy with its Action; every read of a named pupil is audited."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+import access
+from access import Action
+from access.actions import REFUSALS
+from accounts.models import User
+from audit import log as audit
+from audit import reads
+from audit.models import AuditAction
+from statutory import evidence, selectors, services
+from statutory.forms import (
+    AnnualReviewForm,
+    DecisionForm,
+    EHCPlanForm,
+    EHCRequestForm,
+    EvidencePackForm,
+    PhaseTransferForm,
+    RegExceptionForm,
+)
+from support import pdf
+from ui.forms import add_service_errors
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def casework(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.officer_las(user) and not access.schools_where(user, access.WHOLE_SCHOOL_ROLES):
+        raise PermissionDenied(REFUSALS[Action.READ_EHC])
+    today = timezone.localdate()
+    requests = list(
+        selectors.casework_requests(access.visible_ehc_requests(user, reach="staff"))
+        .filter(plan__isnull=True)
+        .exclude(decision__in=["N", "W"])
+        .exclude(assessment_outcome__in=["N", "W"])
+        .order_by("received_date", "pk")
+    )
+    plans = list(
+        selectors.casework_plans(access.visible_ehc_plans(user, reach="staff"))
+        .filter(cease_date__isnull=True)
+        .order_by("pupil__legal_surname", "pk")
+    )
+    reads.log_read(request, user, [*requests, *plans])
+    return render(
+        request,
+        "statutory/casework.html",
+        {
+            "requests": [(r, selectors.request_limits(r, today)) for r in requests],
+            "plans": [(p, selectors.plan_limits(p, today)) for p in plans],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.RECORD_EHC)
+    form = EHCRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ehc = services.ehc_request_create(
+                pupil=pupil, by=user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The request for an EHC needs assessment has been recorded.")
+            return redirect("ehc_request", pk=ehc.pk)
+    return render(request, "statutory/request_form.html", {"form": form, "pupil": pupil})
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    ehc = access.get_for_user(
+        request,
+        selectors.casework_requests(access.visible_ehc_requests(user, reach="staff")),
+        pk,
+        Action.READ_EHC,
+    )
+    audit.log(AuditAction.VIEW, user, ehc, request=request)
+    return render(
+        request,
+        "statutory/request_detail.html",
+        {
+            "ehc": ehc,
+            "pupil": ehc.pupil,
+            "limits": selectors.request_limits(ehc, timezone.localdate()),
+            "can_record": access.may(user, Action.RECORD_EHC, ehc),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    ehc = access.get_for_user(
+        request, access.visible_ehc_requests(user, reach="staff"), pk, Action.RECORD_EHC
+    )
+    fields = list(DecisionForm.base_fields)
+    form = DecisionForm(request.POST or None, initial={f: getattr(ehc, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ehc_request_update(
+                ehc_request=ehc, by=user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The decisions have been recorded.")
+            return redirect("ehc_request", pk=ehc.pk)
+    return render(
+        request, "statutory/decision_form.html", {"form": form, "ehc": ehc, "pupil": ehc.pupil}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exception_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    ehc = access.get_for_user(
+        request, access.visible_ehc_requests(user, reach="staff"), pk, Action.RECORD_EHC
+    )
+    form = RegExceptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reg_exception_add(
+                ehc_request=ehc, by=user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The exception has been recorded; the clocks allow for it.")
+            return redirect("ehc_request", pk=ehc.pk)
+    return render(
+        request, "statutory/exception_form.html", {"form": form, "ehc": ehc, "pupil": ehc.pupil}
+    )
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = access.get_for_user(
+        request,
+        selectors.casework_plans(access.visible_ehc_plans(user, reach="staff")).prefetch_related(
+            "outcomes__targets", "provision_items__provisions"
+        ),
+        pk,
+        Action.READ_EHC,
+    )
+    audit.log(AuditAction.VIEW, user, plan, request=request)
+    return render(
+        request,
+        "statutory/plan_detail.html",
+        {
+            "plan": plan,
+            "pupil": plan.pupil,
+            "limits": selectors.plan_limits(plan, timezone.localdate()),
+            "reviews": sorted(plan.reviews.all(), key=lambda r: r.meeting_date, reverse=True),
+            "can_record": access.may(user, Action.RECORD_EHC, plan),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = access.get_for_user(
+        request, access.visible_ehc_plans(user, reach="staff"), pk, Action.RECORD_EHC
+    )
+    form = AnnualReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.annual_review_record(plan=plan, by=user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The annual review has been recorded.")
+            return redirect("ehc_plan", pk=plan.pk)
+    return render(
+        request, "statutory/review_form.html", {"form": form, "plan": plan, "pupil": plan.pupil}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_pack(request: HttpRequest, pk: int) -> HttpResponse:
+    """The SENCo chooses what goes in; the pack comes as a tagged PDF with a contents page."""
+    user = _user(request)
+    pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.RECORD_EHC)
+    form = EvidencePackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        today = timezone.localdate()
+        pack = evidence.evidence_pack(
+            pupil,
+            today=today,
+            include=set(form.cleaned_data["sections"]),
+            why_left_out=form.cleaned_data["why_left_out"],
+        )
+        body = pdf.render_pdf(
+            "statutory/pdf/evidence_pack.html",
+            {"pack": pack, "d": pack.data, "pupil": pupil, "school": pupil.school,
+             "created": timezone.now()},
+        )  # fmt: skip
+        audit.log(
+            AuditAction.EXPORT,
+            user,
+            pupil,
+            {"format": "pdf", "document": "evidence_pack.html", "sections": pack.included},
+            request=request,
+        )
+        response = HttpResponse(body, content_type="application/pdf")
+        name = slugify(pupil.full_name) or f"pupil-{pupil.pk}"
+        response["Content-Disposition"] = f'inline; filename="{name}-evidence-pack.pdf"'
+        return response
+    return render(request, "statutory/evidence_form.html", {"form": form, "pupil": pupil})
+
+
+def _plan_form(request: HttpRequest, user: User, pupil: Any, ehc: Any) -> HttpResponse:
+    form = EHCPlanForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.ehc_plan_issue(
+                pupil=pupil, ehc_request=ehc, by=user, request=request, **form.service_input()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "The EHC plan has been entered; the pupil is on the register as E."
+            )
+            return redirect("ehc_plan", pk=plan.pk)
+    return render(request, "statutory/plan_form.html", {"form": form, "pupil": pupil, "ehc": ehc})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new_for_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan the LA issued on this request: entered by the LA officer or the SENCo."""
+    user = _user(request)
+    ehc = access.get_for_user(
+        request,
+        access.visible_ehc_requests(user, reach="staff").select_related("pupil__school"),
+        pk,
+        Action.RECORD_EHC,
+    )
+    return _plan_form(request, user, ehc.pupil, ehc)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A plan issued before sendpath knew of the request (from another LA, or an old one)."""
+    user = _user(request)
+    pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.RECORD_EHC)
+    return _plan_form(request, user, pupil, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A move between phases (reg 18): its amended plan is due by 15 February, or 31 March for
+    secondary to post-16."""
+    user = _user(request)
+    plan = access.get_for_user(
+        request, access.visible_ehc_plans(user, reach="staff"), pk, Action.RECORD_EHC
+    )
+    form = PhaseTransferForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phase_transfer_record(plan=plan, by=user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The phase transfer has been recorded.")
+            return redirect("ehc_plan", pk=plan.pk)
+    return render(
+        request, "statutory/transfer_form.html", {"form": form, "plan": plan, "pupil": plan.pupil}
+    )

@@ -1,0 +1,73 @@
+"""Issue 15's pages in Debian's chromium, by keyboard: the SENCo requests an EHC needs assessment
+from the pupil record, the LA officer opens the casework, records the decision and reads the
+clocks; the plan page. axe-core on every page."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from statutory import services
+from statutory.models import EHCRequest
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _type_date(page, name, day):
+    page.fill(f'input[name="{name}_0"]', str(day.day))
+    page.fill(f'input[name="{name}_1"]', str(day.month))
+    page.fill(f'input[name="{name}_2"]', str(day.year))
+
+
+def test_senco_requests_and_la_officer_works_the_case(page, live_server, world, login, axe_check):
+    login(page, world.users["senco"])
+    page.goto(live_server.url + f"/staff/pupils/{world.amy.pk}/")
+    page.wait_for_selector("h2#ehc")
+    axe_check(page)
+    link = page.locator("a:has-text('Request an EHC needs assessment')")
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Request an EHC needs assessment')")
+    axe_check(page)
+    page.locator('input[name="source"][value="1"]').focus()
+    page.keyboard.press("Space")
+    received = timezone.localdate() - timedelta(weeks=7)
+    _type_date(page, "received_date", received)
+    page.locator("button:has-text('Record the request')").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('EHC needs assessment request')")
+    assert "Overdue" in page.locator("#clocks").inner_text()
+    axe_check(page)
+    ehc = EHCRequest.objects.get()
+    assert ehc.source == "1"
+
+    plan = services.ehc_plan_issue(
+        pupil=world.ben, issue_date=timezone.localdate() - timedelta(days=30),
+        by=world.users["senco"], b_needs="Speech and language",
+    )  # fmt: skip
+    page.context.clear_cookies()
+    login(page, world.users["la_officer"])
+    page.goto(live_server.url + "/ehc/")
+    page.wait_for_selector("h1:has-text('EHC casework')")
+    axe_check(page)
+    with page.expect_navigation():
+        page.click(f"#casework-requests a[href='/ehc/requests/{ehc.pk}/']")
+    with page.expect_navigation():
+        page.click('a:has-text("Record the LA\'s decisions")')
+    axe_check(page)
+    page.check('input[name="decision"][value="Y"]')
+    _type_date(page, "decision_date", received + timedelta(weeks=6))
+    page.check('input[name="assessment_outcome"][value="A"]')
+    with page.expect_navigation():
+        page.click("button:has-text('Save')")
+    clocks = page.locator("#clocks").inner_text()
+    assert "Met" in clocks and "Final EHC plan" in clocks
+    page.goto(live_server.url + f"/ehc/plans/{plan.pk}/")
+    page.wait_for_selector("#sections")
+    assert "Speech and language" in page.locator("#sections").inner_text()
+    axe_check(page)
