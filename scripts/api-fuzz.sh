@@ -60,7 +60,7 @@ echo "api-fuzz: building the demo in $SENDPATH_DATA_DIR"
 "$BIN/sendpath" collectstatic --noinput -v0
 KEY="$("$BIN/sendpath" shell --no-imports -c "
 from accounts.models import ApiToken, User
-from pupils.demo import username
+from records.demo import username
 print(ApiToken.issue(user=User.objects.get(username=username('$LOGIN')), name='api-fuzz')[1])
 " | tail -n 1)"
 
