@@ -31,6 +31,7 @@ from .policy import (
     overview_scopes,
     pupil_id_of,
     school_id_of,
+    small_number_threshold,
 )
 from .reach import (
     Reach,
@@ -94,6 +95,7 @@ __all__ = [
     "reaches_as_staff",
     "roles_at",
     "school_id_of",
+    "small_number_threshold",
     "schools_where",
     "staff_schools",
     "visible_attendance",

@@ -11,6 +11,7 @@
 - `current_school_for(request, action)`: the school the user works in, or 403.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -164,6 +165,16 @@ def overview_scopes(user: User) -> list[LocalAuthority | Trust]:
         elif m.role == Role.TRUST_OFFICER and m.trust is not None:
             out.append(m.trust)
     return out
+
+
+def small_number_threshold(user: User, school: School | None = None) -> int:
+    """Below which a count of pupils reads "fewer than N" for this user (accounts/disclosure.py):
+    0, every figure exact, for a role that sees the school's named pupils (the SENCo, senior
+    leaders); the setting for the figure-only roles (the governor, LA and trust officers), and
+    on the overview (school None), which only LA and trust officers read."""
+    if school is not None and may(user, Action.READ_NAMED, school):
+        return 0
+    return int(settings.SENDPATH_SMALL_NUMBER_THRESHOLD)
 
 
 def is_parent(user: User) -> bool:

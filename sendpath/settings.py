@@ -281,3 +281,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SENDPATH_LOG_LEVEL", "WARNING")},
 }
+# Figure-only readers (the SEN governor, LA and trust officers) see a count of pupils below this
+# as "fewer than N" (accounts/disclosure.py, issue 12).
+SENDPATH_SMALL_NUMBER_THRESHOLD = int(os.environ.get("SENDPATH_SMALL_NUMBER_THRESHOLD", "3"))

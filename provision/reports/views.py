@@ -179,6 +179,7 @@ def _map(
         filters,
         named=named and (all_pupils or filters.active),
         today=timezone.localdate(),
+        threshold=access.small_number_threshold(_user(request), school),
     )
     query = list(request.GET.lists())
     for param, rows in [
@@ -204,7 +205,7 @@ def _filter_labels(report: reports.ProvisionMap) -> list[str]:
     if f.nc_year:
         labels.append(census.NC_YEAR_LABELS[f.nc_year])
     if f.provision:
-        labels += [line.provision.name for line in report.provisions]
+        labels += [line.name for line in report.provisions]
     return labels
 
 
@@ -421,7 +422,12 @@ def _year_param(request: HttpRequest) -> int:
 def provision_impact(request: HttpRequest) -> HttpResponse:
     school = access.current_school_for(request, Action.READ_COSTS)
     form = PeriodForm(request.GET or None, years=reports.budget_years(school, _this_year()))
-    report = reports.impact(school, form.period(school), today=timezone.localdate())
+    report = reports.impact(
+        school,
+        form.period(school),
+        today=timezone.localdate(),
+        threshold=access.small_number_threshold(_user(request), school),
+    )
     return render(
         request,
         "provision/reports/impact.html",
@@ -468,7 +474,12 @@ def provision_budget(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"The notional SEN budget for {period.year_label} is saved.")
             return redirect(reverse("provision_budget") + f"?year={period.start_year}")
-    report = reports.budget(school, period, today=timezone.localdate())
+    report = reports.budget(
+        school,
+        period,
+        today=timezone.localdate(),
+        threshold=access.small_number_threshold(user, school),
+    )
     if form is not None and not form.is_bound and report.amount is not None:
         form.initial["amount"] = report.amount
     return render(
