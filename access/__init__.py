@@ -19,6 +19,7 @@ from .actions import (
     Action,
 )
 from .policy import (
+    REACHED_PUPILS,
     SESSION_SCHOOL_KEY,
     current_school,
     current_school_for,
@@ -70,6 +71,7 @@ __all__ = [
     "COST_READERS",
     "DELIVERING_ROLES",
     "NAMED_RECORD_ROLES",
+    "REACHED_PUPILS",
     "SESSION_SCHOOL_KEY",
     "STAFF_ROLES",
     "WHOLE_SCHOOL_ROLES",

@@ -39,6 +39,9 @@ from .reach import (
 )
 
 SESSION_SCHOOL_KEY = "sendpath_school_id"
+# The pupils whose records get_for_user handed to this request (an attribute of the request):
+# audit.middleware writes one READ row for them when the page is sent (issue 12, item 4).
+REACHED_PUPILS = "_sendpath_reached_pupils"
 MAX_ID = 2**63 - 1
 # Writes to one pupil's record that a role reaching only some pupils may make.
 PUPIL_WRITES = frozenset({Action.CONTRIBUTE})
@@ -131,6 +134,11 @@ def get_for_user[M: Model](
         raise Http404(f"No such {queryset.model._meta.verbose_name}.")
     if action is not Action.READ and not may(_user_of(who), action, obj):
         raise PermissionDenied(refusal or REFUSALS[action])
+    pupil_id = pupil_id_of(obj)
+    if pupil_id is not None and isinstance(who, HttpRequest):
+        reached: set[int] = getattr(who, REACHED_PUPILS, set())
+        reached.add(pupil_id)
+        setattr(who, REACHED_PUPILS, reached)
     return obj
 
 

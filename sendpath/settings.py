@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "audit.middleware.PupilReadMiddleware",  # a READ row for the pupil records a page showed
 ]
 
 ROOT_URLCONF = "sendpath.urls"
