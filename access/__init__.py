@@ -19,6 +19,7 @@ from .actions import (
     Action,
 )
 from .policy import (
+    REACHED_PUPILS,
     SESSION_SCHOOL_KEY,
     current_school,
     current_school_for,
@@ -32,6 +33,7 @@ from .policy import (
     overview_scopes,
     pupil_id_of,
     school_id_of,
+    small_number_threshold,
 )
 from .reach import (
     Reach,
@@ -75,6 +77,7 @@ __all__ = [
     "COST_READERS",
     "DELIVERING_ROLES",
     "NAMED_RECORD_ROLES",
+    "REACHED_PUPILS",
     "SESSION_SCHOOL_KEY",
     "STAFF_ROLES",
     "WHOLE_SCHOOL_ROLES",
@@ -102,6 +105,7 @@ __all__ = [
     "reaches_as_staff",
     "roles_at",
     "school_id_of",
+    "small_number_threshold",
     "schools_where",
     "staff_schools",
     "visible_annual_reviews",

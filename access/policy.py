@@ -11,6 +11,7 @@
 - `current_school_for(request, action)`: the school the user works in, or 403.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -41,6 +42,9 @@ from .reach import (
 )
 
 SESSION_SCHOOL_KEY = "sendpath_school_id"
+# The pupils whose records get_for_user handed to this request (an attribute of the request):
+# audit.middleware writes one READ row for them when the page is sent (issue 12, item 4).
+REACHED_PUPILS = "_sendpath_reached_pupils"
 MAX_ID = 2**63 - 1
 # Writes to one pupil's record that a role reaching only some pupils may make.
 PUPIL_WRITES = frozenset({Action.CONTRIBUTE})
@@ -147,6 +151,11 @@ def get_for_user[M: Model](
         raise Http404(f"No such {queryset.model._meta.verbose_name}.")
     if action is not Action.READ and not may(_user_of(who), action, obj):
         raise PermissionDenied(refusal or REFUSALS[action])
+    pupil_id = pupil_id_of(obj)
+    if pupil_id is not None and isinstance(who, HttpRequest):
+        reached: set[int] = getattr(who, REACHED_PUPILS, set())
+        reached.add(pupil_id)
+        setattr(who, REACHED_PUPILS, reached)
     return obj
 
 
@@ -181,6 +190,16 @@ def overview_scopes(user: User) -> list[LocalAuthority | Trust]:
         elif m.role == Role.TRUST_OFFICER and m.trust is not None:
             out.append(m.trust)
     return out
+
+
+def small_number_threshold(user: User, school: School | None = None) -> int:
+    """Below which a count of pupils reads "fewer than N" for this user (accounts/disclosure.py):
+    0, every figure exact, for a role that sees the school's named pupils (the SENCo, senior
+    leaders); the setting for the figure-only roles (the governor, LA and trust officers), and
+    on the overview (school None), which only LA and trust officers read."""
+    if school is not None and may(user, Action.READ_NAMED, school):
+        return 0
+    return int(settings.SENDPATH_SMALL_NUMBER_THRESHOLD)
 
 
 def is_parent(user: User) -> bool:

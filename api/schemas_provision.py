@@ -10,10 +10,10 @@ the SEN governor's to read (access.can_read_costs): for anyone else they are nul
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import ValidationInfo, field_validator
+from pydantic import ValidationInfo, WithJsonSchema, field_validator
 
 import access
 from access import Action
@@ -32,6 +32,19 @@ from pupils import census
 
 AREAS = [code for code, _ in AREA_CHOICES]
 WEEKDAY_NUMBERS: list[Any] = [n for n, _ in WEEKDAYS]
+# A session's start is a wall-clock time at the school ("11:20:00"), with no UTC offset: JSON
+# Schema's "format": "time" is RFC 3339's full-time, which requires one, so the answer says what
+# it sends instead.
+SchoolTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?$",
+            "description": "The school's local time (Europe/London), HH:MM:SS.",
+        }
+    ),
+]
 COSTS_HIDDEN = "Null unless your role may read costs (SENCo, senior leader, SEN governor)."
 
 
@@ -100,7 +113,7 @@ class ProvisionOut(Schema):
         description="0 = Monday … 4 = Friday.",
         json_schema_extra={"items": {"type": "integer", "enum": WEEKDAY_NUMBERS}},
     )
-    start_time: time | None
+    start_time: SchoolTime | None
     session_minutes: int
     start_date: date
     end_date: date

@@ -75,13 +75,19 @@ def log_read(
 ) -> list[int]:
     """Write one READ row for the named pupils in `rows` that this request has not already
     logged (see the module docstring); nothing when it carries no pupil. Returns their ids."""
-    already: set[int] = getattr(request, audit.LOGGED_PUPILS, set())
     rows = list(rows)
-    pupil_ids = [p for p in pupils_of(rows) if p not in already]
-    if not pupil_ids:
-        return []
     first = next((r for r in rows if isinstance(r, models.Model)), None)
     what = what or (first._meta.label if first is not None else "")
+    return log_pupils(request, actor, pupils_of(rows), what=what)
+
+
+def log_pupils(request: HttpRequest, actor: Any, ids: Iterable[int], *, what: str) -> list[int]:
+    """log_read for pupils known by id: one READ row (a row per school) for those this request
+    has not logged yet, which are then marked logged. Returns their ids."""
+    already: set[int] = getattr(request, audit.LOGGED_PUPILS, set())
+    pupil_ids = [p for p in dict.fromkeys(ids) if p not in already]
+    if not pupil_ids:
+        return []
     # One row per school the pupils belong to, so each school's DPO reads its own reads.
     by_school: dict[int, list[int]] = {}
     pupils = apps.get_model("pupils", "Pupil")._default_manager.filter(pk__in=pupil_ids)
@@ -98,4 +104,5 @@ def log_read(
             object_type=what,
             data={"pupil_ids": ids, "count": len(ids)},
         )
+    setattr(request, audit.LOGGED_PUPILS, already | set(pupil_ids))
     return pupil_ids

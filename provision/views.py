@@ -28,6 +28,7 @@ from access import Action
 from accounts.models import Membership, School, User
 from accounts.selectors import closed_because
 from audit import log as audit
+from audit import reads
 from audit.models import AuditAction
 from audit.versions import refuse_stale
 from provision import costing, forms, selectors, services
@@ -312,6 +313,8 @@ def provision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     figures = selectors.provision_figures([provision])[provision.pk]
     named = access.pupils_named_on(user, provision)
     enrolments = list(provision.enrolments.all())
+    shown = [e.pupil_id for e in enrolments if e.pupil_id in named]
+    reads.log_pupils(request, user, shown, what="provision.Provision")
     return render(
         request,
         "provision/detail.html",
@@ -488,6 +491,7 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
                 reverse("provision_register", args=[provision.pk]) + f"?on={day.isoformat()}"
             )
     figures = selectors.provision_figures([provision])[provision.pk]
+    reads.log_pupils(request, _user(request), [p.pk for p in pupils], what="provision.Session")
     return render(
         request,
         "provision/register.html",
@@ -555,6 +559,7 @@ def measures(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"{kind.label} data recorded for {enrolment.pupil.full_name}."
             )
             return redirect("provision_detail", pk=enrolment.provision_id)
+    reads.log_pupils(request, _user(request), [enrolment.pupil_id], what="provision.Enrolment")
     return render(
         request,
         "provision/measures.html",

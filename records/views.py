@@ -9,6 +9,7 @@ from django.utils import timezone
 
 import access
 from access import Action
+from accounts import disclosure
 from accounts.models import User
 from accounts.schooldates import school_year_start
 from audit import log as audit
@@ -93,19 +94,25 @@ def overview_home(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("This page is for LA and trust officers.")
     schools = access.overview_schools(user).order_by("name")
     figures = pupil_selectors.overview_figures(schools)
+    # Small counts read "fewer than 3": a single EHC plan in a small school names its child.
+    threshold = access.small_number_threshold(user)
+
+    def shown(n: int) -> str:
+        return disclosure.count_shown(n, threshold)
+
     rows = list(schools)
     for school in rows:  # the template reads each school's figures off the school
         row = figures.schools.get(school.pk, pupil_selectors.SchoolFigures())
-        school.roll = row.roll  # type: ignore[attr-defined]
-        school.sen_support = row.sen_support  # type: ignore[attr-defined]
-        school.ehc_plans = row.ehc_plans  # type: ignore[attr-defined]
+        school.roll = shown(row.roll)  # type: ignore[attr-defined]
+        school.sen_support = shown(row.sen_support)  # type: ignore[attr-defined]
+        school.ehc_plans = shown(row.ehc_plans)  # type: ignore[attr-defined]
     totals = {
-        "roll": sum(f.roll for f in figures.schools.values()),
-        "sen_support": sum(f.sen_support for f in figures.schools.values()),
-        "ehc_plans": sum(f.ehc_plans for f in figures.schools.values()),
+        "roll": shown(sum(f.roll for f in figures.schools.values())),
+        "sen_support": shown(sum(f.sen_support for f in figures.schools.values())),
+        "ehc_plans": shown(sum(f.ehc_plans for f in figures.schools.values())),
     }
     needs = figures.primary_needs
-    awaiting = figures.awaiting_notification
+    awaiting = shown(figures.awaiting_notification)
     return render(
         request,
         "records/overview.html",
@@ -115,7 +122,7 @@ def overview_home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "totals": totals,
             "needs": [
-                (c, label, needs.get(c, 0)) for c, label, _ in census.SEN_TYPES if needs.get(c)
+                (c, label, shown(needs[c])) for c, label, _ in census.SEN_TYPES if needs.get(c)
             ],
             "awaiting": awaiting,
         },

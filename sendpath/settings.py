@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "audit.middleware.PupilReadMiddleware",  # a READ row for the pupil records a page showed
 ]
 
 ROOT_URLCONF = "sendpath.urls"
@@ -282,3 +283,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SENDPATH_LOG_LEVEL", "WARNING")},
 }
+# Figure-only readers (the SEN governor, LA and trust officers) see a count of pupils below this
+# as "fewer than N" (accounts/disclosure.py, issue 12).
+SENDPATH_SMALL_NUMBER_THRESHOLD = int(os.environ.get("SENDPATH_SMALL_NUMBER_THRESHOLD", "3"))

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Pure rules: plain Python, no Django, importing nothing of ours but each other.
 PURE = frozenset(
     {
+        "accounts.disclosure",
         "accounts.schooldates",
         "pupils.census",
         "pupils.upn",

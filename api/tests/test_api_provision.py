@@ -3,9 +3,10 @@ services and selectors, and the database (house style §7). The whole flow is dr
 the TA who delivers keeps the register; each write is tried by a role that may not make it (403)
 and by callers outside reach (404); refusals are 422 with the field and write nothing."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -792,3 +793,20 @@ def test_the_intervention_and_measure_lists_run_a_constant_number_of_queries(
     )
     full, count = queries_for(senco, path)
     assert (count, full) == (2, empty)
+
+
+def test_start_time_answers_as_its_schema_says(world, roles, as_):
+    """The school's wall-clock time has no UTC offset, so it is not JSON Schema's RFC 3339
+    "time" (schemathesis: "11:20:00" is not valid under format time); the schema gives the
+    pattern it is sent in, and the answer matches it."""
+    provision = make_provision(world, roles)
+    provision.start_time = time(11, 20)
+    provision.save()
+    senco = as_("senco")
+    answer = ok(senco.get(f"/provisions/{provision.pk}"))
+    schema = ok(senco.get("/openapi.json"))
+    options = schema["components"]["schemas"]["ProvisionOut"]["properties"]["start_time"]["anyOf"]
+    text = next(o for o in options if o.get("type") == "string")
+    assert "format" not in text
+    assert answer["start_time"] == "11:20:00"
+    assert re.fullmatch(text["pattern"], answer["start_time"])

@@ -21,7 +21,7 @@ from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
-from accounts import schooldates
+from accounts import disclosure, schooldates
 from accounts.models import School
 from provision import costing
 from provision.models import (
@@ -133,7 +133,7 @@ class ProvisionLine:
         return {
             "pk": p.pk,
             "detail": pk_url("provision_detail", p.pk),
-            "name": p.name,
+            "name": self.name,
             "intervention": p.intervention.name,
             "staff_role": p.staff_role.name,
             "wave": WAVE_LABELS.get(p.wave, p.wave),
@@ -146,6 +146,15 @@ class ProvisionLine:
             "hours": cells["hours"],
             "cost": cells["cost"],
         }
+
+    @property
+    def name(self) -> str:
+        """The provision's name, or for a figure-only reader of a provision for one pupil its kind
+        and intervention (accounts/disclosure.py)."""
+        p = self.provision
+        return disclosure.provision_shown(
+            p.name, p.intervention.name, self.figures.pupils, self.figures.threshold
+        )
 
     @property
     def runs(self) -> str:
@@ -243,10 +252,13 @@ def provision_map(
     *,
     named: bool,
     today: date,
+    threshold: int = 0,
 ) -> ProvisionMap:
     """The whole-school provision map of a period: a table per grouping (wave, broad area of
     need, year group, term), each row with provisions, pupils, hours and cost; the provisions and
-    (for staff who see named pupils) the pupils behind them. Three queries, four with names."""
+    (for staff who see named pupils) the pupils behind them. Three queries, four with names.
+    With a threshold (a figure-only reader) small counts and one-pupil provisions' names are
+    hidden (accounts/disclosure.py)."""
     qs = _filtered(school, period, filters)
     waves = list(Wave.values)
     provisions = sorted(
@@ -262,7 +274,7 @@ def provision_map(
     for pt in pts:
         by_provision[pt.provision_id].append(pt)
     lines = [ProvisionLine(p, summarise(by_provision[p.pk], pupil_filter=only)) for p in provisions]
-    return ProvisionMap(
+    report = ProvisionMap(
         period=period,
         filters=filters,
         total=summarise(pts, pupil_filter=only),
@@ -275,6 +287,20 @@ def provision_map(
         provisions=[line for line in lines if line.figures.provisions or not filters.nc_year],
         pupils=_pupil_lines(school, pts, only) if named else None,
     )
+    for row in _figure_rows(report):
+        row.threshold = threshold
+    return report
+
+
+def _figure_rows(report: ProvisionMap) -> list[Figures]:
+    return [
+        report.total,
+        *report.by_wave,
+        *report.by_area,
+        *report.by_year_group,
+        *report.by_term,
+        *(line.figures for line in report.provisions),
+    ]
 
 
 def _pupil_lines(
@@ -449,10 +475,15 @@ class Budget:
     top_up_pupils: int
     totals: costing.BudgetTotals  # every category: staffing, interventions, services, ...
     categories: list[spending.CategoryRow]
+    threshold: int = 0
 
     @property
     def spent(self) -> Decimal:
         return self.totals.total
+
+    @property
+    def top_up_pupils_text(self) -> str:
+        return disclosure.pupils_shown(self.top_up_pupils, self.threshold)
 
     @property
     def remaining(self) -> Decimal | None:
@@ -470,13 +501,15 @@ class Budget:
         return round(self.spent / self.amount * 100)
 
 
-def budget(school: School, period: Period, *, today: date) -> Budget:
+def budget(school: School, period: Period, *, today: date, threshold: int = 0) -> Budget:
     """Spend against the notional SEN budget of a school year, by category: the spending lines
     the SENCo entered (staffing, bought-in services, resources, training) and the interventions,
     the cost of every provision in the year (staff time of delivered sessions, resources and
     licences), by wave; EHC top-up funding from the LA is shown beside it, not counted
-    against it."""
-    year_map = provision_map(school, period, MapFilters(), named=False, today=today)
+    against it. `threshold`: small counts read "fewer than N" for figure-only readers."""
+    year_map = provision_map(
+        school, period, MapFilters(), named=False, today=today, threshold=threshold
+    )
     amount = (
         NotionalBudget.objects.filter(school=school, start_year=period.start_year)
         .values_list("amount", flat=True)
@@ -498,6 +531,7 @@ def budget(school: School, period: Period, *, today: date) -> Budget:
         top_up_pupils=len(top_ups),
         totals=totals,
         categories=spending.category_rows(lines, totals),
+        threshold=threshold,
     )
 
 

@@ -19,6 +19,7 @@ import access
 from access import Action
 from accounts import schooldates
 from accounts.models import School, User
+from audit import reads
 from provision.models import SpendingCategory, SpendingLine, StaffRole
 from provision.services import spending
 from pupils.models import Pupil
@@ -187,6 +188,9 @@ def spending_line_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"The spending is added to the budget for {label}.")
             return redirect(back)
+    # The pupil choice names every pupil the SENCo reaches: a read of each (issue 12, item 4).
+    choices = form.fields["pupil"].queryset  # type: ignore[attr-defined]
+    reads.log_pupils(request, user, choices.values_list("pk", flat=True), what="spending form")
     return render(
         request,
         "provision/reports/form_page.html",

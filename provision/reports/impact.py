@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from django.db.models import QuerySet
 
+from accounts import disclosure
 from accounts.models import School
 from provision import costing
 from provision.models import Measure, MeasureKind, MeasureType, Provision
@@ -90,6 +91,16 @@ class ImpactLine:
     delivered: int
     planned: int
     impact: costing.Impact
+    # Counts of pupils below this read "fewer than N" (accounts/disclosure.py); 0 shows them all.
+    threshold: int = 0
+
+    @property
+    def pupils_shown(self) -> str:
+        return disclosure.count_shown(self.impact.pupils, self.threshold)
+
+    @property
+    def with_data_shown(self) -> str:
+        return disclosure.count_shown(self.impact.with_data, self.threshold)
 
     @property
     def fidelity_percent(self) -> int | None:
@@ -226,11 +237,12 @@ def _intervention_lines(
     )
 
 
-def impact(school: School, period: Period, *, today: date) -> Impact:
+def impact(school: School, period: Period, *, today: date, threshold: int = 0) -> Impact:
     """Impact for cost of each intervention and each provision that ran in the period: pupils,
     fidelity, average gain, gain against expected, the share of pupils who met their linked
-    targets, cost per pupil and per unit of gain (costing.impact). Figures only, no names.
-    Five queries."""
+    targets, cost per pupil and per unit of gain (costing.impact). Figures only, no names; with
+    a threshold (a figure-only reader) small counts and one-pupil provisions' names are hidden
+    (accounts/disclosure.py). Five queries."""
     qs = school_provisions(school, period)
     provisions = list(qs.select_related("intervention").order_by("intervention__name", "name"))
     pts = provision_terms(
@@ -249,12 +261,16 @@ def impact(school: School, period: Period, *, today: date) -> Impact:
     groups: dict[int, list[Provision]] = defaultdict(list)
     for p in provisions:
         groups[p.intervention_id].append(p)
+        enrolled = len({pupil for pt in by_provision[p.pk] for pupil in pt.enrolled})
+        name = disclosure.provision_shown(p.name, p.intervention.name, enrolled, threshold)
         provision_lines += _lines(
-            p.name, p.intervention.area, by_provision[p.pk], results[p.pk], ratings[p.pk]
+            name, p.intervention.area, by_provision[p.pk], results[p.pk], ratings[p.pk]
         )
     intervention_lines = [
         line
         for members in groups.values()
         for line in _intervention_lines(members, by_provision, results, ratings)
     ]
+    for line in intervention_lines + provision_lines:
+        line.threshold = threshold
     return Impact(period=period, interventions=intervention_lines, provisions=provision_lines)

@@ -37,7 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from accounts import schooldates
+from accounts import disclosure, schooldates
 from accounts.models import School
 from accounts.selectors import Calendar, school_calendars
 from provision import costing
@@ -403,6 +403,8 @@ class Figures:
     delivered: int = 0
     planned: int = 0
     href: str = ""  # set by the view: the drill-down link
+    # Counts of pupils below this read "fewer than N" (accounts/disclosure.py); 0 shows them all.
+    threshold: int = 0
 
     @property
     def fidelity(self) -> float | None:
@@ -422,6 +424,23 @@ class Figures:
         return costing.hours_shown(self.hours)
 
     @property
+    def pupils_text(self) -> str:
+        """ "12 pupils", or "fewer than 3 pupils" for a figure-only reader."""
+        return disclosure.pupils_shown(self.pupils, self.threshold)
+
+    @property
+    def pupils_noun(self) -> str:
+        """ "pupil" after a count of exactly 1 shown; "pupils" after any other, "fewer than 3"."""
+        return "pupil" if self.shown["pupils"] == "1" else "pupils"
+
+    @property
+    def pupils_cell(self) -> int | str:
+        """The count for a workbook: a number, or the text "fewer than 3"."""
+        if disclosure.is_small(self.pupils, self.threshold):
+            return disclosure.count_shown(self.pupils, self.threshold)
+        return self.pupils
+
+    @property
     def shown(self) -> dict[str, str]:
         """The row's cells as text, for every row and the total of a figure table
         (provision/reports/_figures_table.html): plain numbers, money with pence and grouped in
@@ -429,7 +448,7 @@ class Figures:
         fidelity = self.fidelity_percent
         return {
             "provisions": str(self.provisions),
-            "pupils": str(self.pupils),
+            "pupils": disclosure.count_shown(self.pupils, self.threshold),
             "fidelity": "" if fidelity is None else f"{fidelity}%",
             "delivered": str(self.delivered),
             "planned": str(self.planned),

@@ -32,6 +32,7 @@ from access import Action
 from accounts import schooldates
 from accounts.models import School, User
 from audit import log as audit
+from audit import reads
 from audit.models import AuditAction
 from provision import reports, selectors, services
 from provision.models import AREA_CHOICES, Wave
@@ -179,6 +180,7 @@ def _map(
         filters,
         named=named and (all_pupils or filters.active),
         today=timezone.localdate(),
+        threshold=access.small_number_threshold(_user(request), school),
     )
     query = list(request.GET.lists())
     for param, rows in [
@@ -204,7 +206,7 @@ def _filter_labels(report: reports.ProvisionMap) -> list[str]:
     if f.nc_year:
         labels.append(census.NC_YEAR_LABELS[f.nc_year])
     if f.provision:
-        labels += [line.provision.name for line in report.provisions]
+        labels += [line.name for line in report.provisions]
     return labels
 
 
@@ -223,6 +225,9 @@ def provision_map(request: HttpRequest) -> HttpResponse:
         "named": access.may(_user(request), Action.READ_NAMED, school),
         "clear": "?" + _period_query(report.period),
     }
+    if report.pupils:
+        ids = [line.pupil.pk for line in report.pupils]
+        reads.log_pupils(request, _user(request), ids, what="Provision map")
     template = "provision/reports/map.html"
     if request.htmx:  # type: ignore[attr-defined]
         template += "#results"
@@ -231,6 +236,15 @@ def provision_map(request: HttpRequest) -> HttpResponse:
 
 def _period_query(period: reports.Period) -> str:
     return f"year={period.start_year}" + (f"&term={period.term}" if period.term else "")
+
+
+def _named_ids(request: HttpRequest, report: reports.ProvisionMap) -> list[int]:
+    """The pupils the map names (none for a figure-only reader), marked as logged on the
+    request: the EXPORT row carries their ids (audit/reads.py)."""
+    ids = [line.pupil.pk for line in report.pupils or []]
+    logged: set[int] = getattr(request, audit.LOGGED_PUPILS, set())
+    setattr(request, audit.LOGGED_PUPILS, logged | set(ids))
+    return ids
 
 
 def _export_audit(request: HttpRequest, school: School, what: str, fmt: str, **data: Any) -> None:
@@ -251,7 +265,14 @@ def _export_audit(request: HttpRequest, school: School, what: str, fmt: str, **d
 def provision_map_xlsx(request: HttpRequest) -> HttpResponse:
     school = access.current_school_for(request, Action.READ_COSTS)
     _form, report = _map(request, school, all_pupils=True)
-    _export_audit(request, school, "Provision map", "xlsx", named=report.pupils is not None)
+    _export_audit(
+        request,
+        school,
+        "Provision map",
+        "xlsx",
+        named=report.pupils is not None,
+        pupil_ids=_named_ids(request, report),
+    )
     stamp = timezone.localdate().isoformat()
     return xlsx.response(
         xlsx.provision_map_workbook(school, report), f"provision-map-{school.urn}-{stamp}.xlsx"
@@ -273,7 +294,14 @@ def provision_map_pdf(request: HttpRequest) -> HttpResponse:
             "created": timezone.now(),
         },
     )
-    _export_audit(request, school, "Provision map", "pdf", named=report.pupils is not None)
+    _export_audit(
+        request,
+        school,
+        "Provision map",
+        "pdf",
+        named=report.pupils is not None,
+        pupil_ids=_named_ids(request, report),
+    )
     return _pdf(body, f"provision-map-{school.urn}-{timezone.localdate().isoformat()}.pdf")
 
 
@@ -421,7 +449,12 @@ def _year_param(request: HttpRequest) -> int:
 def provision_impact(request: HttpRequest) -> HttpResponse:
     school = access.current_school_for(request, Action.READ_COSTS)
     form = PeriodForm(request.GET or None, years=reports.budget_years(school, _this_year()))
-    report = reports.impact(school, form.period(school), today=timezone.localdate())
+    report = reports.impact(
+        school,
+        form.period(school),
+        today=timezone.localdate(),
+        threshold=access.small_number_threshold(_user(request), school),
+    )
     return render(
         request,
         "provision/reports/impact.html",
@@ -468,7 +501,12 @@ def provision_budget(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"The notional SEN budget for {period.year_label} is saved.")
             return redirect(reverse("provision_budget") + f"?year={period.start_year}")
-    report = reports.budget(school, period, today=timezone.localdate())
+    report = reports.budget(
+        school,
+        period,
+        today=timezone.localdate(),
+        threshold=access.small_number_threshold(user, school),
+    )
     if form is not None and not form.is_bound and report.amount is not None:
         form.initial["amount"] = report.amount
     return render(

@@ -93,7 +93,7 @@ def _figure_row(f: Figures) -> list[Any]:
     fidelity = f.fidelity
     return [
         f.provisions,
-        f.pupils,
+        f.pupils_cell,
         f.delivered,
         f.planned,
         fidelity,
@@ -119,7 +119,7 @@ def provision_map_workbook(school: School, report: ProvisionMap) -> Workbook:
         ["Broad area of need", AREA_LABELS.get(f.area, "All")],
         ["Year group", census.NC_YEAR_LABELS.get(f.nc_year, "All")],
         ["Provisions", report.total.provisions],
-        ["Pupils", report.total.pupils],
+        ["Pupils", report.total.pupils_cell],
         ["Hours delivered", float(report.total.hours_shown)],
         ["Cost (£)", float(report.total.cost_shown)],
     ]
@@ -153,7 +153,7 @@ def provision_map_workbook(school: School, report: ProvisionMap) -> Workbook:
         + FIGURE_HEADERS[1:],
         [
             [
-                line.provision.name,
+                line.name,
                 line.provision.intervention.name,
                 line.provision.get_wave_display(),
                 line.provision.intervention.get_area_display(),
