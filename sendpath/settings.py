@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pupils",
     "support",
     "provision",
+    "statutory",
     "records",
     "perf",
     "audit",

@@ -20,6 +20,7 @@ PURE = frozenset(
         "support.smart",
         "provision.costing",
         "provision.catalogue",
+        "statutory.compliance",
     }
 )
 # The domain apps, lowest first. An app may use a lower app's models, selectors and services, never
