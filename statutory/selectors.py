@@ -1,0 +1,119 @@
+"""The compliance engine's inputs, read from the database for one school in a fixed number of
+queries (one per table, whatever the number of pupils), and its findings."""
+
+from datetime import date
+
+from django.db.models import Prefetch
+
+from accounts.models import School
+from pupils.models import Pupil, RegisterEntry
+from statutory import compliance
+from support.models import AssessmentView, Cycle, Target, ViewSource
+
+# The views that count as specialist involvement (SPECIALIST_NOT_INVOLVED).
+SPECIALIST_SOURCES = frozenset(
+    {
+        ViewSource.EDUCATIONAL_PSYCHOLOGIST,
+        ViewSource.SPEECH_LANGUAGE_THERAPIST,
+        ViewSource.OUTREACH,
+        ViewSource.OTHER_SPECIALIST,
+    }
+)
+
+
+def _cycle(cycle: Cycle) -> compliance.Cycle:
+    plan = getattr(cycle, "plan", None)
+    review = getattr(cycle, "review", None)
+    return compliance.Cycle(
+        number=cycle.number,
+        opened_on=cycle.opened_on,
+        closed_on=cycle.closed_on,
+        plan=compliance.Plan(
+            plan_date=plan.plan_date,
+            review_date=plan.review_date,
+            parents_agreed_on=plan.parents_agreed_on,
+            targets=tuple(
+                compliance.Target(t.baseline, t.measure, t.target_value, t.target_date)
+                for t in plan.targets.all()
+            ),
+        )
+        if plan
+        else None,
+        review=compliance.Review(
+            held_on=review.held_on,
+            parent_attendance=review.parent_attendance,
+            overall_progress=review.overall_progress,
+            given_to_parents_on=review.given_to_parents_on,
+        )
+        if review
+        else None,
+    )
+
+
+def _pupil(
+    pupil: Pupil, specialists: list[compliance.SpecialistInvolvement]
+) -> compliance.PupilRecords:
+    return compliance.PupilRecords(
+        upn=pupil.upn,
+        nc_year=pupil.nc_year,
+        register=tuple(
+            compliance.RegisterEntry(e.provision, e.start_date, e.end_date, e.parents_informed_on)
+            for e in pupil.register_entries.all()
+        ),
+        cycles=tuple(_cycle(c) for c in pupil.cycles.all()),
+        specialists=tuple(specialists),
+        ehc_requests=ehc_requests(pupil),
+        ehc_plans=ehc_plans(pupil),
+    )
+
+
+def ehc_requests(pupil: Pupil) -> tuple[compliance.EHCRequest, ...]:
+    """EHC needs assessment requests: none until the EHC records (statutory's models, the EHC
+    issue) exist; then read them here, prefetched in school_records."""
+    return ()
+
+
+def ehc_plans(pupil: Pupil) -> tuple[compliance.EHCPlan, ...]:
+    """EHC plans and their annual reviews: none until the EHC records exist (as ehc_requests)."""
+    return ()
+
+
+def information_report(school: School) -> compliance.InformationReport | None:
+    """The SEN information report's publication: None (no finding) until the school-duties
+    issue records it on the school."""
+    return None
+
+
+def school_records(school: School) -> compliance.SchoolRecords:
+    """Everything the engine reads for one school: pupils with their register, cycles (plan,
+    targets, review) and specialist views. Five queries, whatever the number of pupils."""
+    cycles = Cycle.objects.select_related("plan", "review").prefetch_related(
+        Prefetch("plan__targets", queryset=Target.objects.order_by("position", "pk"))
+    )
+    pupils = (
+        Pupil.objects.filter(school=school)
+        .only("pk", "upn", "nc_year", "school_id")
+        .order_by("pk")
+        .prefetch_related(
+            Prefetch("register_entries", queryset=RegisterEntry.objects.order_by("start_date")),
+            Prefetch("cycles", queryset=cycles),
+        )
+    )
+    labels = dict(ViewSource.choices)
+    specialists: dict[int, list[compliance.SpecialistInvolvement]] = {}
+    specialist_views = AssessmentView.objects.filter(
+        cycle__pupil__school=school, source__in=SPECIALIST_SOURCES
+    ).values_list("cycle__pupil_id", "given_on", "source")
+    for pupil_id, given_on, source in specialist_views:
+        involvement = compliance.SpecialistInvolvement(given_on, labels.get(source, source))
+        specialists.setdefault(pupil_id, []).append(involvement)
+    return compliance.SchoolRecords(
+        phase=school.phase,
+        pupils=tuple(_pupil(p, specialists.get(p.pk, [])) for p in pupils),
+        information_report=information_report(school),
+    )
+
+
+def school_findings(school: School, on: date) -> list[compliance.Finding]:
+    """The school's findings on `on`."""
+    return compliance.findings(school_records(school), on)
