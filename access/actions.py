@@ -38,6 +38,8 @@ class Action(StrEnum):
     MANAGE_SIGN_IN = "manage_sign_in"
     # Bring the roll in from the MIS: the CTF import (interop).
     IMPORT_PUPILS = "import_pupils"
+    # The school's compliance findings (statutory.compliance): named by UPN, for those who act.
+    READ_COMPLIANCE = "read_compliance"
 
 
 WHOLE_SCHOOL_ROLES = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
@@ -86,6 +88,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_AGGREGATES: AGGREGATE_READERS,
     Action.MANAGE_SIGN_IN: frozenset({Role.ADMIN}),
     Action.IMPORT_PUPILS: PUPIL_DETAIL_WRITERS,
+    Action.READ_COMPLIANCE: COSTED_MAP_READERS,
 }
 
 # What a 403 says when the role may not: the web's error page and the API's {"detail": ...}.
@@ -109,4 +112,5 @@ REFUSALS: dict[Action, str] = {
     Action.MANAGE_SIGN_IN: "Only the school administrator unlocks sign-in and resets second "
     "factors.",
     Action.IMPORT_PUPILS: "The SENCo and the school administrator import pupils from a CTF.",
+    Action.READ_COMPLIANCE: "The SENCo and senior leaders read the school's compliance findings.",
 }
