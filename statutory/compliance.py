@@ -1,8 +1,8 @@
 """The statutory clock: a school's records in, findings out (issue 16).
 
 A pure module: plain dataclasses in, `Finding`s out, today's date passed in as `on`. Nothing is
-ticked off by hand; a finding goes when the records meet the duty. The selectors in
-statutory/selectors.py build the inputs from the database.
+ticked off by hand; a finding goes when the records meet the duty. The inputs in
+statutory/inputs.py build the inputs from the database.
 
 Counting, as the issue sets it:
 - "more than N days" is flagged from day N + 1: due on start + N, a breach from the day after;

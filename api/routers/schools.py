@@ -17,7 +17,7 @@ from api.auth import api_user
 from api.pagination import ApiPagination
 from api.schemas import SchoolOut, Text
 from api.selectors import school_rows
-from statutory import selectors as statutory_selectors
+from statutory import inputs as compliance_inputs
 
 router = Router(tags=["schools"])
 
@@ -64,5 +64,5 @@ def school_compliance(
     schools = access.visible_schools(api_user(request))
     school = access.get_for_user(request, schools, school_id, Action.READ_COMPLIANCE)
     on = on or timezone.localdate()
-    found = statutory_selectors.school_findings(school, on)
+    found = compliance_inputs.school_findings(school, on)
     return {"school": school.urn, "on": on, "findings": [f.as_json() for f in found]}

@@ -1,12 +1,13 @@
 """The compliance engine's inputs, read from the database for one school in a fixed number of
 queries (one per table, whatever the number of pupils), and its findings."""
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from accounts.models import School
-from pupils.models import Pupil, RegisterEntry
+from pupils.models import Pupil, RegisterEntry, TeachingGroup
 from statutory import compliance
 from support.models import AssessmentView, Cycle, Target, ViewSource
 
@@ -117,3 +118,34 @@ def school_records(school: School) -> compliance.SchoolRecords:
 def school_findings(school: School, on: date) -> list[compliance.Finding]:
     """The school's findings on `on`."""
     return compliance.findings(school_records(school), on)
+
+
+@dataclass(frozen=True)
+class PupilRef:
+    """What the compliance page shows of a pupil and links to."""
+
+    pk: int
+    name: str
+    open_cycle_id: int | None
+    group_ids: frozenset[int]
+
+
+def pupil_refs(pupils: QuerySet[Pupil], start_year: int) -> dict[str, PupilRef]:
+    """{UPN: PupilRef} for these pupils (a visible_pupils queryset): three queries."""
+    open_cycles = Cycle.objects.filter(closed_on__isnull=True).only("pk", "pupil_id")
+    groups = TeachingGroup.objects.filter(school_year__start_year=start_year).only("pk")
+    rows = pupils.only(
+        "pk", "upn", "legal_forename", "legal_surname", "preferred_forename", "preferred_surname"
+    ).prefetch_related(
+        Prefetch("cycles", queryset=open_cycles, to_attr="open_cycles"),
+        Prefetch("teaching_groups", queryset=groups, to_attr="this_years_groups"),
+    )
+    return {
+        p.upn: PupilRef(
+            pk=p.pk,
+            name=p.full_name,
+            open_cycle_id=p.open_cycles[0].pk if p.open_cycles else None,  # type: ignore[attr-defined]
+            group_ids=frozenset(g.pk for g in p.this_years_groups),  # type: ignore[attr-defined]
+        )
+        for p in rows
+    }

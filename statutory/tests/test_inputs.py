@@ -4,7 +4,7 @@ import pytest
 
 from pupils.models import Pupil, RegisterEntry
 from pupils.upn import make_upn
-from statutory import selectors
+from statutory import inputs
 from support.models import AssessmentView, Cycle, Plan, Review, Target
 
 pytestmark = pytest.mark.django_db
@@ -54,12 +54,12 @@ def test_the_records_come_from_the_database(world) -> None:
     start = date(2025, 1, 6)
     RegisterEntry.objects.filter(pupil=world.ben).delete()
     _history(world.ben, start)
-    records = selectors.school_records(world.oak)
+    records = inputs.school_records(world.oak)
     ben = next(p for p in records.pupils if p.upn == world.ben.upn)
     assert [e.provision for e in ben.register] == ["K"]
     assert [c.number for c in sorted(ben.cycles, key=lambda c: c.number)] == [1, 2, 3]
     assert [s.who for s in ben.specialists] == ["Educational psychologist"]
-    codes = {f.code for f in selectors.school_findings(world.oak, start + timedelta(days=400))}
+    codes = {f.code for f in inputs.school_findings(world.oak, start + timedelta(days=400))}
     # Ben: never told, reviews without records given, an unagreed plan, two reviews of little
     # progress with the EP's view only before them.
     assert {
@@ -77,7 +77,7 @@ def test_the_queries_are_fixed_as_the_pupils_grow(world, django_assert_num_queri
     start = date(2025, 1, 6)
     _history(world.ben, start)
     with django_assert_num_queries(5):
-        selectors.school_findings(world.oak, date(2026, 3, 1))
+        inputs.school_findings(world.oak, date(2026, 3, 1))
     for i in range(30, 36):
         pupil = Pupil.objects.create(
             school=world.oak,
@@ -90,5 +90,5 @@ def test_the_queries_are_fixed_as_the_pupils_grow(world, django_assert_num_queri
         )
         _history(pupil, start)
     with django_assert_num_queries(5):
-        found = selectors.school_findings(world.oak, date(2026, 3, 1))
+        found = inputs.school_findings(world.oak, date(2026, 3, 1))
     assert len({f.upn for f in found}) >= 7
