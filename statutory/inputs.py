@@ -3,10 +3,11 @@ queries (one per table, whatever the number of pupils), and its findings."""
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from accounts.models import School
+from accounts.models import LocalAuthority, School
 from pupils.models import Pupil, RegisterEntry, TeachingGroup
 from statutory import compliance
 from support.models import AssessmentView, Cycle, Target, ViewSource
@@ -149,3 +150,17 @@ def pupil_refs(pupils: QuerySet[Pupil], start_year: int) -> dict[str, PupilRef]:
         )
         for p in rows
     }
+
+
+def school_report(school: School, on: date) -> dict[str, Any]:
+    """The issue's JSON: {"school": URN, "on": DATE, "findings": [...]}."""
+    found = school_findings(school, on)
+    return {"school": school.urn, "on": on.isoformat(), "findings": [f.as_json() for f in found]}
+
+
+def la_report(la: LocalAuthority, on: date) -> dict[str, Any]:
+    """The same across an LA's schools, with `school` (its URN) on each finding."""
+    findings = []
+    for school in School.objects.filter(la=la).order_by("urn"):
+        findings += [{"school": school.urn, **f.as_json()} for f in school_findings(school, on)]
+    return {"la": la.code, "on": on.isoformat(), "findings": findings}
