@@ -23,59 +23,74 @@ SPECIALIST_SOURCES = frozenset(
 )
 
 
-def _cycle(cycle: Cycle) -> compliance.Cycle:
-    plan = getattr(cycle, "plan", None)
-    review = getattr(cycle, "review", None)
-    return compliance.Cycle(
-        number=cycle.number,
-        opened_on=cycle.opened_on,
-        closed_on=cycle.closed_on,
-        plan=compliance.Plan(
-            plan_date=plan.plan_date,
-            review_date=plan.review_date,
-            parents_agreed_on=plan.parents_agreed_on,
-            targets=tuple(
-                compliance.Target(t.baseline, t.measure, t.target_value, t.target_date)
-                for t in plan.targets.all()
-            ),
-        )
-        if plan
-        else None,
-        review=compliance.Review(
-            held_on=review.held_on,
-            parent_attendance=review.parent_attendance,
-            overall_progress=review.overall_progress,
-            given_to_parents_on=review.given_to_parents_on,
-        )
-        if review
-        else None,
+def _cycles(school: School) -> dict[int, list[compliance.Cycle]]:
+    """{pupil id: cycles with their plan, targets and review}: two queries, plain values (the
+    texts of plans and reviews are never loaded)."""
+    targets: dict[int, list[compliance.Target]] = {}
+    target_rows = (
+        Target.objects.filter(plan__cycle__pupil__school=school)
+        .order_by("plan_id", "position", "pk")
+        .values_list("plan_id", "baseline", "measure", "target_value", "target_date")
     )
+    for plan_id, baseline, measure, value, target_date in target_rows:
+        target = compliance.Target(baseline, measure, value, target_date)
+        targets.setdefault(plan_id, []).append(target)
+    cycles: dict[int, list[compliance.Cycle]] = {}
+    rows = Cycle.objects.filter(pupil__school=school).values_list(
+        "pupil_id", "number", "opened_on", "closed_on",
+        "plan__pk", "plan__plan_date", "plan__review_date", "plan__parents_agreed_on",
+        "review__pk", "review__held_on", "review__parent_attendance",
+        "review__overall_progress", "review__given_to_parents_on",
+    )  # fmt: skip
+    for row in rows:
+        pupil_id, number, opened, closed, plan_id, plan_date, review_date, agreed = row[:8]
+        review_id, held, how, progress, given = row[8:]
+        plan = (
+            compliance.Plan(plan_date, review_date, agreed, tuple(targets.get(plan_id, ())))
+            if plan_id
+            else None
+        )
+        review = compliance.Review(held, how, progress, given) if review_id else None
+        cycles.setdefault(pupil_id, []).append(
+            compliance.Cycle(number, opened, closed, plan, review)
+        )
+    return cycles
 
 
-def _pupil(
-    pupil: Pupil, specialists: list[compliance.SpecialistInvolvement]
-) -> compliance.PupilRecords:
-    return compliance.PupilRecords(
-        upn=pupil.upn,
-        nc_year=pupil.nc_year,
-        register=tuple(
-            compliance.RegisterEntry(e.provision, e.start_date, e.end_date, e.parents_informed_on)
-            for e in pupil.register_entries.all()
-        ),
-        cycles=tuple(_cycle(c) for c in pupil.cycles.all()),
-        specialists=tuple(specialists),
-        ehc_requests=ehc_requests(pupil),
-        ehc_plans=ehc_plans(pupil),
+def _register(school: School) -> dict[int, list[compliance.RegisterEntry]]:
+    register: dict[int, list[compliance.RegisterEntry]] = {}
+    rows = (
+        RegisterEntry.objects.filter(pupil__school=school)
+        .order_by("start_date", "pk")
+        .values_list("pupil_id", "provision", "start_date", "end_date", "parents_informed_on")
     )
+    for pupil_id, provision, start, end, told in rows:
+        register.setdefault(pupil_id, []).append(
+            compliance.RegisterEntry(provision, start, end, told)
+        )
+    return register
 
 
-def ehc_requests(pupil: Pupil) -> tuple[compliance.EHCRequest, ...]:
+def _specialists(school: School) -> dict[int, list[compliance.SpecialistInvolvement]]:
+    labels = dict(ViewSource.choices)
+    specialists: dict[int, list[compliance.SpecialistInvolvement]] = {}
+    rows = AssessmentView.objects.filter(
+        cycle__pupil__school=school, source__in=SPECIALIST_SOURCES
+    ).values_list("cycle__pupil_id", "given_on", "source")
+    for pupil_id, given_on, source in rows:
+        involvement = compliance.SpecialistInvolvement(given_on, labels.get(source, source))
+        specialists.setdefault(pupil_id, []).append(involvement)
+    return specialists
+
+
+def ehc_requests(pupil_id: int) -> tuple[compliance.EHCRequest, ...]:
     """EHC needs assessment requests: none until the EHC records (statutory's models, the EHC
-    issue) exist; then read them here, prefetched in school_records."""
+    issue) exist; then read them for the school in one query in school_records, as the
+    cycles are, and hand each pupil theirs."""
     return ()
 
 
-def ehc_plans(pupil: Pupil) -> tuple[compliance.EHCPlan, ...]:
+def ehc_plans(pupil_id: int) -> tuple[compliance.EHCPlan, ...]:
     """EHC plans and their annual reviews: none until the EHC records exist (as ehc_requests)."""
     return ()
 
@@ -89,29 +104,22 @@ def information_report(school: School) -> compliance.InformationReport | None:
 def school_records(school: School) -> compliance.SchoolRecords:
     """Everything the engine reads for one school: pupils with their register, cycles (plan,
     targets, review) and specialist views. Five queries, whatever the number of pupils."""
-    cycles = Cycle.objects.select_related("plan", "review").prefetch_related(
-        Prefetch("plan__targets", queryset=Target.objects.order_by("position", "pk"))
-    )
-    pupils = (
-        Pupil.objects.filter(school=school)
-        .only("pk", "upn", "nc_year", "school_id")
-        .order_by("pk")
-        .prefetch_related(
-            Prefetch("register_entries", queryset=RegisterEntry.objects.order_by("start_date")),
-            Prefetch("cycles", queryset=cycles),
-        )
-    )
-    labels = dict(ViewSource.choices)
-    specialists: dict[int, list[compliance.SpecialistInvolvement]] = {}
-    specialist_views = AssessmentView.objects.filter(
-        cycle__pupil__school=school, source__in=SPECIALIST_SOURCES
-    ).values_list("cycle__pupil_id", "given_on", "source")
-    for pupil_id, given_on, source in specialist_views:
-        involvement = compliance.SpecialistInvolvement(given_on, labels.get(source, source))
-        specialists.setdefault(pupil_id, []).append(involvement)
+    register, cycles, specialists = _register(school), _cycles(school), _specialists(school)
+    pupils = Pupil.objects.filter(school=school).order_by("pk").values_list("pk", "upn", "nc_year")
     return compliance.SchoolRecords(
         phase=school.phase,
-        pupils=tuple(_pupil(p, specialists.get(p.pk, [])) for p in pupils),
+        pupils=tuple(
+            compliance.PupilRecords(
+                upn=upn,
+                nc_year=nc_year,
+                register=tuple(register.get(pk, ())),
+                cycles=tuple(cycles.get(pk, ())),
+                specialists=tuple(specialists.get(pk, ())),
+                ehc_requests=ehc_requests(pk),
+                ehc_plans=ehc_plans(pk),
+            )
+            for pk, upn, nc_year in pupils
+        ),
         information_report=information_report(school),
     )
 
