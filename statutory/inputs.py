@@ -23,12 +23,17 @@ SPECIALIST_SOURCES = frozenset(
 )
 
 
-def _cycles(school: School) -> dict[int, list[compliance.Cycle]]:
+def _of(pupils: dict[str, Any], path: str) -> dict[str, Any]:
+    """The pupils' filter (on Pupil) as a filter on a model reaching them along `path`."""
+    return {f"{path}__{key}": value for key, value in pupils.items()}
+
+
+def _cycles(pupils: dict[str, Any]) -> dict[int, list[compliance.Cycle]]:
     """{pupil id: cycles with their plan, targets and review}: two queries, plain values (the
     texts of plans and reviews are never loaded)."""
     targets: dict[int, list[compliance.Target]] = {}
     target_rows = (
-        Target.objects.filter(plan__cycle__pupil__school=school)
+        Target.objects.filter(**_of(pupils, "plan__cycle__pupil"))
         .order_by("plan_id", "position", "pk")
         .values_list("plan_id", "baseline", "measure", "target_value", "target_date")
     )
@@ -36,7 +41,7 @@ def _cycles(school: School) -> dict[int, list[compliance.Cycle]]:
         target = compliance.Target(baseline, measure, value, target_date)
         targets.setdefault(plan_id, []).append(target)
     cycles: dict[int, list[compliance.Cycle]] = {}
-    rows = Cycle.objects.filter(pupil__school=school).values_list(
+    rows = Cycle.objects.filter(**_of(pupils, "pupil")).values_list(
         "pupil_id", "number", "opened_on", "closed_on",
         "plan__pk", "plan__plan_date", "plan__review_date", "plan__parents_agreed_on",
         "review__pk", "review__held_on", "review__parent_attendance",
@@ -57,10 +62,10 @@ def _cycles(school: School) -> dict[int, list[compliance.Cycle]]:
     return cycles
 
 
-def _register(school: School) -> dict[int, list[compliance.RegisterEntry]]:
+def _register(pupils: dict[str, Any]) -> dict[int, list[compliance.RegisterEntry]]:
     register: dict[int, list[compliance.RegisterEntry]] = {}
     rows = (
-        RegisterEntry.objects.filter(pupil__school=school)
+        RegisterEntry.objects.filter(**_of(pupils, "pupil"))
         .order_by("start_date", "pk")
         .values_list("pupil_id", "provision", "start_date", "end_date", "parents_informed_on")
     )
@@ -71,11 +76,11 @@ def _register(school: School) -> dict[int, list[compliance.RegisterEntry]]:
     return register
 
 
-def _specialists(school: School) -> dict[int, list[compliance.SpecialistInvolvement]]:
+def _specialists(pupils: dict[str, Any]) -> dict[int, list[compliance.SpecialistInvolvement]]:
     labels = dict(ViewSource.choices)
     specialists: dict[int, list[compliance.SpecialistInvolvement]] = {}
     rows = AssessmentView.objects.filter(
-        cycle__pupil__school=school, source__in=SPECIALIST_SOURCES
+        **_of(pupils, "cycle__pupil"), source__in=SPECIALIST_SOURCES
     ).values_list("cycle__pupil_id", "given_on", "source")
     for pupil_id, given_on, source in rows:
         involvement = compliance.SpecialistInvolvement(given_on, labels.get(source, source))
@@ -101,27 +106,40 @@ def information_report(school: School) -> compliance.InformationReport | None:
     return None
 
 
+def _pupil_records(pupils: dict[str, Any]) -> tuple[compliance.PupilRecords, ...]:
+    """The records of the pupils matching the filter `pupils` (on Pupil): five queries."""
+    register, cycles, specialists = _register(pupils), _cycles(pupils), _specialists(pupils)
+    rows = Pupil.objects.filter(**pupils).order_by("pk").values_list("pk", "upn", "nc_year")
+    return tuple(
+        compliance.PupilRecords(
+            upn=upn,
+            nc_year=nc_year,
+            register=tuple(register.get(pk, ())),
+            cycles=tuple(cycles.get(pk, ())),
+            specialists=tuple(specialists.get(pk, ())),
+            ehc_requests=ehc_requests(pk),
+            ehc_plans=ehc_plans(pk),
+        )
+        for pk, upn, nc_year in rows
+    )
+
+
 def school_records(school: School) -> compliance.SchoolRecords:
     """Everything the engine reads for one school: pupils with their register, cycles (plan,
     targets, review) and specialist views. Five queries, whatever the number of pupils."""
-    register, cycles, specialists = _register(school), _cycles(school), _specialists(school)
-    pupils = Pupil.objects.filter(school=school).order_by("pk").values_list("pk", "upn", "nc_year")
     return compliance.SchoolRecords(
         phase=school.phase,
-        pupils=tuple(
-            compliance.PupilRecords(
-                upn=upn,
-                nc_year=nc_year,
-                register=tuple(register.get(pk, ())),
-                cycles=tuple(cycles.get(pk, ())),
-                specialists=tuple(specialists.get(pk, ())),
-                ehc_requests=ehc_requests(pk),
-                ehc_plans=ehc_plans(pk),
-            )
-            for pk, upn, nc_year in pupils
-        ),
+        pupils=_pupil_records({"school": school}),
         information_report=information_report(school),
     )
+
+
+def pupil_findings(pupil: Pupil, on: date) -> list[compliance.Finding]:
+    """One pupil's own findings on `on` (for the pupil record): five queries."""
+    records = compliance.SchoolRecords(
+        phase=pupil.school.phase, pupils=_pupil_records({"pk": pupil.pk})
+    )
+    return compliance.findings(records, on)
 
 
 def school_findings(school: School, on: date) -> list[compliance.Finding]:

@@ -68,3 +68,14 @@ def test_officers_and_the_unattached_are_refused(world):
 def test_the_outsider_sees_only_their_own_school(amy_untold):
     html = client_for(amy_untold, "outsider").get(URL).content.decode()
     assert "Amy" not in html and "Elm Primary" in html
+
+
+def test_the_pupil_record_shows_the_pupils_own_findings_to_the_senco(amy_untold):
+    w = amy_untold
+    url = reverse("pupil_detail", args=[w.amy.pk])
+    html = client_for(w, "senco").get(url).content.decode()
+    assert 'id="pupil-findings"' in html and 'data-code="PLAN_MISSING"' in html
+    assert "no record of telling the parents" in html
+    assert 'id="pupil-findings"' not in client_for(w, "teacher").get(url).content.decode()
+    ben = client_for(w, "senco").get(reverse("pupil_detail", args=[w.ben.pk])).content.decode()
+    assert 'id="pupil-findings"' not in ben
