@@ -17,6 +17,8 @@ from api.auth import api_user
 from api.pagination import ApiPagination
 from api.schemas import SchoolOut, Text
 from api.selectors import school_rows
+from audit import reads
+from pupils.models import Pupil
 from statutory import inputs as compliance_inputs
 
 router = Router(tags=["schools"])
@@ -65,4 +67,7 @@ def school_compliance(
     school = access.get_for_user(request, schools, school_id, Action.READ_COMPLIANCE)
     on = on or timezone.localdate()
     found = compliance_inputs.school_findings(school, on)
+    # The findings name pupils by UPN: the read is audited with those pupils (audit/reads.py).
+    named = Pupil.objects.filter(school=school, upn__in={f.upn for f in found if f.upn})
+    reads.log_read(request, api_user(request), list(named.only("pk")), what="compliance")
     return {"school": school.urn, "on": on, "findings": [f.as_json() for f in found]}

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from api.tests.test_api import API, Caller
-from api.tests.test_api_matrix import call, operations, records
+from api.tests.test_api_matrix import COLUMNS, EXPECTED, call, operations, records
 from audit.models import AuditAction, AuditEvent
 from sendpath.testing import World, review_data
 
@@ -102,6 +102,8 @@ def test_every_read_of_pupil_data_is_audited_with_the_pupils_it_returned(
     caller = Caller(world.users[persona])
     checked = 0
     for op in (op for op in operations() if op.startswith("GET ")):
+        if EXPECTED[op].split()[COLUMNS.index(persona)] != "200":
+            continue  # a read this role is refused (the matrix says so): nothing to audit
         before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         assert call(caller.client, op, ids) == 200, op
         path = op.split(" ", 1)[1].format(**ids)
