@@ -44,6 +44,8 @@ class Action(StrEnum):
     READ_EHC = "read_ehc"
     # Record a request, a plan the LA issued, an annual review: the SENCo, or an LA officer.
     RECORD_EHC = "record_ehc"
+    # The school's compliance findings (statutory.compliance): named by UPN, for those who act.
+    READ_COMPLIANCE = "read_compliance"
 
 
 WHOLE_SCHOOL_ROLES = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
@@ -98,6 +100,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.IMPORT_PUPILS: PUPIL_DETAIL_WRITERS,
     Action.READ_EHC: EHC_READERS,
     Action.RECORD_EHC: EHC_RECORDERS,
+    Action.READ_COMPLIANCE: COSTED_MAP_READERS,
 }
 
 # What a 403 says when the role may not: the web's error page and the API's {"detail": ...}.
@@ -123,4 +126,5 @@ REFUSALS: dict[Action, str] = {
     Action.IMPORT_PUPILS: "The SENCo and the school administrator import pupils from a CTF.",
     Action.READ_EHC: "EHC casework is for the SENCo, senior leaders and the LA's officers.",
     Action.RECORD_EHC: "The SENCo or an officer of the LA records EHC requests, plans and reviews.",
+    Action.READ_COMPLIANCE: "The SENCo and senior leaders read the school's compliance findings.",
 }

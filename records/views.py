@@ -18,6 +18,7 @@ from provision import selectors as provision_selectors
 from provision.models import Provision
 from pupils import census
 from pupils import selectors as pupil_selectors
+from statutory import inputs as compliance_inputs
 from statutory import selectors as statutory_selectors
 from support import selectors as support_selectors
 
@@ -52,11 +53,18 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_read_ehc
         else None
     )
+    # The pupil's own compliance findings, for those who read the school's (the SENCo, leaders).
+    findings = (
+        compliance_inputs.pupil_findings(pupil, timezone.localdate())
+        if access.may(user, Action.READ_COMPLIANCE, pupil.school)
+        else None
+    )
     return render(
         request,
         "records/pupil_detail.html",
         {
             "pupil": pupil,
+            "findings": findings,
             "current": current,
             "provision": current.provision if current else "N",
             "provision_label": census.SEN_PROVISION_LABELS[current.provision if current else "N"],

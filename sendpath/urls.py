@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/audit/", include("audit.urls")),
     path("staff/school/", include("accounts.school_urls")),
     path("staff/import/", include("interop.urls")),
+    path("staff/compliance/", include("statutory.compliance_urls")),
     path("family/", include("records.family_urls")),
     path("overview/", include("records.overview_urls")),
     path("ehc/", include("statutory.urls")),

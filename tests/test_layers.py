@@ -26,6 +26,7 @@ PURE = frozenset(
         "provision.catalogue",
         "statutory.clocks",
         "statutory.sen2",
+        "statutory.compliance",
     }
 )
 # The domain apps, lowest first. An app may use a lower app's models, selectors and services, never

@@ -1,8 +1,13 @@
-"""Schools: read-only rows for every school the caller reaches (officers included)."""
+"""Schools: read-only rows for every school the caller reaches (officers included), and a
+school's compliance findings for those who act on them."""
+
+from datetime import date
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
+from django.utils import timezone
+from ninja import Router, Schema
 from ninja.pagination import paginate
 
 import access
@@ -12,6 +17,9 @@ from api.auth import api_user
 from api.pagination import ApiPagination
 from api.schemas import SchoolOut, Text
 from api.selectors import school_rows
+from audit import reads
+from pupils.models import Pupil
+from statutory import inputs as compliance_inputs
 
 router = Router(tags=["schools"])
 
@@ -29,3 +37,37 @@ def list_schools(request: HttpRequest, urn: Text | None = None) -> QuerySet[Scho
 def get_school(request: HttpRequest, school_id: int) -> School:
     schools = school_rows(access.visible_schools(api_user(request)))
     return access.get_for_user(request, schools, school_id, Action.READ)
+
+
+class FindingOut(Schema):
+    code: str
+    upn: str | None
+    due: date
+    severity: str
+    reason: str
+    rule: str
+    exception: str | None
+
+
+class ComplianceOut(Schema):
+    school: str
+    on: date
+    findings: list[FindingOut]
+
+
+@router.get(
+    "/{int:school_id}/compliance",
+    response=ComplianceOut,
+    summary="The school's compliance findings on a date (today by default)",
+)
+def school_compliance(
+    request: HttpRequest, school_id: int, on: date | None = None
+) -> dict[str, Any]:
+    schools = access.visible_schools(api_user(request))
+    school = access.get_for_user(request, schools, school_id, Action.READ_COMPLIANCE)
+    on = on or timezone.localdate()
+    found = compliance_inputs.school_findings(school, on)
+    # The findings name pupils by UPN: the read is audited with those pupils (audit/reads.py).
+    named = Pupil.objects.filter(school=school, upn__in={f.upn for f in found if f.upn})
+    reads.log_read(request, api_user(request), list(named.only("pk")), what="compliance")
+    return {"school": school.urn, "on": on, "findings": [f.as_json() for f in found]}

@@ -1,0 +1,9 @@
+"""The compliance pages, mounted at /staff/compliance/."""
+
+from django.urls import path
+
+from statutory import compliance_views as views
+
+urlpatterns = [
+    path("", views.compliance_school, name="compliance_school"),
+]

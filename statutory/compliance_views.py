@@ -1,0 +1,115 @@
+"""The SENCo's compliance page: the school's findings (statutory.compliance) with filters, each
+linked to the page that resolves it, and the breaches over the last 12 months.
+
+Who: Action.READ_COMPLIANCE (the SENCo and senior leaders); others at the school 403."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+import access
+from access import Action
+from accounts import schooldates
+from accounts.models import User
+from pupils.models import TeachingGroup
+from statutory import compliance, inputs
+from statutory.compliance_forms import CODE_LABELS, SEVERITY_LABELS, ComplianceFilterForm
+
+# Where each finding is resolved: the pupil's open cycle for the plan and review duties, the
+# register for telling the parents; the pupil record otherwise.
+CYCLE_FIXES = {
+    "PLAN_MISSING": ("plan_edit", "Agree the plan"),
+    "REVIEW_OVERDUE": ("review", "Complete the review"),
+    "NO_SMART_TARGETS": ("plan_edit", "Make a target SMART"),
+    "SPECIALIST_NOT_INVOLVED": ("view_add", "Record a specialist's view"),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    finding: compliance.Finding
+    label: str
+    severity_label: str
+    pupil: inputs.PupilRef | None
+    fix_url: str
+    fix_text: str
+
+
+def _fix(finding: compliance.Finding, pupil: inputs.PupilRef | None) -> tuple[str, str]:
+    if pupil is None:
+        return "", ""
+    if finding.code in CYCLE_FIXES and pupil.open_cycle_id:
+        name, text = CYCLE_FIXES[finding.code]
+        return reverse(name, args=[pupil.open_cycle_id]), text
+    if finding.code == "PLAN_MISSING":
+        return reverse("cycle_open", args=[pupil.pk]), "Open a cycle and agree a plan"
+    if finding.code == "PARENTS_NOT_NOTIFIED":
+        return reverse("pupil_detail", args=[pupil.pk]), "Record telling the parents"
+    return reverse("pupil_detail", args=[pupil.pk]), "Open the pupil's record"
+
+
+def _history(
+    records: compliance.SchoolRecords, on: date
+) -> tuple[list[date], list[tuple[str, list[int]]]]:
+    """Breaches of each code on the same day of each of the last 12 months (the codes with any)."""
+    days = [compliance.add_months(on, -k) for k in range(11, -1, -1)]
+    per_day = [compliance.counts(compliance.findings(records, day)) for day in days]
+    rows = [
+        (CODE_LABELS[code], [table[code][compliance.BREACH] for table in per_day])
+        for code in compliance.CODES
+    ]
+    return days, [(label, cells) for label, cells in rows if any(cells)]
+
+
+@login_required
+@require_GET
+def compliance_school(request: HttpRequest) -> HttpResponse:
+    school = access.current_school_for(request, Action.READ_COMPLIANCE)
+    user: User = request.user  # type: ignore[assignment]
+    on = timezone.localdate()
+    start_year = schooldates.school_year_start(on)
+    groups = TeachingGroup.objects.filter(school=school, school_year__start_year=start_year)
+    form = ComplianceFilterForm(request.GET or None, groups=groups.order_by("name"))
+    wanted = form.cleaned_data if form.is_valid() else {}
+    records = inputs.school_records(school)
+    found = compliance.findings(records, on)
+    refs = inputs.pupil_refs(access.visible_pupils(user, school), start_year)
+    rows = []
+    for f in found:
+        pupil = refs.get(f.upn) if f.upn else None
+        if f.upn and pupil is None:
+            continue  # a pupil outside the user's reach
+        if wanted.get("code") and f.code != wanted["code"]:
+            continue
+        if wanted.get("severity") and f.severity != wanted["severity"]:
+            continue
+        if wanted.get("group") and (pupil is None or wanted["group"].pk not in pupil.group_ids):
+            continue
+        if wanted.get("within") is not None and f.due > on + timedelta(days=wanted["within"]):
+            continue
+        fix_url, fix_text = _fix(f, pupil)
+        rows.append(
+            Row(f, CODE_LABELS[f.code], SEVERITY_LABELS[f.severity], pupil, fix_url, fix_text)
+        )
+    history_days, history = _history(records, on)
+    return render(
+        request,
+        "statutory/compliance_school.html",
+        {
+            "school": school,
+            "on": on,
+            "form": form,
+            "rows": rows,
+            "breaches": len(compliance.breaches(found)),
+            "due_soon": sum(f.severity == compliance.DUE_SOON for f in found),
+            "pupils_with_findings": len({f.upn for f in found if f.upn}),
+            "history": history,
+            "history_days": history_days,
+        },
+    )

@@ -1,0 +1,81 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from pupils.models import RegisterEntry
+from sendpath.testing import PASSWORD
+
+pytestmark = pytest.mark.django_db
+URL = "/staff/compliance/"
+
+
+def client_for(world, persona: str) -> Client:
+    client = Client()
+    assert client.login(username=world.users[persona].username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def amy_untold(world):
+    """Amy placed on SEN support 40 days ago; her parents not told, no plan."""
+    RegisterEntry.objects.filter(pupil=world.amy).update(
+        start_date=timezone.localdate() - timedelta(days=40)
+    )
+    return world
+
+
+def test_the_senco_sees_each_finding_with_its_reason_and_the_page_that_fixes_it(amy_untold):
+    w = amy_untold
+    page = client_for(w, "senco").get(URL)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-code="PARENTS_NOT_NOTIFIED"' in html and 'data-code="PLAN_MISSING"' in html
+    assert "no record of telling the parents" in html
+    assert reverse("cycle_open", args=[w.amy.pk]) in html
+    assert "SEND Code of Practice 6.46" in html
+    assert reverse("school_home") in html
+    home = client_for(w, "senco").get(reverse("school_home")).content.decode()
+    assert URL in home
+    assert URL not in client_for(w, "teacher").get(reverse("school_home")).content.decode()
+
+
+def test_the_filters_narrow_the_findings(amy_untold):
+    client = client_for(amy_untold, "senco")
+    html = client.get(URL, {"code": "PLAN_MISSING"}).content.decode()
+    assert 'data-code="PLAN_MISSING"' in html and 'data-code="PARENTS_NOT_NOTIFIED"' not in html
+    html = client.get(URL, {"severity": "due_soon"}).content.decode()
+    assert 'data-code="PLAN_MISSING"' not in html
+    group = amy_untold.amy.teaching_groups.get()
+    assert 'data-code="PLAN_MISSING"' in client.get(URL, {"group": group.pk}).content.decode()
+    bad = client.get(URL, {"within": "-3"})
+    assert bad.status_code == 200 and 'data-code="PLAN_MISSING"' in bad.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["teacher", "ta", "governor", "dpo", "admin", "parent"])
+def test_other_roles_are_refused(world, persona):
+    assert client_for(world, persona).get(URL).status_code == 403
+
+
+def test_officers_and_the_unattached_are_refused(world):
+    for persona in ("la_officer", "trust_officer", "nobody"):
+        assert client_for(world, persona).get(URL).status_code == 403
+    assert Client().get(URL).status_code == 302
+
+
+def test_the_outsider_sees_only_their_own_school(amy_untold):
+    html = client_for(amy_untold, "outsider").get(URL).content.decode()
+    assert "Amy" not in html and "Elm Primary" in html
+
+
+def test_the_pupil_record_shows_the_pupils_own_findings_to_the_senco(amy_untold):
+    w = amy_untold
+    url = reverse("pupil_detail", args=[w.amy.pk])
+    html = client_for(w, "senco").get(url).content.decode()
+    assert 'id="pupil-findings"' in html and 'data-code="PLAN_MISSING"' in html
+    assert "no record of telling the parents" in html
+    assert 'id="pupil-findings"' not in client_for(w, "teacher").get(url).content.decode()
+    ben = client_for(w, "senco").get(reverse("pupil_detail", args=[w.ben.pk])).content.decode()
+    assert 'id="pupil-findings"' not in ben
