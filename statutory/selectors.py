@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from pupils.models import Pupil
 from statutory import clocks
 from statutory.models import EHCPlan, EHCRequest
+from statutory.services import PLAN_SECTIONS
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,61 @@ def pupil_ehc(
         "requests": list(casework_requests(requests.filter(pupil=pupil))),
         "plans": list(casework_plans(plans.filter(pupil=pupil))),
     }
+
+
+SECTION_LABELS = {
+    "a_views": "A: views, interests and aspirations",
+    "b_needs": "B: special educational needs",
+    "c_health": "C: health care needs",
+    "d_social_care": "D: social care needs",
+    "e": "E: outcomes",
+    "f": "F: special educational provision",
+    "g_health_provision": "G: health care provision",
+    "h1_social_care": "H1: social care provision (CSDPA 1970 s.2)",
+    "h2_social_care": "H2: other social care provision",
+    "i_placement": "I: placement",
+    "i_urn": "I: URN of the placement",
+    "i_setting": "I: setting without a URN",
+    "j_personal_budget": "J: personal budget",
+    "j_direct_payments": "J: direct payments",
+    "k_advice": "K: advice and information",
+}
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    key: str
+    label: str
+    before: str
+    after: str
+
+
+def _content(sections: dict[str, str], outcomes: list[str], items: list[str]) -> dict[str, str]:
+    return {**sections, "e": "\n".join(outcomes), "f": "\n".join(items)}
+
+
+def current_content(plan: EHCPlan) -> dict[str, str]:
+    """The current version's sections (E and F one item a line), as a PlanVersion keeps them."""
+    return _content(
+        {f: getattr(plan, f) for f in PLAN_SECTIONS},
+        [o.description for o in plan.outcomes.all()],
+        [p.description for p in plan.provision_items.all()],
+    )
+
+
+def plan_versions(plan: EHCPlan) -> list[Any]:
+    """The versions an amendment replaced, oldest first, each with `changes`: what the version
+    after it (the next kept one, or the current plan) changed, section by section."""
+    versions = list(plan.versions.select_related("replaced_by").order_by("number"))
+    contents = [_content(v.sections, v.outcomes, v.provision_items) for v in versions]
+    contents.append(current_content(plan))
+    for i, version in enumerate(versions):
+        before, after = contents[i], contents[i + 1]
+        changes = [
+            SectionChange(key, label, before.get(key, ""), after.get(key, ""))
+            for key, label in SECTION_LABELS.items()
+            if before.get(key, "") != after.get(key, "")
+        ]
+        version.changes = changes
+        version.changed_sections = [c.key for c in changes]
+    return versions
