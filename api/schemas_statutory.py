@@ -148,13 +148,16 @@ class EHCPlanOut(Schema):
 class PlanVersionOut(Schema):
     """A version an amendment replaced: read-only, with its dates and its sections as they were."""
 
+    pupil: PupilRef = Field(..., alias="plan.pupil")
     number: int = Field(..., description="0 as first issued")
     final_date: date
     draft_date: date | None
     sections: dict[str, str]
     e_outcomes: list[str] = Field(..., alias="outcomes")
     f_provision: list[str] = Field(..., alias="provision_items")
-    replaced_by_review_id: int = Field(..., description="The review whose decision to amend it")
+    replaced_by_review_id: int = Field(
+        ..., alias="replaced_by_id", description="The review whose decision to amend replaced it"
+    )
     changed_sections: list[str] = Field(
         ..., description="The sections the next version changed (a_views … k_advice, e, f)"
     )
