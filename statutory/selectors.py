@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from pupils.models import Pupil
 from statutory import clocks
-from statutory.models import EHCPlan, EHCRequest
+from statutory.models import AnnualReview, EHCPlan, EHCRequest
 from statutory.services import PLAN_SECTIONS
 
 
@@ -142,3 +142,81 @@ def plan_versions(plan: EHCPlan) -> list[Any]:
         version.changes = changes
         version.changed_sections = [c.key for c in changes]
     return versions
+
+
+def review_limits(review: AnnualReview, today: date) -> list[Limit]:
+    """An annual review's time limits: notice and advice 2 weeks before the meeting (reg 20(3)),
+    the school's report 2 weeks after (reg 20(7)), the LA's decision 4 weeks after (reg 20(10)),
+    and for amend the final amended plan 12 weeks after (reg 22)."""
+    meeting = review.meeting_date
+    invitations = list(review.invitations.all())
+    notice = clocks.review_notice_due(meeting)
+    sent = max((i.invited_date for i in invitations), default=None)
+    limits = [Limit("Invitations sent (2 weeks' notice)", "reg 20(3)(b)", notice, sent,
+                    clocks.clock(notice, sent, today))]  # fmt: skip
+    asked = [i for i in invitations if i.advice_requested]
+    if asked:
+        waiting = [i for i in asked if i.advice_received_date is None]
+        last = None if waiting else max(i.advice_received_date for i in asked)  # type: ignore[type-var]
+        limits.append(Limit("Advice received and circulated", "reg 20(3)(a)", notice, last,
+                            clocks.clock(notice, last, today)))  # fmt: skip
+    report = clocks.review_report_due(meeting)
+    limits.append(Limit("School's report sent to the LA", "reg 20(7)", report,
+                        review.report_sent_date, clocks.clock(report, review.report_sent_date,
+                                                              today)))  # fmt: skip
+    decision = clocks.review_decision_due(meeting)
+    limits.append(Limit("LA decision", "reg 20(10)", decision, review.decision_date,
+                        clocks.clock(decision, review.decision_date, today)))  # fmt: skip
+    if review.outcome == "A":
+        amended = clocks.amended_plan_due(meeting)
+        limits.append(Limit("Final amended plan", "reg 22", amended, review.amended_plan_date,
+                            clocks.clock(amended, review.amended_plan_date, today)))  # fmt: skip
+    return limits
+
+
+def amending_review(plan: EHCPlan) -> AnnualReview | None:
+    """The review whose decision to amend made the current version (None for the first)."""
+    if not plan.amendment:
+        return None
+    last = plan.versions.select_related("replaced_by").order_by("-number").first()
+    return last.replaced_by if last is not None else None
+
+
+def request_stage(ehc: EHCRequest) -> str:
+    """Where a request stands, as one word the parents' page explains: deciding, refused,
+    withdrawn, assessing, no_plan, draft, final_due (a plan to be issued, no draft yet), issued."""
+    if ehc.decision == "W" or ehc.assessment_outcome == "W":
+        return "withdrawn"
+    if ehc.decision == "A":
+        return "deciding"
+    if ehc.decision == "N":
+        return "refused"
+    if ehc.final_plan_date is not None:
+        return "issued"
+    if ehc.assessment_outcome == "N":
+        return "no_plan"
+    if ehc.assessment_outcome in ("Y", "H"):
+        return "draft" if ehc.draft_plan_date else "final_due"
+    return "assessing"
+
+
+@dataclass(frozen=True)
+class FamilyPlan:
+    limits: list[Limit]
+    last_review: AnnualReview | None
+    review_due: date
+    amending: AnnualReview | None
+    transfers: list[Any]
+
+
+def family_plan(plan: EHCPlan, today: date) -> FamilyPlan:
+    """What the parents' page says of a plan: its next review, the latest review's decision and
+    amended plan, and any phase transfer, each with the date the law gives."""
+    reviews = sorted(plan.reviews.all(), key=lambda r: r.meeting_date)
+    return FamilyPlan(
+        limits=plan_limits(plan, today),
+        last_review=reviews[-1] if reviews else None,
+        review_due=plan.review_due(),
+        amending=amending_review(plan),
+        transfers=list(plan.transfers.all()),
+    )
