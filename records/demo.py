@@ -153,9 +153,7 @@ def _parents_request(child: int, senco: User, officer: User, today: date) -> Non
     if pupil.ehc_requests.exists():
         return
     received = today - timedelta(weeks=9)
-    ehc = ehc_services.ehc_request_create(
-        pupil=pupil, by=senco, source="1", received_date=received
-    )
+    ehc = ehc_services.ehc_request_create(pupil=pupil, by=senco, source="1", received_date=received)
     ehc_services.ehc_request_update(
         ehc_request=ehc, by=officer, decision="Y", decision_date=received + timedelta(weeks=5)
     )

@@ -102,9 +102,7 @@ class ReviewDecisionForm(forms.Form):
     )
     decision_date = GovDateField(label="Date of the LA's decision", required=False)
     draft_date = GovDateField(label="Date the proposed amendments were sent", required=False)
-    amended_plan_date = GovDateField(
-        label="Date the final amended plan was issued", required=False
-    )
+    amended_plan_date = GovDateField(label="Date the final amended plan was issued", required=False)
     cease_reason = forms.ChoiceField(
         label="Why the plan ceases",
         choices=[("", "Not ceasing"), *sen2.CEASE_REASON],

@@ -11,6 +11,7 @@ plans" release, 2025 (shared/data/education-health-and-care-plans_2025/data/, En
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from pupils.seeding import SeedPupil, SeedSchool
 from statutory import clocks, services
@@ -79,7 +80,7 @@ class _EHCBuilder:
         self.s = school
         self.by = school.senco
         self.today = school.today
-        self.rng = random.Random(f"ehc:{school.school.urn}")
+        self.rng = random.Random(f"ehc:{school.school.urn}")  # noqa: S311 (synthetic data)
         self.first_day = school.terms[0].start if school.terms else school.today
         self.counts = _Counts()
 
@@ -279,7 +280,7 @@ class _EHCBuilder:
         if draw >= ASSESS + REFUSE + WITHDRAW:
             return  # not decided yet, past 6 weeks
         decision = "Y" if draw < ASSESS else "N" if draw < ASSESS + REFUSE else "W"
-        fields: dict[str, object] = {"decision": decision, "decision_date": decided}
+        fields: dict[str, Any] = {"decision": decision, "decision_date": decided}
         outcome_day = received + rng.randint(12, 18) * WEEK
         if decision == "Y" and outcome_day <= today:
             issue = rng.random() < PLAN_AFTER_ASSESSMENT

@@ -139,8 +139,8 @@ def plan_versions(plan: EHCPlan) -> list[Any]:
             for key, label in SECTION_LABELS.items()
             if before.get(key, "") != after.get(key, "")
         ]
-        version.changes = changes
-        version.changed_sections = [c.key for c in changes]
+        version.changes = changes  # type: ignore[attr-defined]
+        version.changed_sections = [c.key for c in changes]  # type: ignore[attr-defined]
     return versions
 
 

@@ -24,14 +24,14 @@ from audit.models import AuditAction
 from statutory import evidence, selectors, services
 from statutory.forms import (
     AnnualReviewForm,
-    InvitationForm,
-    ReviewDecisionForm,
     DecisionForm,
     EHCPlanForm,
     EHCRequestForm,
     EvidencePackForm,
+    InvitationForm,
     PhaseTransferForm,
     RegExceptionForm,
+    ReviewDecisionForm,
 )
 from support import pdf
 from ui.forms import add_service_errors
@@ -359,15 +359,11 @@ def review_decision(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     review = _review(request, pk, Action.DECIDE_EHC)
     fields = list(ReviewDecisionForm.base_fields)
-    form = ReviewDecisionForm(
-        request.POST or None, initial={f: getattr(review, f) for f in fields}
-    )
+    form = ReviewDecisionForm(request.POST or None, initial={f: getattr(review, f) for f in fields})
     done = _saved(
         request,
         form,
-        lambda data: services.annual_review_update(
-            review=review, by=user, request=request, **data
-        ),
+        lambda data: services.annual_review_update(review=review, by=user, request=request, **data),
         "The local authority's decision has been recorded.",
         redirect("ehc_review", pk=review.pk),
     )

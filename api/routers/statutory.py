@@ -196,9 +196,7 @@ def decide_request(
     response={201: RegExceptionOut},
     summary="Record a reg 10(4) exception to the time limits",
 )
-def create_exception(
-    request: HttpRequest, request_id: int, payload: RegExceptionIn
-) -> Status[Any]:
+def create_exception(request: HttpRequest, request_id: int, payload: RegExceptionIn) -> Status[Any]:
     user = api_user(request)
     ehc = access.get_for_user(user, _requests(user), request_id, Action.DECIDE_EHC)
     found = services.reg_exception_add(
@@ -332,9 +330,7 @@ def update_review(
     "decision to amend keeps the plan as it stands as a read-only version); for cease the "
     "reason.",
 )
-def decide_review(
-    request: HttpRequest, review_id: int, payload: ReviewDecisionIn
-) -> AnnualReview:
+def decide_review(request: HttpRequest, review_id: int, payload: ReviewDecisionIn) -> AnnualReview:
     user = api_user(request)
     review = access.get_for_user(user, _reviews(user), review_id, Action.DECIDE_EHC)
     services.annual_review_update(review=review, by=user, request=request, **_sent(payload))

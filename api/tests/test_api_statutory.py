@@ -123,7 +123,9 @@ def test_a_plan_entered_by_sections_reviewed_and_amended_keeps_its_old_version(w
         "Reads a page",
     ]
     meeting = today - timedelta(days=30)
-    review = senco.post(f"/ehc-plans/{plan_id}/annual-reviews", {"meeting_date": meeting.isoformat()})
+    review = senco.post(
+        f"/ehc-plans/{plan_id}/annual-reviews", {"meeting_date": meeting.isoformat()}
+    )
     assert review.status_code == 201
     review_id = review.json()["id"]
     assert review.json()["decision_due"] == (meeting + timedelta(weeks=4)).isoformat()
@@ -143,7 +145,8 @@ def test_a_plan_entered_by_sections_reviewed_and_amended_keeps_its_old_version(w
     )
     assert advice.status_code == 200 and advice.json()["advice_late"] is True
     sent = senco.patch(
-        f"/annual-reviews/{review_id}", {"report_sent_date": (meeting + timedelta(days=7)).isoformat()}
+        f"/annual-reviews/{review_id}",
+        {"report_sent_date": (meeting + timedelta(days=7)).isoformat()},
     )
     assert sent.status_code == 200
     # The LA decides: the school may not.
@@ -177,7 +180,9 @@ def test_a_plan_entered_by_sections_reviewed_and_amended_keeps_its_old_version(w
 def test_a_phase_transfer_names_its_setting_before_its_final_date(world):
     senco = Caller(world.users["senco"])
     plan = services.ehc_plan_issue(
-        pupil=world.ben, issue_date=timezone.localdate() - timedelta(days=100), by=world.users["senco"]
+        pupil=world.ben,
+        issue_date=timezone.localdate() - timedelta(days=100),
+        by=world.users["senco"],
     )
     year = timezone.localdate().year + 1
     made = senco.post(
@@ -189,6 +194,11 @@ def test_a_phase_transfer_names_its_setting_before_its_final_date(world):
     past = timezone.localdate().isoformat()
     unnamed = senco.patch(f"/phase-transfers/{tid}", {"final_date": past})
     assert unnamed.status_code == 422 and "named_setting" in _errors(unnamed)
-    named = senco.patch(f"/phase-transfers/{tid}", {"final_date": past, "named_setting": "Hill High"})
+    named = senco.patch(
+        f"/phase-transfers/{tid}", {"final_date": past, "named_setting": "Hill High"}
+    )
     assert named.status_code == 200 and named.json()["final_date"] == past
-    assert senco.get(f"/ehc-plans/{plan.pk}").json()["phase_transfers"][0]["named_setting"] == "Hill High"
+    assert (
+        senco.get(f"/ehc-plans/{plan.pk}").json()["phase_transfers"][0]["named_setting"]
+        == "Hill High"
+    )

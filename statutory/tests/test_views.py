@@ -147,7 +147,9 @@ def test_the_plan_page_shows_sections_and_the_senco_records_a_review(world):
     )
     # The school may not record the LA's decision; the LA officer does.
     decision = {"outcome": "C", **_date("decision_date", meeting)}
-    assert client.post(reverse("ehc_review_decision", args=[review.pk]), decision).status_code == 403
+    assert (
+        client.post(reverse("ehc_review_decision", args=[review.pk]), decision).status_code == 403
+    )
     la = _client(world, "la_officer")
     refused = la.post(reverse("ehc_review_decision", args=[review.pk]), decision)
     assert refused.status_code == 200 and "Choose why the plan ceases" in refused.content.decode()
@@ -212,7 +214,9 @@ def test_a_decision_to_amend_keeps_the_old_version_and_shows_what_changed(world)
     assert plan.amendment == 1 and plan.versions.get().sections["b_needs"] == "Speech"
     client = _client(world, "senco")
     form = client.get(reverse("ehc_plan_sections", args=[plan.pk])).content.decode()
-    assert "issue_date" not in form and "Speech" in form  # the amended version's issue is its review's
+    assert (
+        "issue_date" not in form and "Speech" in form
+    )  # the amended version's issue is its review's
     saved = client.post(
         reverse("ehc_plan_sections", args=[plan.pk]),
         {"b_needs": "Speech and language", "outcomes": "Talks\nReads"},
