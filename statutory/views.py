@@ -324,8 +324,10 @@ def _saved(
 
 def _review(request: HttpRequest, pk: int, action: Action) -> Any:
     user = _user(request)
-    reviews = access.visible_annual_reviews(user, reach="staff").select_related(
-        "plan__pupil__school"
+    reviews = (
+        access.visible_annual_reviews(user, reach="staff")
+        .select_related("plan__pupil__school")
+        .prefetch_related("invitations")
     )
     return access.get_for_user(request, reviews, pk, action)
 
