@@ -44,6 +44,10 @@ class Action(StrEnum):
     READ_EHC = "read_ehc"
     # Record a request, a plan the LA issued, an annual review: the SENCo, or an LA officer.
     RECORD_EHC = "record_ehc"
+    # The LA's decisions: whether to assess, the assessment's outcome, the draft and final plan
+    # dates, reg 10(4) exceptions, the decision after an annual review and its amended plan.
+    # Officers of the record's LA only; the school sees them.
+    DECIDE_EHC = "decide_ehc"
     # The school's compliance findings (statutory.compliance): named by UPN, for those who act.
     READ_COMPLIANCE = "read_compliance"
 
@@ -78,7 +82,7 @@ PUPIL_DETAIL_WRITERS = frozenset({Role.SENCO, Role.ADMIN})
 EHC_READERS = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
 EHC_RECORDERS = SENCO_ONLY
 # The EHC actions an LA officer may do for the schools of their LA (access.policy.may).
-LA_EHC_ACTIONS = frozenset({"read_ehc", "record_ehc"})
+LA_EHC_ACTIONS = frozenset({"read_ehc", "record_ehc", "decide_ehc"})
 
 # The roles at the object's school that may do each action. LOG_SESSIONS also lets the adult who
 # delivers the provision; READ also needs the object within the user's reach (access.reach).
@@ -100,6 +104,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.IMPORT_PUPILS: PUPIL_DETAIL_WRITERS,
     Action.READ_EHC: EHC_READERS,
     Action.RECORD_EHC: EHC_RECORDERS,
+    Action.DECIDE_EHC: frozenset(),  # no school role: the LA's officers (LA_EHC_ACTIONS)
     Action.READ_COMPLIANCE: COSTED_MAP_READERS,
 }
 
@@ -126,5 +131,7 @@ REFUSALS: dict[Action, str] = {
     Action.IMPORT_PUPILS: "The SENCo and the school administrator import pupils from a CTF.",
     Action.READ_EHC: "EHC casework is for the SENCo, senior leaders and the LA's officers.",
     Action.RECORD_EHC: "The SENCo or an officer of the LA records EHC requests, plans and reviews.",
+    Action.DECIDE_EHC: "Only an officer of the local authority records the LA's decisions and "
+    "its plan dates; the school records the request, the review meeting and its report.",
     Action.READ_COMPLIANCE: "The SENCo and senior leaders read the school's compliance findings.",
 }

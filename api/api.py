@@ -21,7 +21,9 @@ DESCRIPTION = """
 Schools, pupils, SEN register entries and needs, concerns, APDR cycles (views, notes, plans, targets,
 reviews, amendments), pupil passports, and the provision map (interventions, staff roles, provisions,
 enrolments, sessions with attendance, entry and exit measures), EHC needs assessment requests
-and EHC plans (sections A-K, with their statutory clocks), scoped to what your user may reach. A `version` you send
+(with reg 10(4) exceptions), EHC plans (sections A-K, amended versions), annual reviews (with
+invitations and advice) and phase transfers, with their statutory clocks, scoped to what your
+user may reach. The LA's EHC decisions are written by the LA's officers only. A `version` you send
 that is stale gets 409 Conflict, in the same shape as 422.
 
 **Authentication**: `Authorization: Bearer sp_...` with a personal API token, or a signed-in

@@ -6,8 +6,10 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from api.schemas import PupilRef, SchoolRef
-from statutory import clocks
+from api.schemas import Id, PupilRef, SchoolRef, Text
+from api.schemas_support import one_of
+from statutory import clocks, sen2
+from statutory.models import INVITEES as INVITEE_CHOICES
 
 
 class RegExceptionOut(Schema):
@@ -122,7 +124,13 @@ class EHCPlanOut(Schema):
     cease_date: date | None
     cease_reason: str = Field(..., description="SEN2 CeaseReason")
     annual_review_due: date = Field(..., description="reg 20: 12 months")
+    amendment: int = Field(..., description="The current version: 0 as first issued")
+    phase_transfers: list["PhaseTransferOut"]
     created_at: datetime
+
+    @staticmethod
+    def resolve_phase_transfers(obj: Any) -> list[Any]:
+        return list(obj.transfers.all())
 
     @staticmethod
     def resolve_e_outcomes(obj: Any) -> list[Any]:
@@ -135,3 +143,247 @@ class EHCPlanOut(Schema):
     @staticmethod
     def resolve_annual_review_due(obj: Any) -> date:
         return obj.review_due()  # type: ignore[no-any-return]
+
+
+class PlanVersionOut(Schema):
+    """A version an amendment replaced: read-only, with its dates and its sections as they were."""
+
+    pupil: PupilRef = Field(..., alias="plan.pupil")
+    number: int = Field(..., description="0 as first issued")
+    final_date: date
+    draft_date: date | None
+    sections: dict[str, str]
+    e_outcomes: list[str] = Field(..., alias="outcomes")
+    f_provision: list[str] = Field(..., alias="provision_items")
+    replaced_by_review_id: int = Field(
+        ..., alias="replaced_by_id", description="The review whose decision to amend replaced it"
+    )
+    changed_sections: list[str] = Field(
+        ..., description="The sections the next version changed (a_views … k_advice, e, f)"
+    )
+
+    @staticmethod
+    def resolve_changed_sections(obj: Any) -> list[str]:
+        return list(getattr(obj, "changed_sections", []))
+
+
+class ReviewInvitationOut(Schema):
+    id: int
+    invitee: str
+    invitee_label: str
+    name: str
+    invited_date: date
+    advice_requested: bool
+    advice_received_date: date | None
+    notice_days: int = Field(..., description="Days between the invitation and the meeting")
+    short_notice: bool = Field(..., description="Less than reg 20(3)'s 2 weeks' notice")
+    advice_late: bool = Field(..., description="Received after the day to circulate advice")
+
+    @staticmethod
+    def resolve_invitee_label(obj: Any) -> str:
+        return str(obj.get_invitee_display())
+
+    @staticmethod
+    def resolve_notice_days(obj: Any) -> int:
+        return obj.notice_days()  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_short_notice(obj: Any) -> bool:
+        return obj.short_notice()  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_advice_late(obj: Any) -> bool:
+        return obj.advice_late()  # type: ignore[no-any-return]
+
+
+class AnnualReviewOut(Schema):
+    id: int
+    plan_id: int
+    pupil: PupilRef = Field(..., alias="plan.pupil")
+    meeting_date: date = Field(..., description="SEN2 ReviewMeeting")
+    report_sent_date: date | None = Field(..., description="The school's report to the LA")
+    outcome: str = Field(..., description="SEN2 ReviewOutcome (blank until the LA decides)")
+    outcome_label: str
+    decision_date: date | None = Field(..., description="SEN2 LastReview")
+    draft_date: date | None = Field(..., description="SEN2 ReviewDraft: proposed amendments")
+    amended_plan_date: date | None
+    cease_reason: str = Field(..., description="SEN2 CeaseReason")
+    notice_due: date = Field(..., description="reg 20(3): invitations and advice, 2 weeks before")
+    report_due: date = Field(..., description="reg 20(7): the report, 2 weeks after")
+    decision_due: date = Field(..., description="reg 20(10): the LA's decision, 4 weeks after")
+    amended_plan_due: date = Field(..., description="reg 22: final amended plan, 12 weeks after")
+    invitations: list[ReviewInvitationOut]
+
+    @staticmethod
+    def resolve_outcome_label(obj: Any) -> str:
+        return str(obj.get_outcome_display()) if obj.outcome else ""
+
+    @staticmethod
+    def resolve_notice_due(obj: Any) -> date:
+        return obj.notice_due()  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_report_due(obj: Any) -> date:
+        return obj.report_due()  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_decision_due(obj: Any) -> date:
+        return obj.decision_due()  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_amended_plan_due(obj: Any) -> date:
+        return obj.amended_plan_due()  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_invitations(obj: Any) -> list[Any]:
+        return list(obj.invitations.all())
+
+
+class PhaseTransferOut(Schema):
+    id: int
+    plan_id: int
+    kind: str
+    kind_label: str
+    transfer_date: date
+    named_setting: str
+    final_date: date | None = Field(..., description="SEN2 PhaseTransferFinalDate")
+    due: date = Field(..., description="SEN2 PhaseTransferDueDate (reg 18)")
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_due(obj: Any) -> date:
+        return obj.due()  # type: ignore[no-any-return]
+
+
+# ---- input: the same names as the services' arguments ------------------------------------------
+
+SOURCES = [c for c, _ in sen2.REQUEST_SOURCE]
+DIRECT_PAYMENTS = ["", *(c for c, _ in sen2.DIRECT_PAYMENTS)]
+SETTINGS = ["", *(c for c, _ in sen2.SEN_SETTING)]
+INVITEES = [c for c, _ in INVITEE_CHOICES]
+KINDS = [k.value for k in clocks.ExceptionKind]
+TRANSFERS = [t.value for t in clocks.Transfer]
+
+
+class EHCRequestIn(Schema):
+    """A request the school makes, or records (the parents', health's, social care's)."""
+
+    pupil: Id
+    source: Text = one_of(SOURCES, description="SEN2 RequestSource")
+    received_date: date = Field(..., description="The date the LA received it (may be past)")
+
+
+class EHCRequestDecisionIn(Schema):
+    """The LA's decisions and dates (an officer of the request's LA); send what changed."""
+
+    decision: Text | None = one_of([c for c, _ in sen2.REQUEST_OUTCOME], None, "RequestOutcome")
+    decision_date: date | None = None
+    request_mediation: bool | None = None
+    request_tribunal: bool | None = None
+    assessment_outcome: Text | None = one_of(
+        [c for c, _ in sen2.ASSESSMENT_OUTCOME], None, "AssessmentOutcome"
+    )
+    assessment_outcome_date: date | None = None
+    assessment_mediation: bool | None = None
+    assessment_tribunal: bool | None = None
+    draft_plan_date: date | None = None
+    final_plan_date: date | None = None
+
+
+class RegExceptionIn(Schema):
+    kind: Text = one_of(KINDS, description="reg 10(4)(a)-(d)")
+    start_date: date | None = Field(None, description="For a closure, the first day closed")
+    end_date: date | None = Field(None, description="For a closure, the day it reopens")
+
+
+class PlanSectionsIn(Schema):
+    """Sections of reg 12 (send what changed); E and F one item a line, by position."""
+
+    a_views: Text | None = None
+    b_needs: Text | None = None
+    c_health: Text | None = None
+    d_social_care: Text | None = None
+    e_outcomes: list[Text] | None = None
+    f_provision: list[Text] | None = None
+    g_health_provision: Text | None = None
+    h1_social_care: Text | None = None
+    h2_social_care: Text | None = None
+    i_placement: Text | None = Field(None, max_length=200)
+    i_urn: Text | None = Field(None, pattern=r"^(\d{6})?$")
+    i_setting: Text | None = one_of(SETTINGS, None, "SEN2 SENSetting, without a URN")
+    j_personal_budget: Text | None = None
+    j_direct_payments: Text | None = one_of(DIRECT_PAYMENTS, None, "SEN2 DP")
+    k_advice: Text | None = None
+
+
+class EHCPlanIn(PlanSectionsIn):
+    """A plan the LA issued, entered from its PDF: for a request, or one issued before."""
+
+    pupil: Id
+    request: Id | None = Field(None, description="The request it answers, if recorded")
+    issue_date: date = Field(..., description="SEN2 StartDate (may be past)")
+
+
+class PlanUpdateIn(PlanSectionsIn):
+    issue_date: date | None = Field(None, description="Only the first version's")
+
+
+class AnnualReviewIn(Schema):
+    """What the school records: the meeting and when its report went to the LA."""
+
+    meeting_date: date = Field(..., description="SEN2 ReviewMeeting")
+    report_sent_date: date | None = None
+
+
+class AnnualReviewUpdateIn(Schema):
+    meeting_date: date | None = None
+    report_sent_date: date | None = None
+
+
+class ReviewDecisionIn(Schema):
+    """The LA's decision after the review (an officer of the plan's LA): amend starts a new
+    version of the plan; send what changed."""
+
+    outcome: Text | None = one_of([c for c, _ in sen2.REVIEW_OUTCOME], None, "ReviewOutcome")
+    decision_date: date | None = None
+    draft_date: date | None = Field(None, description="Proposed amendments sent")
+    amended_plan_date: date | None = Field(None, description="Final amended plan issued")
+    cease_reason: Text | None = one_of(
+        ["", *(c for c, _ in sen2.CEASE_REASON)], None, "SEN2 CeaseReason"
+    )
+
+
+class ReviewInvitationIn(Schema):
+    invitee: Text = one_of(INVITEES, description="Who is invited (reg 20(2))")
+    name: Text = Field("", max_length=120, description="Name or service")
+    invited_date: date
+    advice_requested: bool = True
+    advice_received_date: date | None = None
+
+
+class ReviewInvitationUpdateIn(Schema):
+    invitee: Text | None = one_of(INVITEES, None)
+    name: Text | None = Field(None, max_length=120)
+    invited_date: date | None = None
+    advice_requested: bool | None = None
+    advice_received_date: date | None = None
+
+
+class PhaseTransferIn(Schema):
+    kind: Text = one_of(TRANSFERS, description="reg 2(1) transfer between phases")
+    transfer_date: date = Field(..., description="Usually 1 September")
+    named_setting: Text = Field("", max_length=200)
+    final_date: date | None = Field(None, description="The amended plan final (reg 18)")
+
+
+class PhaseTransferUpdateIn(Schema):
+    kind: Text | None = one_of(TRANSFERS, None)
+    transfer_date: date | None = None
+    named_setting: Text | None = Field(None, max_length=200)
+    final_date: date | None = None
+
+
+EHCPlanOut.model_rebuild()

@@ -29,6 +29,10 @@ PUPIL_PATHS: dict[str, str] = {
     "support.Amendment": "cycle__pupil",
     "support.Target": "plan__cycle__pupil",
     "provision.Measure": "enrolment__pupil",
+    "statutory.AnnualReview": "plan__pupil",
+    "statutory.PhaseTransfer": "plan__pupil",
+    "statutory.PlanVersion": "plan__pupil",
+    "statutory.ReviewInvitation": "review__plan__pupil",
 }
 # A session carries the register marks it was read with (prefetched to the user's reach).
 REGISTER_HOLDERS = frozenset({"provision.Session"})

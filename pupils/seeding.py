@@ -301,6 +301,14 @@ class SeedResult:
     budgets: int = 0
     top_ups: int = 0
     spending_lines: int = 0
+    # EHC casework (statutory/seeding.py).
+    ehc_requests: int = 0
+    reg_exceptions: int = 0
+    ehc_plans: int = 0
+    annual_reviews: int = 0
+    review_invitations: int = 0
+    plan_versions: int = 0
+    phase_transfers: int = 0
     school_ids: list[int] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:

@@ -4,7 +4,7 @@ demo primary by its URN and only return the logins."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -137,7 +137,26 @@ def _build(today: date) -> None:
             password=password,
         )
         Membership.objects.create(user=user, role=role, **scope)
+        if role == Role.LA_OFFICER:
+            officer = user
     _parent(primary, child, password)
+    _parents_request(child, senco, officer, today)
+
+
+def _parents_request(child: int, senco: User, officer: User, today: date) -> None:
+    """The parent login's child: the parents asked for an EHC needs assessment 9 weeks ago and
+    the LA agreed to assess within its 6 weeks, so the family page shows a 20-week clock running."""
+    from pupils.models import Pupil
+    from statutory import services as ehc_services
+
+    pupil = Pupil.objects.select_related("school").get(pk=child)
+    if pupil.ehc_requests.exists():
+        return
+    received = today - timedelta(weeks=9)
+    ehc = ehc_services.ehc_request_create(pupil=pupil, by=senco, source="1", received_date=received)
+    ehc_services.ehc_request_update(
+        ehc_request=ehc, by=officer, decision="Y", decision_date=received + timedelta(weeks=5)
+    )
 
 
 def _claim(memberships: QuerySet[Membership], name: str, password: str) -> User:

@@ -81,3 +81,34 @@ def family_views(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("family_pupil", pk=pupil.pk)
     return render(request, "family/views.html", {"form": form, "pupil": pupil, "cycle": cycle})
+
+
+@login_required
+def family_ehc(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where the child's EHC needs assessment request and plan stand, in plain English: the
+    dates the law gives, and what happens next. The parents' own child only."""
+    from statutory import selectors as ehc_selectors
+
+    user = request.user
+    reached = access.visible_pupils(user, reach="family")  # type: ignore[arg-type]
+    pupil = access.get_for_user(request, reached.select_related("school__la"), pk, Action.READ)
+    audit.log(AuditAction.VIEW, user, pupil, {"page": "family_ehc"}, request=request)
+    today = timezone.localdate()
+    found = ehc_selectors.pupil_ehc(
+        pupil,
+        access.visible_ehc_requests(user, reach="family"),  # type: ignore[arg-type]
+        access.visible_ehc_plans(user, reach="family"),  # type: ignore[arg-type]
+    )
+    return render(
+        request,
+        "family/ehc.html",
+        {
+            "pupil": pupil,
+            "today": today,
+            "requests": [
+                (r, ehc_selectors.request_stage(r), ehc_selectors.request_limits(r, today))
+                for r in found["requests"]
+            ],
+            "plans": [(p, ehc_selectors.family_plan(p, today)) for p in found["plans"]],
+        },
+    )

@@ -1,5 +1,6 @@
 """The one seeding orchestrator: each school's staff, pupils and registers (pupils/seeding.py),
-then its graduated-approach history (support/seeding.py), then its provision (provision/seeding.py).
+then its graduated-approach history (support/seeding.py), then its provision (provision/seeding.py),
+then its EHC casework (statutory/seeding.py: requests, plans, reviews, transfers).
 It sits above the three apps it drives; `sendpath seed`, the demo, the bench scales and the test
 worlds all seed through it.
 """
@@ -20,6 +21,7 @@ from pupils.seeding import (
     local_authority,
     make_trusts,
 )
+from statutory.seeding import seed_ehc
 from support.seeding import seed_support
 
 
@@ -29,7 +31,8 @@ class Seeder(pupil_seeding.Seeder):
     def school_seeded(self, school: SeedSchool) -> None:
         support = seed_support(school)
         result = self.result
-        for name, count in (support.counts | seed_provision(school, support)).items():
+        counts = support.counts | seed_provision(school, support) | seed_ehc(school)
+        for name, count in counts.items():
             setattr(result, name, getattr(result, name) + count)
 
 

@@ -11,7 +11,9 @@ standards.md §3.4). A pure module: dates in, dates out, today passed in; no Dja
   from the LA's area for 4 or more continuous weeks. The Regulations set no new date; sendpath
   stops the clock for the days an exception lasts while the clock runs, so each limit is moved
   on by those days, and the SEN2 `Week20` flag is whether any exception touched the 20 weeks.
-- reg 20: an annual review within 12 months of the plan, then of the last review; the LA's
+- reg 20: an annual review within 12 months of the plan, then of the last review; those invited
+  given at least 2 weeks' notice of the meeting, and the advice asked of them circulated 2 weeks
+  before it (reg 20(3)); the school's report within 2 weeks of the meeting (reg 20(7)); the LA's
   decision within 4 weeks of the meeting; reg 22 and Devon [2022]: a final amended plan within
   12 weeks of the meeting.
 - reg 18: a phase transfer's amended plan, naming the new setting, is final by 15 February of the
@@ -32,6 +34,8 @@ REVIEW_MONTHS = 12
 REVIEW_DECISION_WEEKS = 4
 AMENDED_PLAN_WEEKS = 12
 LONG_ABSENCE_DAYS = 28  # "4 or more continuous weeks"
+REVIEW_NOTICE_WEEKS = 2  # reg 20(3): notice of the meeting, and advice circulated, 2 weeks before
+REVIEW_REPORT_WEEKS = 2  # reg 20(7): the school's report within 2 weeks of the meeting
 
 
 class ExceptionKind(StrEnum):
@@ -147,6 +151,17 @@ def annual_review_due(issued: date, last_meeting: date | None = None) -> date:
 def review_decision_due(meeting: date) -> date:
     """reg 20(10): the LA's decision (maintain, amend, cease) within 4 weeks of the meeting."""
     return meeting + timedelta(weeks=REVIEW_DECISION_WEEKS)
+
+
+def review_notice_due(meeting: date) -> date:
+    """reg 20(3)(b): the last day to give those invited notice of the review meeting (at least
+    2 weeks before it); reg 20(3)(a): advice asked of them circulated by the same day."""
+    return meeting - timedelta(weeks=REVIEW_NOTICE_WEEKS)
+
+
+def review_report_due(meeting: date) -> date:
+    """reg 20(7): the school sends the report of the meeting within 2 weeks of it."""
+    return meeting + timedelta(weeks=REVIEW_REPORT_WEEKS)
 
 
 def amended_plan_due(meeting: date) -> date:

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from statutory import clocks, evidence, sen2
+from statutory.models import INVITEES
 from ui.forms import GovDateField, gds_helper
 
 
@@ -72,14 +73,36 @@ class RegExceptionForm(forms.Form):
 
 
 class AnnualReviewForm(forms.Form):
+    """What the school records of its annual review meeting."""
+
     meeting_date = GovDateField(label="Date of the review meeting")
+    report_sent_date = GovDateField(
+        label="Date the school sent its report to the local authority (if sent)",
+        required=False,
+        help_text="Within 2 weeks of the meeting (reg 20(7)). The LA's 4 weeks to decide run "
+        "from the meeting.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+        self.helper.layout = Layout(Field("meeting_date"), Field("report_sent_date"))
+
+
+class ReviewDecisionForm(forms.Form):
+    """The LA's decision after the review, and for amend its proposed and final amended plan."""
+
     outcome = forms.ChoiceField(
-        label="The LA's decision (if made)",
+        label="The LA's decision",
         choices=[("", "Not decided yet"), *sen2.REVIEW_OUTCOME],
         widget=forms.RadioSelect,
         required=False,
+        help_text="Amend keeps the plan as it stands as a read-only version; the amendments are "
+        "then entered section by section.",
     )
     decision_date = GovDateField(label="Date of the LA's decision", required=False)
+    draft_date = GovDateField(label="Date the proposed amendments were sent", required=False)
+    amended_plan_date = GovDateField(label="Date the final amended plan was issued", required=False)
     cease_reason = forms.ChoiceField(
         label="Why the plan ceases",
         choices=[("", "Not ceasing"), *sen2.CEASE_REASON],
@@ -90,10 +113,37 @@ class AnnualReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper()
         self.helper.layout = Layout(
-            Field("meeting_date"),
             Field.radios("outcome"),
             Field("decision_date"),
+            Field("draft_date"),
+            Field("amended_plan_date"),
             Field.select("cease_reason"),
+        )
+
+
+class InvitationForm(forms.Form):
+    """Someone invited to the review meeting and asked for advice (reg 20(2)-(3))."""
+
+    invitee = forms.ChoiceField(label="Who is invited", choices=INVITEES)
+    name = forms.CharField(label="Name or service (optional)", required=False, max_length=120)
+    invited_date = GovDateField(
+        label="Date the invitation was sent",
+        help_text="At least 2 weeks before the meeting (reg 20(3)).",
+    )
+    advice_requested = forms.BooleanField(
+        label="Advice and information asked for", required=False, initial=True
+    )
+    advice_received_date = GovDateField(label="Date the advice was received", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+        self.helper.layout = Layout(
+            Field.select("invitee"),
+            Field.text("name"),
+            Field("invited_date"),
+            Field.checkbox("advice_requested"),
+            Field("advice_received_date"),
         )
 
 
@@ -224,6 +274,19 @@ class EHCPlanForm(forms.Form):
             Field.select("j_direct_payments"),
             Field.textarea("k_advice"),
         )
+
+    @classmethod
+    def for_sections(cls, plan: Any, data: Any = None) -> "EHCPlanForm":
+        """The current version's sections of `plan`, to change (the issue date only while it is
+        the first version)."""
+        initial = {f: getattr(plan, f) for f in cls.base_fields if hasattr(plan, f)}
+        initial["outcomes"] = "\n".join(o.description for o in plan.outcomes.all())
+        initial["provision_items"] = "\n".join(p.description for p in plan.provision_items.all())
+        form = cls(data, initial=initial)
+        if plan.amendment:
+            del form.fields["issue_date"]
+            form.helper.layout.fields.pop(0)
+        return form
 
     def service_input(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

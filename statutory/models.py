@@ -182,6 +182,12 @@ class EHCPlan(models.Model):
     k_advice = models.TextField("K: advice and information gathered", blank=True)
     cease_date = models.DateField(null=True, blank=True)
     cease_reason = models.CharField(max_length=1, choices=sen2.CEASE_REASON, blank=True)
+    amendment = models.PositiveSmallIntegerField(
+        "version",
+        default=0,
+        help_text="0 as first issued; one more for each amendment after an annual review. The "
+        "versions it replaced are kept, read-only, as PlanVersion rows.",
+    )
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -269,6 +275,12 @@ class AnnualReview(models.Model):
         "date the final amended plan was issued", null=True, blank=True
     )
     cease_reason = models.CharField(max_length=1, choices=sen2.CEASE_REASON, blank=True)
+    report_sent_date = models.DateField(
+        "date the school sent its report of the meeting to the LA",
+        null=True,
+        blank=True,
+        help_text="reg 20(7): within 2 weeks of the meeting. The LA's 4 weeks run from the meeting.",
+    )
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -281,7 +293,13 @@ class AnnualReview(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         today = timezone.localdate()
-        for field in ("meeting_date", "decision_date", "draft_date", "amended_plan_date"):
+        for field in (
+            "meeting_date",
+            "decision_date",
+            "draft_date",
+            "amended_plan_date",
+            "report_sent_date",
+        ):
             day = getattr(self, field)
             if day is not None and day > today:
                 errors[field] = "This date cannot be in the future."
@@ -289,6 +307,9 @@ class AnnualReview(models.Model):
         _not_before(errors, "meeting_date", self.meeting_date, plan_issued, "the plan's issue")
         _not_before(errors, "decision_date", self.decision_date, self.meeting_date, "the meeting")
         _not_before(errors, "draft_date", self.draft_date, self.meeting_date, "the meeting")
+        _not_before(
+            errors, "report_sent_date", self.report_sent_date, self.meeting_date, "the meeting"
+        )
         _not_before(
             errors, "amended_plan_date", self.amended_plan_date, self.meeting_date, "the meeting"
         )
@@ -317,6 +338,109 @@ class AnnualReview(models.Model):
 
     def amended_plan_due(self) -> date:
         return clocks.amended_plan_due(self.meeting_date)
+
+    def notice_due(self) -> date:
+        return clocks.review_notice_due(self.meeting_date)
+
+    def report_due(self) -> date:
+        return clocks.review_report_due(self.meeting_date)
+
+
+INVITEES = (
+    ("parent", "Parent or carer"),
+    ("young_person", "The child or young person"),
+    ("school", "The school (head teacher or SENCo)"),
+    ("la", "The LA's SEN officer"),
+    ("health", "Health care professional"),
+    ("social_care", "Social care"),
+    ("educational_psychologist", "Educational psychologist"),
+    ("speech_language_therapist", "Speech and language therapist"),
+    ("other", "Other professional"),
+)
+
+
+class ReviewInvitation(models.Model):
+    """Someone invited to an annual review meeting (reg 20(2)), asked for advice and information
+    (reg 20(3)(a)), and when their advice came. reg 20(3): notice of the meeting and the advice
+    circulated at least 2 weeks before it."""
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.CharField("who is invited", max_length=32, choices=INVITEES)
+    name = models.CharField("name or service", max_length=120, blank=True)
+    invited_date = models.DateField("date the invitation was sent")
+    advice_requested = models.BooleanField("advice and information asked for", default=True)
+    advice_received_date = models.DateField("date the advice was received", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["invited_date", "pk"]
+        verbose_name = "annual review invitation"
+
+    def __str__(self) -> str:
+        return f"{self.get_invitee_display()} invited {self.invited_date:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        for field in ("invited_date", "advice_received_date"):
+            day = getattr(self, field)
+            if day is not None and day > today:
+                errors[field] = "This date cannot be in the future."
+        meeting = self.review.meeting_date if self.review_id else None
+        if self.invited_date and meeting and self.invited_date > meeting:
+            errors.setdefault("invited_date", "An invitation is sent before the meeting.")
+        _not_before(
+            errors,
+            "advice_received_date",
+            self.advice_received_date,
+            self.invited_date,
+            "the invitation",
+        )
+        if self.advice_received_date and not self.advice_requested:
+            errors.setdefault("advice_requested", "Advice received was asked for: tick it.")
+        if errors:
+            raise ValidationError(errors)
+
+    def notice_days(self) -> int:
+        return (self.review.meeting_date - self.invited_date).days
+
+    def short_notice(self) -> bool:
+        """Less than the 2 weeks' notice of reg 20(3)(b)."""
+        return self.invited_date > clocks.review_notice_due(self.review.meeting_date)
+
+    def advice_late(self) -> bool:
+        """Advice that came after the day it had to be circulated (2 weeks before the meeting)."""
+        due = clocks.review_notice_due(self.review.meeting_date)
+        return self.advice_received_date is not None and self.advice_received_date > due
+
+
+class PlanVersion(models.Model):
+    """A version of an EHC plan that an amendment replaced, kept read-only with its dates and
+    its sections as they were. The plan row holds the current version (EHCPlan.amendment)."""
+
+    plan = models.ForeignKey(EHCPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(help_text="0 as first issued.")
+    final_date = models.DateField("date this version was final")
+    draft_date = models.DateField("date its draft was sent", null=True, blank=True)
+    sections = models.JSONField(default=dict, help_text="Sections A-D and G-K as they were.")
+    outcomes = models.JSONField(default=list, help_text="Section E, one outcome an item.")
+    provision_items = models.JSONField(default=list, help_text="Section F, one item an item.")
+    replaced_by = models.ForeignKey(
+        AnnualReview,
+        on_delete=models.PROTECT,
+        related_name="replaced_versions",
+        help_text="The annual review whose decision to amend replaced this version.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="ehc_plan_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"EHC plan version {self.number} (final {self.final_date:%d/%m/%Y})"
 
 
 class PhaseTransfer(models.Model):

@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 
 from pupils.models import Pupil
 from statutory import clocks
-from statutory.models import EHCPlan, EHCRequest
+from statutory.models import AnnualReview, EHCPlan, EHCRequest
+from statutory.services import PLAN_SECTIONS
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,139 @@ def pupil_ehc(
         "requests": list(casework_requests(requests.filter(pupil=pupil))),
         "plans": list(casework_plans(plans.filter(pupil=pupil))),
     }
+
+
+SECTION_LABELS = {
+    "a_views": "A: views, interests and aspirations",
+    "b_needs": "B: special educational needs",
+    "c_health": "C: health care needs",
+    "d_social_care": "D: social care needs",
+    "e": "E: outcomes",
+    "f": "F: special educational provision",
+    "g_health_provision": "G: health care provision",
+    "h1_social_care": "H1: social care provision (CSDPA 1970 s.2)",
+    "h2_social_care": "H2: other social care provision",
+    "i_placement": "I: placement",
+    "i_urn": "I: URN of the placement",
+    "i_setting": "I: setting without a URN",
+    "j_personal_budget": "J: personal budget",
+    "j_direct_payments": "J: direct payments",
+    "k_advice": "K: advice and information",
+}
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    key: str
+    label: str
+    before: str
+    after: str
+
+
+def _content(sections: dict[str, str], outcomes: list[str], items: list[str]) -> dict[str, str]:
+    return {**sections, "e": "\n".join(outcomes), "f": "\n".join(items)}
+
+
+def current_content(plan: EHCPlan) -> dict[str, str]:
+    """The current version's sections (E and F one item a line), as a PlanVersion keeps them."""
+    return _content(
+        {f: getattr(plan, f) for f in PLAN_SECTIONS},
+        [o.description for o in plan.outcomes.all()],
+        [p.description for p in plan.provision_items.all()],
+    )
+
+
+def plan_versions(plan: EHCPlan) -> list[Any]:
+    """The versions an amendment replaced, oldest first, each with `changes`: what the version
+    after it (the next kept one, or the current plan) changed, section by section."""
+    versions = list(plan.versions.select_related("replaced_by").order_by("number"))
+    contents = [_content(v.sections, v.outcomes, v.provision_items) for v in versions]
+    contents.append(current_content(plan))
+    for i, version in enumerate(versions):
+        before, after = contents[i], contents[i + 1]
+        changes = [
+            SectionChange(key, label, before.get(key, ""), after.get(key, ""))
+            for key, label in SECTION_LABELS.items()
+            if before.get(key, "") != after.get(key, "")
+        ]
+        version.changes = changes  # type: ignore[attr-defined]
+        version.changed_sections = [c.key for c in changes]  # type: ignore[attr-defined]
+    return versions
+
+
+def review_limits(review: AnnualReview, today: date) -> list[Limit]:
+    """An annual review's time limits: notice and advice 2 weeks before the meeting (reg 20(3)),
+    the school's report 2 weeks after (reg 20(7)), the LA's decision 4 weeks after (reg 20(10)),
+    and for amend the final amended plan 12 weeks after (reg 22)."""
+    meeting = review.meeting_date
+    invitations = list(review.invitations.all())
+    notice = clocks.review_notice_due(meeting)
+    sent = max((i.invited_date for i in invitations), default=None)
+    limits = [Limit("Invitations sent (2 weeks' notice)", "reg 20(3)(b)", notice, sent,
+                    clocks.clock(notice, sent, today))]  # fmt: skip
+    asked = [i for i in invitations if i.advice_requested]
+    if asked:
+        waiting = [i for i in asked if i.advice_received_date is None]
+        last = None if waiting else max(i.advice_received_date for i in asked)  # type: ignore[type-var]
+        limits.append(Limit("Advice received and circulated", "reg 20(3)(a)", notice, last,
+                            clocks.clock(notice, last, today)))  # fmt: skip
+    report = clocks.review_report_due(meeting)
+    limits.append(Limit("School's report sent to the LA", "reg 20(7)", report,
+                        review.report_sent_date, clocks.clock(report, review.report_sent_date,
+                                                              today)))  # fmt: skip
+    decision = clocks.review_decision_due(meeting)
+    limits.append(Limit("LA decision", "reg 20(10)", decision, review.decision_date,
+                        clocks.clock(decision, review.decision_date, today)))  # fmt: skip
+    if review.outcome == "A":
+        amended = clocks.amended_plan_due(meeting)
+        limits.append(Limit("Final amended plan", "reg 22", amended, review.amended_plan_date,
+                            clocks.clock(amended, review.amended_plan_date, today)))  # fmt: skip
+    return limits
+
+
+def amending_review(plan: EHCPlan) -> AnnualReview | None:
+    """The review whose decision to amend made the current version (None for the first)."""
+    if not plan.amendment:
+        return None
+    last = plan.versions.select_related("replaced_by").order_by("-number").first()
+    return last.replaced_by if last is not None else None
+
+
+def request_stage(ehc: EHCRequest) -> str:
+    """Where a request stands, as one word the parents' page explains: deciding, refused,
+    withdrawn, assessing, no_plan, draft, final_due (a plan to be issued, no draft yet), issued."""
+    if ehc.decision == "W" or ehc.assessment_outcome == "W":
+        return "withdrawn"
+    if ehc.decision == "A":
+        return "deciding"
+    if ehc.decision == "N":
+        return "refused"
+    if ehc.final_plan_date is not None:
+        return "issued"
+    if ehc.assessment_outcome == "N":
+        return "no_plan"
+    if ehc.assessment_outcome in ("Y", "H"):
+        return "draft" if ehc.draft_plan_date else "final_due"
+    return "assessing"
+
+
+@dataclass(frozen=True)
+class FamilyPlan:
+    limits: list[Limit]
+    last_review: AnnualReview | None
+    review_due: date
+    amending: AnnualReview | None
+    transfers: list[Any]
+
+
+def family_plan(plan: EHCPlan, today: date) -> FamilyPlan:
+    """What the parents' page says of a plan: its next review, the latest review's decision and
+    amended plan, and any phase transfer, each with the date the law gives."""
+    reviews = sorted(plan.reviews.all(), key=lambda r: r.meeting_date)
+    return FamilyPlan(
+        limits=plan_limits(plan, today),
+        last_review=reviews[-1] if reviews else None,
+        review_due=plan.review_due(),
+        amending=amending_review(plan),
+        transfers=list(plan.transfers.all()),
+    )

@@ -24,7 +24,9 @@ from statutory.models import (
     PhaseTransfer,
     PlanOutcome,
     PlanProvision,
+    PlanVersion,
     RegException,
+    ReviewInvitation,
 )
 
 REQUEST_FIELDS = (
@@ -56,14 +58,19 @@ PLAN_SECTIONS = (
     "j_direct_payments",
     "k_advice",
 )
-REVIEW_FIELDS = (
-    "meeting_date",
+# What the LA decides on a request (the school records the request: source, received_date).
+REQUEST_DECISION_FIELDS = REQUEST_FIELDS[2:]
+# What the school records of an annual review, and what the LA decides after it.
+REVIEW_SCHOOL_FIELDS = ("meeting_date", "report_sent_date")
+REVIEW_LA_FIELDS = (
     "outcome",
     "decision_date",
     "draft_date",
     "amended_plan_date",
     "cease_reason",
 )
+REVIEW_FIELDS = REVIEW_SCHOOL_FIELDS + REVIEW_LA_FIELDS
+INVITATION_FIELDS = ("invitee", "name", "invited_date", "advice_requested", "advice_received_date")
 
 
 def _unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -223,7 +230,47 @@ def annual_review_record(
     review.full_clean()
     review.save()
     audit.log(AuditAction.CREATE, by, review, dict(fields), request=request, pupil_id=plan.pupil_id)
+    if review.outcome == "A":
+        _start_amendment(review, by=by, request=request)
     return review
+
+
+def _start_amendment(review: AnnualReview, *, by: User, request: HttpRequest | None) -> None:
+    """A decision to amend: the plan as it stands is kept, read-only, as a PlanVersion with its
+    dates, and the plan becomes the next version (its draft sent on the review's draft_date,
+    final on its amended_plan_date), whose sections are then edited."""
+    plan = EHCPlan.objects.select_for_update().get(pk=review.plan_id)
+    last = plan.versions.order_by("-number").select_related("replaced_by").first()
+    if last is None:
+        final, draft = plan.issue_date, None
+    else:
+        final = last.replaced_by.amended_plan_date  # type: ignore[assignment]
+        draft = last.replaced_by.draft_date
+        if final is None:
+            raise ValidationError(
+                {"outcome": "The last amendment has no final amended plan yet: record its date "
+                 "before a new amendment begins."}
+            )  # fmt: skip
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=plan.amendment,
+        final_date=final,
+        draft_date=draft,
+        sections={f: getattr(plan, f) for f in PLAN_SECTIONS},
+        outcomes=list(plan.outcomes.values_list("description", flat=True)),
+        provision_items=list(plan.provision_items.values_list("description", flat=True)),
+        replaced_by=review,
+    )
+    plan.amendment += 1
+    plan.save(update_fields=["amendment"])
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        version,
+        {"number": version.number, "final_date": final, "amendment": plan.amendment},
+        request=request,
+        pupil_id=plan.pupil_id,
+    )
 
 
 @transaction.atomic
@@ -232,14 +279,137 @@ def annual_review_update(
 ) -> AnnualReview:
     _unknown(fields, REVIEW_FIELDS)
     review = AnnualReview.objects.select_for_update().select_related("plan").get(pk=review.pk)
+    was = review.outcome
     changed = _changes(review, fields)
     review.full_clean()
+    started = review.replaced_versions.exists()
+    if was == "A" and review.outcome != "A" and started:
+        raise ValidationError(
+            {"outcome": "The plan is being amended after this review: the decision to amend "
+             "stands (record the final amended plan's date instead)."}
+        )  # fmt: skip
     if changed:
         review.save()
         audit.log(
             AuditAction.UPDATE, by, review, changed, request=request, pupil_id=review.plan.pupil_id
         )
+    if review.outcome == "A" and not started:
+        _start_amendment(review, by=by, request=request)
     return review
+
+
+@transaction.atomic
+def ehc_plan_update(
+    *,
+    plan: EHCPlan,
+    by: User,
+    outcomes: list[str] | None = None,
+    provision_items: list[str] | None = None,
+    request: HttpRequest | None = None,
+    **sections: Any,
+) -> EHCPlan:
+    """Enter or change the current version's sections (from the LA's PDF, or the proposed
+    amendments after a decision to amend). Versions an amendment replaced are read-only. E and F
+    are replaced position by position, so an outcome's linked targets (and an item's provision)
+    stay with its position."""
+    _unknown(sections, (*PLAN_SECTIONS, "issue_date"))
+    plan = EHCPlan.objects.select_for_update().get(pk=plan.pk)
+    if "issue_date" in sections and plan.amendment:
+        raise ValidationError(
+            {"issue_date": "The issue date is the first version's: an amended plan's dates are "
+             "its annual review's."}
+        )  # fmt: skip
+    changed = _changes(plan, sections)
+    plan.full_clean()
+    plan.save()
+    for kind, model, lines in (
+        ("outcomes", PlanOutcome, outcomes),
+        ("provision_items", PlanProvision, provision_items),
+    ):
+        if lines is None:
+            continue
+        texts = [t.strip() for t in lines if t.strip()]
+        rows = list(getattr(plan, kind).order_by("position", "pk"))
+        if [r.description for r in rows] == texts:
+            continue
+        for position, text in enumerate(texts, start=1):
+            if position <= len(rows):
+                row = rows[position - 1]
+                row.position, row.description = position, text
+                row.save(update_fields=["position", "description"])
+            else:
+                model.objects.create(plan=plan, position=position, description=text)
+        for row in rows[len(texts) :]:
+            row.delete()
+        changed[kind] = len(texts)
+    if changed:
+        audit.log(AuditAction.UPDATE, by, plan, changed, request=request)
+    return plan
+
+
+@transaction.atomic
+def review_invitation_add(
+    *, review: AnnualReview, by: User, request: HttpRequest | None = None, **fields: Any
+) -> ReviewInvitation:
+    """Record an invitation to the annual review meeting and the advice asked for (reg 20(2)-(3));
+    one sent with less than 2 weeks' notice is kept, and shown as short notice."""
+    _unknown(fields, INVITATION_FIELDS)
+    invitation = ReviewInvitation(review=review, **fields)
+    invitation.full_clean()
+    invitation.save()
+    audit.log(
+        AuditAction.CREATE, by, invitation, dict(fields), request=request,
+        pupil_id=review.plan.pupil_id,
+    )  # fmt: skip
+    return invitation
+
+
+@transaction.atomic
+def review_invitation_update(
+    *,
+    invitation: ReviewInvitation,
+    by: User,
+    request: HttpRequest | None = None,
+    **fields: Any,
+) -> ReviewInvitation:
+    """Record the advice received (its date), or correct the invitation."""
+    _unknown(fields, INVITATION_FIELDS)
+    invitation = (
+        ReviewInvitation.objects.select_for_update()
+        .select_related("review__plan")
+        .get(pk=invitation.pk)
+    )
+    changed = _changes(invitation, fields)
+    invitation.full_clean()
+    if changed:
+        invitation.save()
+        audit.log(
+            AuditAction.UPDATE, by, invitation, changed, request=request,
+            pupil_id=invitation.review.plan.pupil_id,
+        )  # fmt: skip
+    return invitation
+
+
+@transaction.atomic
+def phase_transfer_update(
+    *,
+    transfer: PhaseTransfer,
+    by: User,
+    request: HttpRequest | None = None,
+    **fields: Any,
+) -> PhaseTransfer:
+    """Name the new setting and record the date the amended plan was final."""
+    _unknown(fields, ("kind", "transfer_date", "named_setting", "final_date"))
+    transfer = PhaseTransfer.objects.select_for_update().select_related("plan").get(pk=transfer.pk)
+    changed = _changes(transfer, fields)
+    transfer.full_clean()
+    if changed:
+        transfer.save()
+        audit.log(
+            AuditAction.UPDATE, by, transfer, changed, request=request,
+            pupil_id=transfer.plan.pupil_id,
+        )  # fmt: skip
+    return transfer
 
 
 @transaction.atomic

@@ -14,4 +14,13 @@ urlpatterns = [
     path("plans/<id:pk>/", views.plan_detail, name="ehc_plan"),
     path("plans/<id:pk>/reviews/new/", views.review_add, name="ehc_review_add"),
     path("plans/<id:pk>/transfers/new/", views.transfer_add, name="ehc_transfer_add"),
+    path("plans/<id:pk>/sections/", views.plan_sections, name="ehc_plan_sections"),
+    path("reviews/<id:pk>/", views.review_detail, name="ehc_review"),
+    path("reviews/<id:pk>/decision/", views.review_decision, name="ehc_review_decision"),
+    path("reviews/<id:pk>/invitations/new/", views.invitation_add, name="ehc_invitation_add"),
+    path(
+        "reviews/<id:pk>/invitations/<id:invitation>/",
+        views.invitation_edit,
+        name="ehc_invitation_edit",
+    ),
 ]

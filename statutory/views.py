@@ -28,8 +28,10 @@ from statutory.forms import (
     EHCPlanForm,
     EHCRequestForm,
     EvidencePackForm,
+    InvitationForm,
     PhaseTransferForm,
     RegExceptionForm,
+    ReviewDecisionForm,
 )
 from support import pdf
 from ui.forms import add_service_errors
@@ -105,6 +107,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pupil": ehc.pupil,
             "limits": selectors.request_limits(ehc, timezone.localdate()),
             "can_record": access.may(user, Action.RECORD_EHC, ehc),
+            "can_decide": access.may(user, Action.DECIDE_EHC, ehc),
         },
     )
 
@@ -114,7 +117,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def request_decision(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     ehc = access.get_for_user(
-        request, access.visible_ehc_requests(user, reach="staff"), pk, Action.RECORD_EHC
+        request, access.visible_ehc_requests(user, reach="staff"), pk, Action.DECIDE_EHC
     )
     fields = list(DecisionForm.base_fields)
     form = DecisionForm(request.POST or None, initial={f: getattr(ehc, f) for f in fields})
@@ -138,7 +141,7 @@ def request_decision(request: HttpRequest, pk: int) -> HttpResponse:
 def exception_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     ehc = access.get_for_user(
-        request, access.visible_ehc_requests(user, reach="staff"), pk, Action.RECORD_EHC
+        request, access.visible_ehc_requests(user, reach="staff"), pk, Action.DECIDE_EHC
     )
     form = RegExceptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -176,6 +179,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pupil": plan.pupil,
             "limits": selectors.plan_limits(plan, timezone.localdate()),
             "reviews": sorted(plan.reviews.all(), key=lambda r: r.meeting_date, reverse=True),
+            "versions": selectors.plan_versions(plan),
+            "amending": selectors.amending_review(plan),
             "can_record": access.may(user, Action.RECORD_EHC, plan),
         },
     )
@@ -191,12 +196,14 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnnualReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.annual_review_record(plan=plan, by=user, request=request, **form.cleaned_data)
+            review = services.annual_review_record(
+                plan=plan, by=user, request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "The annual review has been recorded.")
-            return redirect("ehc_plan", pk=plan.pk)
+            return redirect("ehc_review", pk=review.pk)
     return render(
         request, "statutory/review_form.html", {"form": form, "plan": plan, "pupil": plan.pupil}
     )
@@ -296,4 +303,150 @@ def transfer_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("ehc_plan", pk=plan.pk)
     return render(
         request, "statutory/transfer_form.html", {"form": form, "plan": plan, "pupil": plan.pupil}
+    )
+
+
+def _saved(
+    request: HttpRequest, form: Any, write: Any, message: str, to: HttpResponse | None
+) -> HttpResponse | None:
+    """Bind-validate-write for the small forms below: the service's redirect on success, None
+    to show the form again (with the service's field errors)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return to
+    return None
+
+
+def _review(request: HttpRequest, pk: int, action: Action) -> Any:
+    user = _user(request)
+    reviews = (
+        access.visible_annual_reviews(user, reach="staff")
+        .select_related("plan__pupil__school")
+        .prefetch_related("invitations")
+    )
+    return access.get_for_user(request, reviews, pk, action)
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An annual review: who was invited and when, whose advice came and when (reg 20(3)), the
+    school's report to the LA, the LA's decision, each with its time limit."""
+    user = _user(request)
+    review = _review(request, pk, Action.READ_EHC)
+    audit.log(AuditAction.VIEW, user, review, request=request, pupil_id=review.plan.pupil_id)
+    return render(
+        request,
+        "statutory/review_detail.html",
+        {
+            "review": review,
+            "plan": review.plan,
+            "pupil": review.plan.pupil,
+            "invitations": list(review.invitations.all()),
+            "limits": selectors.review_limits(review, timezone.localdate()),
+            "can_record": access.may(user, Action.RECORD_EHC, review),
+            "can_decide": access.may(user, Action.DECIDE_EHC, review),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """The LA officer records the LA's decision; amend starts the plan's next version."""
+    user = _user(request)
+    review = _review(request, pk, Action.DECIDE_EHC)
+    fields = list(ReviewDecisionForm.base_fields)
+    form = ReviewDecisionForm(request.POST or None, initial={f: getattr(review, f) for f in fields})
+    done = _saved(
+        request,
+        form,
+        lambda data: services.annual_review_update(review=review, by=user, request=request, **data),
+        "The local authority's decision has been recorded.",
+        redirect("ehc_review", pk=review.pk),
+    )
+    return done or render(
+        request,
+        "statutory/review_decision_form.html",
+        {"form": form, "review": review, "pupil": review.plan.pupil},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    review = _review(request, pk, Action.RECORD_EHC)
+    form = InvitationForm(request.POST or None)
+    done = _saved(
+        request,
+        form,
+        lambda data: services.review_invitation_add(
+            review=review, by=user, request=request, **data
+        ),
+        "The invitation has been recorded.",
+        redirect("ehc_review", pk=review.pk),
+    )
+    return done or render(
+        request,
+        "statutory/invitation_form.html",
+        {"form": form, "review": review, "pupil": review.plan.pupil},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_edit(request: HttpRequest, pk: int, invitation: int) -> HttpResponse:
+    """Record the advice received (or correct the invitation)."""
+    user = _user(request)
+    review = _review(request, pk, Action.RECORD_EHC)
+    found = access.get_for_user(request, review.invitations.select_related("review"), invitation)
+    fields = list(InvitationForm.base_fields)
+    form = InvitationForm(request.POST or None, initial={f: getattr(found, f) for f in fields})
+    done = _saved(
+        request,
+        form,
+        lambda data: services.review_invitation_update(
+            invitation=found, by=user, request=request, **data
+        ),
+        "The invitation has been updated.",
+        redirect("ehc_review", pk=review.pk),
+    )
+    return done or render(
+        request,
+        "statutory/invitation_form.html",
+        {"form": form, "review": review, "pupil": review.plan.pupil, "invitation": found},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_sections(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter or change the current version's sections: from the LA's PDF, or the amendments
+    proposed after a decision to amend. Versions an amendment replaced are not editable."""
+    user = _user(request)
+    plan = access.get_for_user(
+        request,
+        access.visible_ehc_plans(user, reach="staff").select_related("pupil__school"),
+        pk,
+        Action.RECORD_EHC,
+    )
+    form = EHCPlanForm.for_sections(plan, request.POST or None)
+    done = _saved(
+        request,
+        form,
+        lambda data: services.ehc_plan_update(
+            plan=plan, by=user, request=request, **form.service_input()
+        ),
+        "The plan's sections have been saved.",
+        redirect("ehc_plan", pk=plan.pk),
+    )
+    return done or render(
+        request,
+        "statutory/plan_sections_form.html",
+        {"form": form, "plan": plan, "pupil": plan.pupil},
     )

@@ -19,6 +19,8 @@ def urls(w: World) -> dict[str, str]:
     concern = w.amy.concerns.get()
     document = w.amy.attachments.get()
     ehc, plan = _ehc_records(w)
+    review = plan.reviews.first()
+    invitation = review.invitations.first()
     return {
         "school_home": reverse("school_home"),
         "register": reverse("register"),
@@ -79,6 +81,13 @@ def urls(w: World) -> dict[str, str]:
         "ehc_decision": reverse("ehc_request_decision", args=[ehc.pk]),
         "ehc_plan": reverse("ehc_plan", args=[plan.pk]),
         "ehc_review_new": reverse("ehc_review_add", args=[plan.pk]),
+        "ehc_plan_sections": reverse("ehc_plan_sections", args=[plan.pk]),
+        "ehc_review": reverse("ehc_review", args=[review.pk]),
+        "ehc_review_decision": reverse("ehc_review_decision", args=[review.pk]),
+        "ehc_invitation_add": reverse("ehc_invitation_add", args=[review.pk]),
+        "ehc_invitation_edit": reverse("ehc_invitation_edit", args=[review.pk, invitation.pk]),
+        "family_ehc_amy": reverse("family_ehc", args=[w.amy.pk]),
+        "family_ehc_ben": reverse("family_ehc", args=[w.ben.pk]),
     }
 
 
@@ -95,9 +104,13 @@ def _ehc_records(w: World) -> tuple[Any, Any]:
     ehc = w.amy.ehc_requests.first() or services.ehc_request_create(
         pupil=w.amy, by=senco, source="1", received_date=today - timedelta(weeks=3)
     )
-    plan = w.dan.ehc_plans.first() or services.ehc_plan_issue(
-        pupil=w.dan, issue_date=today, by=senco
-    )
+    plan = w.dan.ehc_plans.first()
+    if plan is None:
+        plan = services.ehc_plan_issue(pupil=w.dan, issue_date=today, by=senco)
+        review = services.annual_review_record(plan=plan, meeting_date=today, by=senco)
+        services.review_invitation_add(
+            review=review, invitee="parent", invited_date=today, by=senco
+        )
     return ehc, plan
 
 
@@ -164,9 +177,17 @@ EXPECTED = {
     "ehc_request_new":        [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "ehc_evidence_pack":      [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "ehc_request":            [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
-    "ehc_decision":           [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_decision":           [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_plan":               [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_review_new":         [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_plan_sections":      [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_review":             [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_review_decision":    [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_invitation_add":     [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_invitation_edit":    [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    # The parents' EHC status page: their own child only.
+    "family_ehc_amy":         [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
+    "family_ehc_ben":         [N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N],
 }
 # fmt: on
 

@@ -71,3 +71,66 @@ def test_senco_requests_and_la_officer_works_the_case(page, live_server, world, 
     page.wait_for_selector("#sections")
     assert "Speech and language" in page.locator("#sections").inner_text()
     axe_check(page)
+
+
+def test_the_annual_review_its_invitations_the_amended_version_and_the_parents_page(
+    page, live_server, world, login, axe_check
+):
+    senco = world.users["senco"]
+    plan = services.ehc_plan_issue(
+        pupil=world.ben, issue_date=timezone.localdate() - timedelta(days=380), by=senco,
+        b_needs="Speech", outcomes=["Talks in class"],
+    )  # fmt: skip
+    meeting = timezone.localdate() - timedelta(days=10)
+    review = services.annual_review_record(plan=plan, meeting_date=meeting, by=senco)
+    login(page, senco)
+    page.goto(live_server.url + f"/ehc/reviews/{review.pk}/")
+    page.wait_for_selector("h1:has-text('Annual review')")
+    axe_check(page)
+    link = page.locator("a:has-text('Record an invitation')")
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    axe_check(page)
+    page.select_option('select[name="invitee"]', "educational_psychologist")
+    _type_date(page, "invited_date", meeting - timedelta(days=9))
+    page.locator("button:has-text('Save')").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Less than 2 weeks" in page.locator("#invitations").inner_text()
+    axe_check(page)
+
+    page.context.clear_cookies()
+    login(page, world.users["la_officer"])
+    page.goto(live_server.url + f"/ehc/reviews/{review.pk}/decision/")
+    axe_check(page)
+    page.check('input[name="outcome"][value="A"]')
+    _type_date(page, "decision_date", meeting + timedelta(days=5))
+    _type_date(page, "draft_date", meeting + timedelta(days=5))
+    with page.expect_navigation():
+        page.click("button:has-text('Save')")
+    page.goto(live_server.url + f"/ehc/plans/{plan.pk}/sections/")
+    page.fill('textarea[name="b_needs"]', "Speech, language and communication")
+    with page.expect_navigation():
+        page.click("button:has-text('Save')")
+    page.wait_for_selector("#version-0")
+    assert "Speech, language and communication" in page.locator("#version-0").inner_text()
+    axe_check(page)
+
+    # The parents' page for Amy (the parent login's child), with a request waiting.
+    services.ehc_request_create(
+        pupil=world.amy,
+        by=senco,
+        source="1",
+        received_date=timezone.localdate() - timedelta(weeks=2),
+    )
+    page.context.clear_cookies()
+    login(page, world.users["parent"])
+    page.goto(live_server.url + f"/family/children/{world.amy.pk}/")
+    link = page.locator("a:has-text('EHC needs assessment and plan')")
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('EHC needs assessment and plan')")
+    assert "deciding whether" in page.locator("main").inner_text()
+    axe_check(page)

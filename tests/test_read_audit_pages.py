@@ -107,6 +107,12 @@ NOT_AMY = {
     "family_ben": (),
     "ehc_plan": ("dan",),  # the EHC plan the matrix names is Dan's
     "ehc_review_new": ("dan",),
+    "ehc_plan_sections": ("dan",),
+    "ehc_review": ("dan",),
+    "ehc_review_decision": ("dan",),
+    "ehc_invitation_add": ("dan",),
+    "ehc_invitation_edit": ("dan",),
+    "family_ehc_ben": (),
 }
 
 

@@ -67,6 +67,23 @@ EXPECTED: dict[str, str] = {
     "GET /ehc-requests/{request_id}": "200 404 404 200 404 404 200 200 404 200 404 404 401",
     "GET /ehc-plans": "200 200 200 200 200 200 200 200 200 200 200 200 401",
     "GET /ehc-plans/{plan_id}": "200 404 404 200 404 404 200 404 404 200 404 404 401",
+    "GET /ehc-plans/{plan_id}/versions": "200 404 404 200 404 404 200 404 404 200 404 404 401",
+    "GET /ehc-plans/{plan_id}/annual-reviews": "200 404 404 200 404 404 200 404 404 200 404 404 401",
+    "GET /annual-reviews/{review_id}": "200 404 404 200 404 404 200 404 404 200 404 404 401",
+    # EHC writes: what the school records (the SENCo; the LA's officer too), and the LA's
+    # decisions (the LA's officer only). Amy's parent reaches Amy's request, and may not decide.
+    "POST /ehc-requests": W,
+    "PATCH /ehc-requests/{request_id}": "403 404 404 403 404 404 403 403 404 200 404 404 401",
+    "POST /ehc-requests/{request_id}/exceptions": W,
+    "POST /ehc-plans": W,
+    "PATCH /ehc-plans/{plan_id}": "200 404 404 403 404 404 403 404 404 200 404 404 401",
+    "POST /ehc-plans/{plan_id}/annual-reviews": W,
+    "PATCH /annual-reviews/{review_id}": "200 404 404 403 404 404 403 404 404 200 404 404 401",
+    "PATCH /annual-reviews/{review_id}/decision": "403 404 404 403 404 404 403 404 404 200 404 404 401",
+    "POST /annual-reviews/{review_id}/invitations": W,
+    "PATCH /annual-reviews/{review_id}/invitations/{invitation_id}": "200 404 404 403 404 404 403 404 404 200 404 404 401",
+    "POST /ehc-plans/{plan_id}/phase-transfers": W,
+    "PATCH /phase-transfers/{transfer_id}": "200 404 404 403 404 404 403 404 404 200 404 404 401",
     "DELETE /targets/{target_id}": "204 403 403 403 404 404 403 403 404 404 404 404 401",
     "POST /pupils": W,
     # Bodies with every field optional reach the policy: who may make the change.
@@ -138,7 +155,17 @@ def records(w: World) -> dict[str, int]:
         pupil=w.amy, by=senco, source="1", received_date=today - timedelta(weeks=3)
     )
     plan = statutory_services.ehc_plan_issue(pupil=w.ben, issue_date=today, by=senco)
+    review = statutory_services.annual_review_record(plan=plan, meeting_date=today, by=senco)
+    invitation = statutory_services.review_invitation_add(
+        review=review, invitee="parent", invited_date=today, by=senco
+    )
+    transfer = statutory_services.phase_transfer_record(
+        plan=plan, kind="primary_secondary", transfer_date=today + timedelta(days=200), by=senco
+    )
     return {
+        "review_id": review.pk,
+        "invitation_id": invitation.pk,
+        "transfer_id": transfer.pk,
         "school_id": w.oak.pk,
         "pupil_id": w.amy.pk,
         "entry_id": w.amy.register_entries.get(end_date__isnull=True).pk,

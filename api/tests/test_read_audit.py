@@ -38,6 +38,9 @@ EHC_READS = frozenset(
         "GET /ehc-requests/{request_id}",
         "GET /ehc-plans",
         "GET /ehc-plans/{plan_id}",
+        "GET /ehc-plans/{plan_id}/versions",
+        "GET /ehc-plans/{plan_id}/annual-reviews",
+        "GET /annual-reviews/{review_id}",
     }
 )
 
@@ -72,6 +75,14 @@ def full_records(w: World) -> dict[str, Any]:
     services.cycle_amend(
         cycle=cycle, what="review", changes={"decision_notes": "y"}, reason="z", by=senco
     )
+    # Ben's plan amended after its review: a version kept.
+    from statutory import services as statutory_services
+    from statutory.models import AnnualReview
+
+    statutory_services.annual_review_update(
+        review=AnnualReview.objects.get(pk=ids["review_id"]), outcome="A", decision_date=today,
+        by=w.users["la_officer"],
+    )  # fmt: skip
     return ids
 
 

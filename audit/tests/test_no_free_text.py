@@ -488,6 +488,48 @@ def phase_transfer_record(w: World) -> Any:
     )
 
 
+def ehc_plan_update(w: World) -> Any:
+    from statutory import services as statutory_services
+    from statutory.models import EHCPlan
+
+    plan = statutory_services.ehc_plan_issue(pupil=w.ben, issue_date=TODAY, by=w.users["senco"])
+    sections: dict[str, Any] = dict(typed(EHCPlan, statutory_services.PLAN_SECTIONS))
+    sections.pop("i_urn", None)
+    return statutory_services.ehc_plan_update(
+        plan=plan, outcomes=[MARK], provision_items=[MARK], by=w.users["senco"], **sections
+    )
+
+
+def review_invitation_add(w: World) -> Any:
+    from statutory import services as statutory_services
+
+    plan = statutory_services.ehc_plan_issue(pupil=w.ben, issue_date=TODAY, by=w.users["senco"])
+    review = statutory_services.annual_review_record(
+        plan=plan, meeting_date=TODAY, by=w.users["senco"]
+    )
+    return statutory_services.review_invitation_add(
+        review=review, invitee="health", name=MARK, invited_date=TODAY, by=w.users["senco"]
+    )
+
+
+def review_invitation_update(w: World) -> Any:
+    from statutory import services as statutory_services
+
+    invitation = review_invitation_add(w)
+    return statutory_services.review_invitation_update(
+        invitation=invitation, name=MARK + "2", by=w.users["senco"]
+    )
+
+
+def phase_transfer_update(w: World) -> Any:
+    from statutory import services as statutory_services
+
+    transfer = phase_transfer_record(w)
+    return statutory_services.phase_transfer_update(
+        transfer=transfer, named_setting=MARK + "2", by=w.users["senco"]
+    )
+
+
 CASES: dict[str, Callable[[World], Any]] = {
     f.__name__: f
     for f in (
@@ -523,6 +565,10 @@ CASES: dict[str, Callable[[World], Any]] = {
         spending_line_add,
         ehc_plan_issue,
         phase_transfer_record,
+        ehc_plan_update,
+        review_invitation_add,
+        review_invitation_update,
+        phase_transfer_update,
     )
 }
 # Services whose every input is an id, a date, a number or a choice: nothing typed to leak.

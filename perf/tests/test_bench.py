@@ -58,6 +58,9 @@ def check_report(report: dict) -> None:
     assert json.loads(json.dumps(report)) == report  # plain JSON types only
     assert report["import_ctf"]["name"] == "import_ctf"
     assert report["import_ctf"]["pupils"] == 2000 and report["import_ctf"]["median_ms"] > 0
+    pack = report["evidence_pack"]
+    assert pack["name"] == "evidence_pack" and pack["median_ms"] > 0 and pack["queries"] > 0
+    assert pack["pdf_kib"] > 1 and pack["target_ms"] == 5000
 
 
 @pytest.mark.django_db
@@ -68,6 +71,7 @@ def test_tiny_bench_reports_every_page_in_the_agreed_shape() -> None:
     table = format_table(report)
     assert all(case.name in table for case in CASES)
     assert "sql ratio" in table and "÷ yardstick" in table
+    assert "evidence_pack:" in table
 
 
 def _floor_rows(floor: Floor, name: str) -> list[tuple]:

@@ -143,3 +143,22 @@ def test_reg_18_a_post_16_to_post_16_transfer_is_final_5_months_before(move):
 def test_a_clock_is_met_late_running_or_overdue(due, done, today):
     assert clocks.clock(due, done, today) == (Clock.MET if done <= due else Clock.LATE)
     assert clocks.clock(due, None, today) == (Clock.RUNNING if today <= due else Clock.OVERDUE)
+
+
+@given(days, st.integers(0, 60))
+def test_reg_20_3_notice_and_advice_2_weeks_before_the_meeting_the_report_2_weeks_after(
+    meeting, offset
+):
+    notice = clocks.review_notice_due(meeting)
+    assert notice == meeting - timedelta(days=14)
+    assert clocks.review_report_due(meeting) == meeting + timedelta(days=14)
+    # An invitation `offset` days before the meeting gives enough notice exactly when it is 14
+    # or more days before.
+    invited = meeting - timedelta(days=offset)
+    assert (invited <= notice) == (offset >= 14)
+    # The report is due before the LA's decision, which is due before the amended plan.
+    assert (
+        clocks.review_report_due(meeting)
+        < clocks.review_decision_due(meeting)
+        < clocks.amended_plan_due(meeting)
+    )

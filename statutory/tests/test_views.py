@@ -123,6 +123,8 @@ def test_the_la_officer_records_a_decision_and_an_exception(world):
 
 
 def test_the_plan_page_shows_sections_and_the_senco_records_a_review(world):
+    from statutory.models import AnnualReview
+
     senco = world.users["senco"]
     issued = timezone.localdate() - timedelta(days=370)
     plan = services.ehc_plan_issue(pupil=world.ben, issue_date=issued, by=senco, b_needs="Speech")
@@ -130,18 +132,101 @@ def test_the_plan_page_shows_sections_and_the_senco_records_a_review(world):
     page = client.get(reverse("ehc_plan", args=[plan.pk])).content.decode()
     assert "F: special educational provision" in page and "Speech" in page and "Overdue" in page
     meeting = timezone.localdate() - timedelta(days=3)
-    response = client.post(
-        reverse("ehc_review_add", args=[plan.pk]),
-        {**_date("meeting_date", meeting), "outcome": "M", **_date("decision_date", meeting)},
-    )
-    assert response.status_code == 302
-    assert plan.reviews.get().outcome == "M"
     bad = client.post(
         reverse("ehc_review_add", args=[plan.pk]),
-        {**_date("meeting_date", meeting), "outcome": "C", **_date("decision_date", meeting)},
+        {**_date("meeting_date", meeting), **_date("report_sent_date", meeting - timedelta(1))},
     )
-    assert bad.status_code == 200 and "Choose why the plan ceases" in bad.content.decode()
-    assert plan.reviews.count() == 1
+    assert bad.status_code == 200 and "cannot be before the meeting" in bad.content.decode()
+    assert not plan.reviews.exists()
+    response = client.post(
+        reverse("ehc_review_add", args=[plan.pk]), {**_date("meeting_date", meeting)}
+    )
+    review = plan.reviews.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "ehc_review", args=[review.pk]
+    )
+    # The school may not record the LA's decision; the LA officer does.
+    decision = {"outcome": "C", **_date("decision_date", meeting)}
+    assert (
+        client.post(reverse("ehc_review_decision", args=[review.pk]), decision).status_code == 403
+    )
+    la = _client(world, "la_officer")
+    refused = la.post(reverse("ehc_review_decision", args=[review.pk]), decision)
+    assert refused.status_code == 200 and "Choose why the plan ceases" in refused.content.decode()
+    assert AnnualReview.objects.get(pk=review.pk).outcome == ""
+    done = la.post(
+        reverse("ehc_review_decision", args=[review.pk]),
+        {"outcome": "M", **_date("decision_date", meeting)},
+    )
+    assert done.status_code == 302
+    assert AnnualReview.objects.get(pk=review.pk).outcome == "M"
+
+
+def test_invitations_with_short_notice_and_late_advice_show_on_the_review(world):
+    senco = world.users["senco"]
+    plan = services.ehc_plan_issue(
+        pupil=world.ben, issue_date=timezone.localdate() - timedelta(days=300), by=senco
+    )
+    meeting = timezone.localdate() - timedelta(days=5)
+    review = services.annual_review_record(plan=plan, meeting_date=meeting, by=senco)
+    client = _client(world, "senco")
+    response = client.post(
+        reverse("ehc_invitation_add", args=[review.pk]),
+        {"invitee": "educational_psychologist", "name": "EP service",
+         **_date("invited_date", meeting - timedelta(days=20)), "advice_requested": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    invitation = review.invitations.get()
+    client.post(
+        reverse("ehc_invitation_add", args=[review.pk]),
+        {"invitee": "parent", **_date("invited_date", meeting - timedelta(days=7))},
+    )
+    page = client.get(reverse("ehc_review", args=[review.pk])).content.decode()
+    assert "Less than 2 weeks&#x27; notice" in page or "Less than 2 weeks' notice" in page
+    assert page.count("Less than 2 weeks") == 1  # the parent's, not the EP's
+    assert "Not received yet" in page
+    edited = client.post(
+        reverse("ehc_invitation_edit", args=[review.pk, invitation.pk]),
+        {"invitee": "educational_psychologist", "name": "EP service",
+         **_date("invited_date", meeting - timedelta(days=20)), "advice_requested": "on",
+         **_date("advice_received_date", meeting - timedelta(days=2))},
+    )  # fmt: skip
+    assert edited.status_code == 302
+    page = client.get(reverse("ehc_review", args=[review.pk])).content.decode()
+    assert "Too late to circulate" in page
+
+
+def test_a_decision_to_amend_keeps_the_old_version_and_shows_what_changed(world):
+    senco = world.users["senco"]
+    issued = timezone.localdate() - timedelta(days=400)
+    plan = services.ehc_plan_issue(
+        pupil=world.ben, issue_date=issued, by=senco, b_needs="Speech", outcomes=["Talks"]
+    )
+    meeting = timezone.localdate() - timedelta(days=30)
+    review = services.annual_review_record(plan=plan, meeting_date=meeting, by=senco)
+    la = _client(world, "la_officer")
+    la.post(
+        reverse("ehc_review_decision", args=[review.pk]),
+        {"outcome": "A", **_date("decision_date", meeting + timedelta(days=14)),
+         **_date("draft_date", meeting + timedelta(days=14))},
+    )  # fmt: skip
+    plan.refresh_from_db()
+    assert plan.amendment == 1 and plan.versions.get().sections["b_needs"] == "Speech"
+    client = _client(world, "senco")
+    form = client.get(reverse("ehc_plan_sections", args=[plan.pk])).content.decode()
+    assert (
+        "issue_date" not in form and "Speech" in form
+    )  # the amended version's issue is its review's
+    saved = client.post(
+        reverse("ehc_plan_sections", args=[plan.pk]),
+        {"b_needs": "Speech and language", "outcomes": "Talks\nReads"},
+    )
+    assert saved.status_code == 302
+    page = client.get(reverse("ehc_plan", args=[plan.pk])).content.decode()
+    assert "Version 0: final" in page and "This is version 1" in page
+    version = page[page.index('id="version-0"') :]
+    assert "B: special educational needs" in version and "E: outcomes" in version
+    assert "C: health care needs" not in version  # unchanged sections are not listed
 
 
 def test_the_la_officer_enters_the_final_plan_and_the_pupil_becomes_e(world):
