@@ -89,7 +89,7 @@ class ContactForm(GdsForm):
         field = self.fields["pupil"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = pupils
-        field.label_from_instance = lambda p: f"{p.full_name} (Year {p.nc_year})"  # type: ignore[method-assign]
+        field.label_from_instance = lambda p: f"{p.full_name} (Year {p.nc_year})"  # type: ignore[method-assign,assignment]
 
 
 class GroupForm(GdsForm):
@@ -112,7 +112,7 @@ class AddPupilForm(GdsForm):
         field = self.fields["pupil"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = pupils
-        field.label_from_instance = lambda p: f"{p.full_name} (Year {p.nc_year}, {p.upn})"  # type: ignore[method-assign]
+        field.label_from_instance = lambda p: f"{p.full_name} (Year {p.nc_year}, {p.upn})"  # type: ignore[method-assign,assignment]
 
 
 class AddTeacherForm(GdsForm):

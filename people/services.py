@@ -280,7 +280,7 @@ def membership_role_change(
     if role == membership.role:
         return membership
     if Membership.objects.filter(
-        user_id=membership.user_id, school_id=membership.school_id, role=role
+        user_id=membership.user_id, school=membership.school, role=role
     ).exists():
         raise ValidationError({"role": ["They already have that role at this school."]})
     before = membership.role

@@ -310,7 +310,11 @@ def test_the_invitation_pages_are_open_to_anyone_with_a_valid_link_or_code(world
     from people import services
 
     sent = services.staff_invite(
-        school=world.oak, email="new@example.org", role="teacher", by=world.users["admin"], base_url=""
+        school=world.oak,
+        email="new@example.org",
+        role="teacher",
+        by=world.users["admin"],
+        base_url="",
     )
     for persona in [None, *PERSONAS]:
         client = Client()

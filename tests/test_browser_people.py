@@ -38,13 +38,18 @@ def test_invite_a_member_of_staff_who_accepts(page, live_server, world, login, a
     tab_to(page, "send-invitation")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "Invitation sent to nia.jones@example.org" in page.locator(".govuk-notification-banner").inner_text()
+    assert (
+        "Invitation sent to nia.jones@example.org"
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
     assert page.locator("#invitations tbody tr").count() == 1
     assert "nia.jones@example.org\tTeacher" in page.locator("#invitations").inner_text()
     axe_check(page)
 
     [message] = mail.outbox
-    path = re.search(r"https?://[^/\s]+(/invitations/\S+/)", message.body).group(1)
+    found = re.search(r"https?://[^/\s]+(/invitations/\S+/)", str(message.body))
+    assert found is not None
+    path = found.group(1)
     page.context.clear_cookies()
     page.goto(live_server.url + path)
     assert page.locator("h1").inner_text() == "Join Oak Primary on sendpath"

@@ -516,7 +516,11 @@ def groups_import(w: World) -> Any:
 
     table = Table(["Class", "UPN"], [[MARK, w.ben.upn]])
     classes.groups_import(
-        school=w.oak, start_year=2025, table=table, mapping={"name": 0, "upn": 1}, by=w.users["admin"]
+        school=w.oak,
+        start_year=2025,
+        table=table,
+        mapping={"name": 0, "upn": 1},
+        by=w.users["admin"],
     )
     return TeachingGroup.objects.get(name=MARK)
 
@@ -558,7 +562,13 @@ def school_add(w: World) -> Any:
     from people import services as people_services
 
     school, _ = people_services.school_add(
-        data={"urn": "100099", "la": w.la, "establishment_number": "4999", "name": MARK, "phase": "primary"},
+        data={
+            "urn": "100099",
+            "la": w.la,
+            "establishment_number": "4999",
+            "name": MARK,
+            "phase": "primary",
+        },
         first_email="first@example.org",
         first_role="senco",
         by=w.users["nobody"],

@@ -30,7 +30,10 @@ def _year() -> int:
 
 
 def _upload(c: Client, name: str, content: bytes) -> str:
-    r = c.post(reverse("classes_upload"), {"file": SimpleUploadedFile(name, content), "start_year": _year()})
+    r = c.post(
+        reverse("classes_upload"),
+        {"file": SimpleUploadedFile(name, content), "start_year": _year()},
+    )
     assert r.status_code == 302, r.content.decode()[:3000]
     return r["Location"]
 
@@ -92,16 +95,26 @@ def test_an_xlsx_upload_reads_the_first_sheet(world):
     book.save(out)
     table = read_table("groups.xlsx", out.getvalue())
     mapping = {"name": 0, "upn": 1, "kind": 2, "subject": 3, "teacher": None}
-    classes.groups_import(school=world.oak, start_year=_year(), table=table, mapping=mapping, by=world.users["admin"])
+    classes.groups_import(
+        school=world.oak, start_year=_year(), table=table, mapping=mapping, by=world.users["admin"]
+    )
     group = TeachingGroup.objects.get(name="9X/Ma1")
-    assert group.kind == "set" and group.subject == "Maths" and list(group.pupils.all()) == [world.ben]
+    assert (
+        group.kind == "set" and group.subject == "Maths" and list(group.pupils.all()) == [world.ben]
+    )
 
 
 def test_a_file_that_is_not_a_table_is_refused(world):
     c = _client(world)
-    r = c.post(reverse("classes_upload"), {"file": SimpleUploadedFile("c.pdf", b"%PDF"), "start_year": _year()})
+    r = c.post(
+        reverse("classes_upload"),
+        {"file": SimpleUploadedFile("c.pdf", b"%PDF"), "start_year": _year()},
+    )
     assert r.status_code == 200 and "Upload a .csv or .xlsx file" in r.content.decode()
-    r = c.post(reverse("classes_upload"), {"file": SimpleUploadedFile("c.xlsx", b"not a zip"), "start_year": _year()})
+    r = c.post(
+        reverse("classes_upload"),
+        {"file": SimpleUploadedFile("c.xlsx", b"not a zip"), "start_year": _year()},
+    )
     assert "not a readable .xlsx" in r.content.decode()
 
 
@@ -118,7 +131,9 @@ def test_a_class_by_hand(world):
     assert r["Location"] == reverse("group_detail", args=[group.pk])
     c.post(r["Location"], {"op": "add_pupil", "pupil": world.dan.pk})
     c.post(r["Location"], {"op": "add_teacher", "teacher": world.users["teacher"].pk})
-    assert list(group.pupils.all()) == [world.dan] and list(group.teachers.all()) == [world.users["teacher"]]
+    assert list(group.pupils.all()) == [world.dan] and list(group.teachers.all()) == [
+        world.users["teacher"]
+    ]
     # A pupil of another school cannot be added.
     c.post(r["Location"], {"op": "add_pupil", "pupil": world.cara.pk})
     assert list(group.pupils.all()) == [world.dan]
@@ -135,16 +150,31 @@ def test_ta_assignments_give_and_end_reach(world):
     today = timezone.localdate()
     r = c.post(
         reverse("ta_assignments"),
-        {"staff": ta.pk, "pupil": world.dan.pk, "start_date_0": today.day, "start_date_1": today.month, "start_date_2": today.year, "purpose": "Reading"},
+        {
+            "staff": ta.pk,
+            "pupil": world.dan.pk,
+            "start_date_0": today.day,
+            "start_date_1": today.month,
+            "start_date_2": today.year,
+            "purpose": "Reading",
+        },
     )
     assert r.status_code == 302
     assert world.dan in access.visible_pupils(ta)
     # Only teaching assistants may be assigned.
     r = c.post(
         reverse("ta_assignments"),
-        {"staff": world.users["teacher"].pk, "pupil": world.dan.pk, "start_date_0": today.day, "start_date_1": today.month, "start_date_2": today.year},
+        {
+            "staff": world.users["teacher"].pk,
+            "pupil": world.dan.pk,
+            "start_date_0": today.day,
+            "start_date_1": today.month,
+            "start_date_2": today.year,
+        },
     )
-    assert r.status_code == 200 and re.search("Select a valid choice|teaching assistant", r.content.decode())
+    assert r.status_code == 200 and re.search(
+        "Select a valid choice|teaching assistant", r.content.decode()
+    )
     assignment = PupilAssignment.objects.get(pupil=world.dan)
     c.post(reverse("assignment_end", args=[assignment.pk]))
     assignment.refresh_from_db()

@@ -1,7 +1,7 @@
 """The new school year: previewed, run once, NC years up, leavers leave, records untouched."""
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -48,7 +48,10 @@ def test_the_preview_writes_nothing_and_the_run_moves_years_up(world):
 def test_teachers_reach_follows_the_new_years_classes(world):
     new_year, day = _next_september(world)
     teacher = world.users["teacher"]
-    assert set(access.visible_pupils(teacher, today=day - timedelta(days=10))) == {world.amy, world.ben}
+    assert set(access.visible_pupils(teacher, today=day - timedelta(days=10))) == {
+        world.amy,
+        world.ben,
+    }
     rollover_run(school=world.oak, by=None, today=day)
     assert not access.visible_pupils(teacher, today=day).exists()  # 5A closed with its year
     year = world.oak.school_years.get(start_year=new_year)
@@ -60,7 +63,7 @@ def test_teachers_reach_follows_the_new_years_classes(world):
 
 def test_pupils_added_in_the_new_year_do_not_move_up(world):
     new_year, day = _next_september(world)
-    Pupil.objects.filter(pk=world.ben.pk).update(created_at=timezone.make_aware(timezone.datetime(new_year, 9, 2)))
+    Pupil.objects.filter(pk=world.ben.pk).update(created_at=datetime(new_year, 9, 2, tzinfo=UTC))
     plan = rollover_run(school=world.oak, by=None, today=day)
     assert plan.joined == 1
     assert Pupil.objects.get(pk=world.ben.pk).nc_year == "5"

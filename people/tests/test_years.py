@@ -9,11 +9,17 @@ from pupils import census
 
 def test_nc_years_follow_the_census_order():
     assert [years.next_nc_year(c) for c in ("N1", "N2", "R", "1", "6", "11", "13")] == [
-        "N2", "R", "1", "2", "7", "12", "14",
+        "N2",
+        "R",
+        "1",
+        "2",
+        "7",
+        "12",
+        "14",
     ]
     assert years.next_nc_year("14") is None
     assert years.next_nc_year("X") is None
-    assert years.ORDER == tuple(code for code, _ in census.NC_YEARS)
+    assert tuple(code for code, _ in census.NC_YEARS) == years.ORDER
 
 
 def test_leavers_come_from_the_phase_or_the_age_range():
