@@ -222,3 +222,23 @@ class SchoolForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = gds_helper()
+
+
+class ContactEditForm(GdsForm):
+    forename = forms.CharField(label="First name", max_length=100)
+    surname = forms.CharField(label="Last name", max_length=100)
+    email = forms.EmailField(label="Email address", required=False)
+    phone = forms.CharField(label="Phone", max_length=30, required=False)
+
+
+class FamilyLinkForm(AddPupilForm):
+    relationship = forms.ChoiceField(
+        label="Relationship to the child", choices=Relationship.choices, widget=Select
+    )
+    parental_responsibility = forms.BooleanField(
+        label="Has parental responsibility", required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
+        super().__init__(*args, pupils=pupils, **kwargs)
+        self.fields["pupil"].label = "Also a contact of"

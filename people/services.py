@@ -193,10 +193,26 @@ def invitation_accept(
             {"__all__": ["This invitation has been used, cancelled or has expired."]}
         )
     user = by if by is not None and by.is_authenticated else None
+    if (
+        user is not None
+        and locked.kind == InvitationKind.STAFF
+        and user.email.lower() != locked.email
+        and user.get_username().lower() != locked.email
+    ):
+        # A staff role reaches many records: only the account of the invited address takes it.
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"This invitation is for {locked.email}: sign out, then open the link again."
+                ]
+            }
+        )
     if user is None:
         if account is None:
             raise ValidationError({"__all__": ["Sign in or make an account first."]})
-        user = _new_account(account, (locked.email or email).strip().lower())
+        # A parent may make their account with another address than the school's record.
+        address = locked.email if locked.kind == InvitationKind.STAFF else (email or locked.email)
+        user = _new_account(account, address.strip().lower())
     contact = locked.contact
     if contact is not None:
         if contact.user_id not in (None, user.pk):
@@ -357,6 +373,65 @@ def contact_add(
         request=request,
     )
     return contact
+
+
+CONTACT_FIELDS = ("forename", "surname", "email", "phone")
+
+
+@transaction.atomic
+def contact_update(
+    *, contact: Contact, data: dict[str, Any], by: User, request: HttpRequest | None = None
+) -> Contact:
+    """Correct a contact's names, email or phone (an email is what an invitation is sent to)."""
+    before = {f: getattr(contact, f) for f in CONTACT_FIELDS}
+    for f in CONTACT_FIELDS:
+        setattr(contact, f, str(data.get(f, "")).strip())
+    contact.full_clean()
+    contact.save(update_fields=list(CONTACT_FIELDS))
+    changed = [f for f in CONTACT_FIELDS if before[f] != getattr(contact, f)]
+    if changed:
+        audit.log(
+            AuditAction.UPDATE,
+            by,
+            contact,
+            {"fields": changed},
+            request=request,
+            school_id=contact.school_id,
+        )
+    return contact
+
+
+@transaction.atomic
+def family_link_add(
+    *,
+    contact: Contact,
+    pupil: Pupil,
+    relationship: str,
+    parental_responsibility: bool,
+    by: User,
+    request: HttpRequest | None = None,
+) -> FamilyLink:
+    """The same contact for another child of the school (a brother or sister): their sign-in,
+    if they have one, then reaches that child too."""
+    if pupil.school_id != contact.school_id:
+        raise ValidationError({"pupil": ["Choose a pupil of this school."]})
+    if FamilyLink.objects.filter(pupil=pupil, contact=contact).exists():
+        raise ValidationError({"pupil": ["They are already a contact of this pupil."]})
+    link = FamilyLink.objects.create(
+        pupil=pupil,
+        contact=contact,
+        relationship=relationship,
+        parental_responsibility=parental_responsibility,
+        contact_priority=pupil.family_links.count() + 1,
+    )
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        link,
+        {"contact_id": contact.pk, "relationship": relationship},
+        request=request,
+    )
+    return link
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/invitations/<id:pk>/cancel/", views.invitation_cancel, name="invitation_cancel"),
     path("families/", views.school_families, name="school_families"),
     path("families/new/", views.contact_add, name="contact_add"),
+    path("families/<id:pk>/", views.contact_detail, name="contact_detail"),
     path("families/<id:pk>/invite/", views.parent_invite, name="parent_invite"),
     path("classes/", views.school_classes, name="school_classes"),
     path("classes/<schoolyear:start_year>/", views.school_classes, name="school_classes_year"),

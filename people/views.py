@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +32,9 @@ from people.forms import (
     AddTeacherForm,
     AssignmentForm,
     CodeForm,
+    ContactEditForm,
     ContactForm,
+    FamilyLinkForm,
     GroupForm,
     InviteStaffForm,
     LocalAuthorityForm,
@@ -188,7 +191,11 @@ def _accept_page(
     if invitation is None:
         return render(request, "people/invitation_invalid.html", status=410)
     user = request.user if request.user.is_authenticated else None
-    form = form_class(request.POST or None) if user is None else None
+    form = (
+        form_class(request.POST or None, initial={"email": invitation.email})
+        if user is None
+        else None
+    )
     known = services.existing_account(invitation.email) if user is None else None
     if request.method == "POST" and (user is not None or (form is not None and form.is_valid())):
         account = None
@@ -284,8 +291,21 @@ def family_join(request: HttpRequest, token: str = "") -> HttpResponse:
 def school_families(request: HttpRequest) -> HttpResponse:
     """Family contacts of the pupils on roll, with whether each can sign in, and invitations."""
     school = access.current_school_for(request, Action.MANAGE_FAMILIES)
+    q = request.GET.get("q", "").strip()[:100]
+    found = Contact.objects.filter(school=school)
+    if q:
+        found = found.filter(
+            Q(surname__icontains=q)
+            | Q(forename__icontains=q)
+            | Q(email__icontains=q)
+            | Q(family_links__pupil__legal_surname__icontains=q)
+            | Q(family_links__pupil__upn=q.upper())
+        ).distinct()
+    page = Paginator(found.order_by("surname", "forename", "pk"), 100).get_page(
+        request.GET.get("page")
+    )
     contacts = list(
-        Contact.objects.filter(school=school)
+        Contact.objects.filter(pk__in=[c.pk for c in page])
         .prefetch_related(
             Prefetch("family_links", queryset=FamilyLink.objects.select_related("pupil")),
             Prefetch(
@@ -295,7 +315,7 @@ def school_families(request: HttpRequest) -> HttpResponse:
                 ),
             ),
         )
-        .order_by("surname", "forename")[:500]
+        .order_by("surname", "forename", "pk")
     )
     log_pupils(
         request,
@@ -303,7 +323,67 @@ def school_families(request: HttpRequest) -> HttpResponse:
         [fl.pupil_id for c in contacts for fl in c.family_links.all()],
         what="pupils.Contact",
     )
-    return render(request, "people/families.html", {"school": school, "contacts": contacts})
+    return render(
+        request,
+        "people/families.html",
+        {"school": school, "contacts": contacts, "page": page, "q": q},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A family contact: correct their details, or link them to a brother or sister."""
+    school = access.current_school_for(request, Action.MANAGE_FAMILIES)
+    contact = get_object_or_404(Contact, pk=pk, school=school)
+    links = contact.family_links.select_related("pupil")
+    candidates = _on_roll(school).exclude(pk__in=links.values("pupil_id"))
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    edit = ContactEditForm(
+        request.POST if which == "edit" else None,
+        initial={f: getattr(contact, f) for f in services.CONTACT_FIELDS},
+    )
+    link_form = FamilyLinkForm(request.POST if which == "link" else None, pupils=candidates)
+    try:
+        if which == "edit" and edit.is_valid():
+            services.contact_update(
+                contact=contact, data=edit.cleaned_data, by=_user(request), request=request
+            )
+            messages.success(request, "Contact details saved.")
+            return redirect("contact_detail", pk=contact.pk)
+        if which == "link" and link_form.is_valid():
+            data = link_form.cleaned_data
+            services.family_link_add(
+                contact=contact,
+                pupil=data["pupil"],
+                relationship=data["relationship"],
+                parental_responsibility=data["parental_responsibility"],
+                by=_user(request),
+                request=request,
+            )
+            messages.success(
+                request, f"{contact} is now also a contact of {data['pupil'].full_name}."
+            )
+            return redirect("contact_detail", pk=contact.pk)
+    except ValidationError as exc:
+        add_service_errors(edit if which == "edit" else link_form, exc)
+    log_pupils(
+        request,
+        _user(request),
+        [*(fl.pupil_id for fl in links), *candidates.values_list("pk", flat=True)],
+        what="pupils.Contact",
+    )
+    return render(
+        request,
+        "people/contact.html",
+        {
+            "school": school,
+            "contact": contact,
+            "links": links,
+            "edit": edit,
+            "link_form": link_form,
+        },
+    )
 
 
 @login_required

@@ -86,9 +86,10 @@ def urls(w: World) -> dict[str, str]:
 def _people_urls(w: World) -> dict[str, str]:
     """The school's administration pages (people/), about Oak's records."""
     from accounts.models import Membership
-    from pupils.models import TeachingGroup
+    from pupils.models import Contact, TeachingGroup
 
     teacher = Membership.objects.get(user=w.users["teacher"], school=w.oak)
+    contact = Contact.objects.get(user=w.users["parent"])
     group = TeachingGroup.objects.get(school=w.oak, name="5A")
     return {
         "school_staff": reverse("school_staff"),
@@ -96,6 +97,7 @@ def _people_urls(w: World) -> dict[str, str]:
         "membership_end": reverse("membership_end", args=[teacher.pk]),
         "school_families": reverse("school_families"),
         "contact_add": reverse("contact_add"),
+        "contact_detail": reverse("contact_detail", args=[contact.pk]),
         "school_classes": reverse("school_classes"),
         "group_detail": reverse("group_detail", args=[group.pk]),
         "classes_upload": reverse("classes_upload"),
@@ -197,6 +199,7 @@ EXPECTED = {
     "membership_end":         [OK , F  , F  , F  , F  , F  , OK , F  , N  , F  , F  , F],
     "school_families":        [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "contact_add":            [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "contact_detail":         [OK , F  , F  , F  , F  , F  , OK , F  , N  , F  , F  , F],
     "school_classes":         [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "group_detail":           [OK , F  , F  , F  , F  , F  , OK , F  , N  , F  , F  , F],
     "classes_upload":         [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],

@@ -101,6 +101,7 @@ ALSO = {
     "group_detail": ("ben", "dan"),  # 5A's pupils, and the others on roll to add
     "ta_assignments": ("ben", "dan"),
     "contact_add": ("ben", "dan"),
+    "contact_detail": ("ben", "dan"),  # Amy's contact; the others on roll to link
     "provision_detail": ("ben",),
     "provision_register": ("ben",),
     "provision_map_xlsx": ("ben",),

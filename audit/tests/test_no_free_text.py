@@ -501,6 +501,18 @@ def contact_add(w: World) -> Any:
     )
 
 
+def contact_update(w: World) -> Any:
+    from people import services as people_services
+    from pupils.models import Contact
+
+    contact = Contact.objects.get(user=w.users["parent"])
+    return people_services.contact_update(
+        contact=contact,
+        data={"forename": MARK, "surname": MARK, "phone": MARK},
+        by=w.users["admin"],
+    )
+
+
 def group_create(w: World) -> Any:
     from people import classes
 
@@ -613,6 +625,7 @@ CASES: dict[str, Callable[[World], Any]] = {
         ehc_plan_issue,
         phase_transfer_record,
         contact_add,
+        contact_update,
         group_create,
         groups_import,
         assignment_add,
@@ -650,6 +663,7 @@ NO_FREE_TEXT = {
     "membership_role_change",
     "membership_end",
     "parent_invite",
+    "family_link_add",
     "group_change",
     "assignment_end",
     "rollover_run",

@@ -271,3 +271,71 @@ def test_installation_page_adds_a_school_and_invites_its_senco(world):
     r = c.post(reverse("installation"), {"form": "la", "la-code": "82", "la-name": "X"})
     assert r.status_code == 200 and "3 digits" in r.content.decode()
     assert _client(world.users["senco"]).get(reverse("installation")).status_code == 403
+
+
+def test_a_staff_invitation_is_taken_only_by_the_invited_address(world):
+    sent = services.staff_invite(
+        school=world.oak,
+        email="someone@example.org",
+        role="slt",
+        by=world.users["admin"],
+        base_url="",
+    )
+    r = _client(world.users["parent"]).post(sent.link)
+    assert (
+        r.status_code == 409 and "This invitation is for someone@example.org" in r.content.decode()
+    )
+    assert not Membership.objects.filter(user=world.users["parent"], role="slt").exists()
+    sent.invitation.refresh_from_db()
+    assert sent.invitation.accepted_at is None
+
+
+def test_createsuperuser_makes_the_installations_first_user(world):
+    from django.core.management import call_command
+
+    call_command("createsuperuser", interactive=False, username="root", email="root@example.org")
+    root = User.objects.get(username="root")
+    assert root.is_superuser
+    assert _client(root).get(reverse("installation")).status_code == 200
+
+
+def test_a_contact_is_corrected_and_linked_to_a_brother_or_sister(world):
+    contact = Contact.objects.get(user=world.users["parent"])  # Amy's
+    c = _client(world.users["admin"])
+    page = reverse("contact_detail", args=[contact.pk])
+    r = c.post(
+        page,
+        {
+            "form": "edit",
+            "forename": "Pat",
+            "surname": "Adams-Lee",
+            "email": "pat@example.org",
+            "phone": "",
+        },
+    )
+    assert r.status_code == 302
+    contact.refresh_from_db()
+    assert contact.surname == "Adams-Lee" and contact.email == "pat@example.org"
+    parent = _client(world.users["parent"])
+    assert parent.get(reverse("family_pupil", args=[world.ben.pk])).status_code == 404
+    r = c.post(
+        page,
+        {
+            "form": "link",
+            "pupil": world.ben.pk,
+            "relationship": "mother",
+            "parental_responsibility": "on",
+        },
+    )
+    assert r.status_code == 302
+    assert parent.get(reverse("family_pupil", args=[world.ben.pk])).status_code == 200
+    # Another school's pupil is not a choice.
+    r = c.post(page, {"form": "link", "pupil": world.cara.pk, "relationship": "mother"})
+    assert r.status_code == 200 and not FamilyLink.objects.filter(pupil=world.cara).exists()
+
+
+def test_families_are_found_by_the_childs_surname(world):
+    _ben_contact(world)
+    c = _client(world.users["senco"])
+    page = c.get(reverse("school_families"), {"q": "brown"}).content.decode()
+    assert "Rob Brown" in page and "Pat Adams" not in page
