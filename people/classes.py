@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from access import NAMED_RECORD_ROLES
 from accounts.models import Membership, Role, School, SchoolYear, User
 from audit import log as audit
 from audit.models import AuditAction
@@ -57,8 +56,9 @@ KIND_WORDS = {
     "tutorgroup": GroupKind.TUTOR_GROUP,
     "form": GroupKind.TUTOR_GROUP,
 }
-# Who may teach a class: any role that reads named pupils except the administrator.
-TEACHING_ROLES = NAMED_RECORD_ROLES - {Role.ADMIN}
+# Who may teach a class: teachers, and the SENCo and senior leaders who teach (a TA's reach comes
+# from their assignments, so a TA is not named as a class's teacher).
+TEACHING_ROLES = frozenset({Role.TEACHER, Role.SENCO, Role.SENIOR_LEADER})
 
 
 def teachers_of(school: School) -> list[User]:

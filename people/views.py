@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 import access
 from access import Action
-from accounts import schooldates
+from accounts import schooldates, two_factor
 from accounts.models import LocalAuthority, Membership, Role, School, Trust, User
 from audit.reads import log_pupils
 from people import classes, rollover, services
@@ -224,6 +224,9 @@ def _accept_page(
         else:
             if user is None:
                 login(request, accepted, backend="django.contrib.auth.backends.ModelBackend")
+            elif two_factor.is_required(accepted) and not two_factor.has_device(accepted):
+                # A new role that needs a second step: set it up before any page.
+                request.session[two_factor.SESSION_KEY] = "enrol"
             messages.success(request, f"Welcome to {invitation.school.name} on sendpath.")
             return redirect("family_home" if invitation.role == Role.PARENT else "school_home")
     return render(

@@ -339,3 +339,15 @@ def test_families_are_found_by_the_childs_surname(world):
     c = _client(world.users["senco"])
     page = c.get(reverse("school_families"), {"q": "brown"}).content.decode()
     assert "Rob Brown" in page and "Pat Adams" not in page
+
+
+def test_a_signed_in_parent_who_accepts_a_senco_role_sets_up_two_factor_first(world, settings):
+    parent = world.users["parent"]
+    sent = services.staff_invite(
+        school=world.oak, email=parent.email, role="senco", by=world.users["admin"], base_url=""
+    )
+    c = _client(parent)
+    settings.SENDPATH_REQUIRE_2FA = True
+    assert c.post(sent.link).status_code == 302
+    r = c.get(reverse("register"))
+    assert r.status_code == 302 and r["Location"].startswith(reverse("two_factor_setup"))
