@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -63,6 +63,7 @@ class RolloverPlan:
             "last_nc_year": self.last_year,
             "moves": [{"from": a, "to": b, "pupils": n} for a, b, n in self.moves],
             "classes_closing": self.closing_groups,
+            "joined_this_year": self.joined,
         }
 
 
@@ -116,23 +117,24 @@ def rollover_run(
     if plan.already_done is not None:
         raise ValidationError({"__all__": [f"{school.name} has already moved into {plan.label}."]})
     leaving = plan.leaving_date
-    by_year: dict[str, str] = {a: b for a, b, _ in plan.moves}
-    changed: list[Pupil] = []
-    for pupil in _before(
+    on_roll = _before(
         Pupil.objects.filter(school=school, leaving_date__isnull=True), plan.start_year
-    ):
-        before = pupil.nc_year
-        if years.leaves(before, plan.last_year):
-            if pupil.admission_date and pupil.admission_date > leaving:
-                continue  # admitted after the old year ended: not a leaver of it
-            pupil.leaving_date = leaving
-        elif before in by_year:
-            pupil.nc_year = by_year[before]
-        else:
-            continue
-        pupil.version += 1
-        changed.append(pupil)
-    Pupil.objects.bulk_update(changed, ["nc_year", "leaving_date", "version"], batch_size=500)
+    )
+    rows = list(on_roll.values_list("pk", "nc_year", "admission_date"))
+    leavers = [
+        pk
+        for pk, code, admitted in rows
+        if years.leaves(code, plan.last_year) and not (admitted and admitted > leaving)
+    ]
+    # One UPDATE per year group (leavers first, so a leaver is not also moved up).
+    changed = list(leavers)
+    Pupil.objects.filter(pk__in=leavers).update(leaving_date=leaving, version=F("version") + 1)
+    for before, after, _ in plan.moves:
+        ids = [
+            pk for pk, code, _a in rows if code == before and not years.leaves(code, plan.last_year)
+        ]
+        Pupil.objects.filter(pk__in=ids).update(nc_year=after, version=F("version") + 1)
+        changed += ids
     SchoolYear.objects.get_or_create(school=school, start_year=plan.start_year)
     Rollover.objects.create(
         school=school,
@@ -149,7 +151,7 @@ def rollover_run(
             "rollover": plan.start_year,
             "moved_up": plan.moving,
             "left": len(plan.leavers),
-            "pupil_ids": [p.pk for p in changed],
+            "pupil_ids": changed,
         },
         request=request,
         school_id=school.pk,

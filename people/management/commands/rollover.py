@@ -39,7 +39,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{school.name} ({school.urn}) {verb} into {plan.label}: {plan.moving} pupils up, "
             f"{len(plan.leavers)} leaving (Year {plan.last_year}), "
-            f"{plan.closing_groups} classes of {plan.old_label} closing."
+            f"{plan.closing_groups} classes of {plan.old_label} closing; {plan.joined} pupils "
+            f"added since 1 September stay in their NC year."
         )
         for a, b, n in plan.moves:
             self.stdout.write(f"  {a} -> {b}: {n}")
