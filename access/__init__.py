@@ -32,6 +32,7 @@ from .policy import (
     may,
     overview_scopes,
     pupil_id_of,
+    require_installation_admin,
     school_id_of,
     small_number_threshold,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "overview_scopes",
     "pupil_id_of",
     "pupil_reach",
+    "require_installation_admin",
     "pupils_named_on",
     "reaches_as_staff",
     "roles_at",

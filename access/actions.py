@@ -50,6 +50,14 @@ class Action(StrEnum):
     DECIDE_EHC = "decide_ehc"
     # The school's compliance findings (statutory.compliance): named by UPN, for those who act.
     READ_COMPLIANCE = "read_compliance"
+    # The school's people (people/): invite staff, change their roles, end memberships.
+    MANAGE_STAFF = "manage_staff"
+    # Family contacts and parent invitations (each parent linked to their own children only).
+    MANAGE_FAMILIES = "manage_families"
+    # Classes and teaching groups with their teachers and pupils, and TA assignments.
+    MANAGE_CLASSES = "manage_classes"
+    # Move the school into the new school year (NC years up, leavers leave).
+    ROLL_OVER_YEAR = "roll_over_year"
 
 
 WHOLE_SCHOOL_ROLES = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
@@ -81,6 +89,8 @@ SENCO_ONLY = frozenset({Role.SENCO})
 PUPIL_DETAIL_WRITERS = frozenset({Role.SENCO, Role.ADMIN})
 EHC_READERS = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
 EHC_RECORDERS = SENCO_ONLY
+# Who runs the school's people and its year: the SENCo and the school administrator.
+SCHOOL_ADMINISTRATORS = frozenset({Role.SENCO, Role.ADMIN})
 # The EHC actions an LA officer may do for the schools of their LA (access.policy.may).
 LA_EHC_ACTIONS = frozenset({"read_ehc", "record_ehc", "decide_ehc"})
 
@@ -106,6 +116,10 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.RECORD_EHC: EHC_RECORDERS,
     Action.DECIDE_EHC: frozenset(),  # no school role: the LA's officers (LA_EHC_ACTIONS)
     Action.READ_COMPLIANCE: COSTED_MAP_READERS,
+    Action.MANAGE_STAFF: SCHOOL_ADMINISTRATORS,
+    Action.MANAGE_FAMILIES: SCHOOL_ADMINISTRATORS,
+    Action.MANAGE_CLASSES: SCHOOL_ADMINISTRATORS,
+    Action.ROLL_OVER_YEAR: SCHOOL_ADMINISTRATORS,
 }
 
 # What a 403 says when the role may not: the web's error page and the API's {"detail": ...}.
@@ -134,4 +148,18 @@ REFUSALS: dict[Action, str] = {
     Action.DECIDE_EHC: "Only an officer of the local authority records the LA's decisions and "
     "its plan dates; the school records the request, the review meeting and its report.",
     Action.READ_COMPLIANCE: "The SENCo and senior leaders read the school's compliance findings.",
+    Action.MANAGE_STAFF: "The SENCo and the school administrator invite staff and change their "
+    "roles.",
+    Action.MANAGE_FAMILIES: "The SENCo and the school administrator keep family contacts and "
+    "invite parents.",
+    Action.MANAGE_CLASSES: "The SENCo and the school administrator set up classes and TA "
+    "assignments.",
+    Action.ROLL_OVER_YEAR: "The SENCo and the school administrator move the school into the new "
+    "school year.",
 }
+
+# What a 403 says to anyone but a superuser on the installation's pages (access.policy).
+INSTALLATION_REFUSAL = (
+    "Only the installation's administrator (a superuser) adds local "
+    "authorities, trusts and schools."
+)

@@ -24,6 +24,7 @@ from support.models import Target
 
 from .actions import (
     ALLOWED,
+    INSTALLATION_REFUSAL,
     LA_EHC_ACTIONS,
     NAMED_RECORD_ROLES,
     REFUSALS,
@@ -239,3 +240,12 @@ def get_provision_for_user(
         ):
             raise PermissionDenied(REFUSALS[Action.READ_NAMED]) from None
         raise
+
+
+def require_installation_admin(request: HttpRequest) -> User:
+    """The installation's administrator (an active superuser), or 403: adding local
+    authorities, trusts and schools, and naming a school's first SENCo or administrator."""
+    user = _user_of(request)
+    if not (user.is_authenticated and user.is_active and user.is_superuser):
+        raise PermissionDenied(INSTALLATION_REFUSAL)
+    return user

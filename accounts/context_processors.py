@@ -23,12 +23,16 @@ def school(request: HttpRequest) -> dict[str, object]:
             items.append(("Import pupils", reverse("ctf_upload")))
         if access.may(user, Action.READ_AUDIT, current):
             items.append(("Audit trail", reverse("audit_search")))
+        if access.may(user, Action.MANAGE_STAFF, current):
+            items.append(("School admin", reverse("school_staff")))
         if access.may(user, Action.MANAGE_SIGN_IN, current):
             items.append(("Sign-in and security", reverse("school_sign_in")))
     if access.is_parent(user):
         items.append(("Your children", reverse("family_home")))
     if access.overview_scopes(user):
         items.append(("Schools overview", reverse("overview_home")))
+    if user.is_superuser:
+        items.append(("Installation", reverse("installation")))
     path = request.path
     nav = [
         {

@@ -73,6 +73,15 @@ class School(models.Model):
     )
     name = models.CharField(max_length=160)
     phase = models.CharField(max_length=12, choices=Phase.choices)
+    # GIAS's statutory high age (11 for a primary, 16 or 18 for a secondary): which year group
+    # leaves at the new school year (people/years.py); unknown, the phase decides.
+    high_age = models.PositiveSmallIntegerField(
+        "Statutory high age",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(19)],
+        help_text="The age of the oldest pupils, as on Get Information about Schools",
+    )
     trust = models.ForeignKey(
         Trust, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools"
     )

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "interop",
+    "people",
 ]
 
 MIDDLEWARE = [

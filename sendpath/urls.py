@@ -16,6 +16,8 @@ urlpatterns = [
     path("staff/provision/", include("provision.reports.urls")),
     path("staff/audit/", include("audit.urls")),
     path("staff/school/", include("accounts.school_urls")),
+    path("staff/school/", include("people.urls")),
+    path("", include("people.public_urls")),
     path("staff/import/", include("interop.urls")),
     path("staff/compliance/", include("statutory.compliance_urls")),
     path("family/", include("records.family_urls")),

@@ -14,6 +14,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("family_home")
     if area == "overview":
         return redirect("overview_home")
+    if request.user.is_superuser:  # the installation's administrator, with no role of their own
+        return redirect("installation")
     return render(request, "no_access.html", status=403)
 
 

@@ -88,6 +88,31 @@ def urls(w: World) -> dict[str, str]:
         "ehc_invitation_edit": reverse("ehc_invitation_edit", args=[review.pk, invitation.pk]),
         "family_ehc_amy": reverse("family_ehc", args=[w.amy.pk]),
         "family_ehc_ben": reverse("family_ehc", args=[w.ben.pk]),
+        **_people_urls(w),
+    }
+
+
+def _people_urls(w: World) -> dict[str, str]:
+    """The school's administration pages (people/), about Oak's records."""
+    from accounts.models import Membership
+    from pupils.models import Contact, TeachingGroup
+
+    teacher = Membership.objects.get(user=w.users["teacher"], school=w.oak)
+    contact = Contact.objects.get(user=w.users["parent"])
+    group = TeachingGroup.objects.get(school=w.oak, name="5A")
+    return {
+        "school_staff": reverse("school_staff"),
+        "membership_role": reverse("membership_role", args=[teacher.pk]),
+        "membership_end": reverse("membership_end", args=[teacher.pk]),
+        "school_families": reverse("school_families"),
+        "contact_add": reverse("contact_add"),
+        "contact_detail": reverse("contact_detail", args=[contact.pk]),
+        "school_classes": reverse("school_classes"),
+        "group_detail": reverse("group_detail", args=[group.pk]),
+        "classes_upload": reverse("classes_upload"),
+        "ta_assignments": reverse("ta_assignments"),
+        "school_rollover": reverse("school_rollover"),
+        "installation": reverse("installation"),
     }
 
 
@@ -188,6 +213,20 @@ EXPECTED = {
     # The parents' EHC status page: their own child only.
     "family_ehc_amy":         [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
     "family_ehc_ben":         [N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N],
+    # The school's people and year (people/): the SENCo and the administrator of the school they
+    # work in (the outsider runs Elm's, and finds no Oak record); the installation: superusers.
+    "school_staff":           [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "membership_role":        [OK , F  , F  , F  , F  , F  , OK , F  , N  , F  , F  , F],
+    "membership_end":         [OK , F  , F  , F  , F  , F  , OK , F  , N  , F  , F  , F],
+    "school_families":        [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "contact_add":            [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "contact_detail":         [OK , F  , F  , F  , F  , F  , OK , F  , N  , F  , F  , F],
+    "school_classes":         [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "group_detail":           [OK , F  , F  , F  , F  , F  , OK , F  , N  , F  , F  , F],
+    "classes_upload":         [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "ta_assignments":         [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "school_rollover":        [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "installation":           [F  , F  , F  , F  , F  , F  , F  , F  , F  , F  , F  , F],
 }
 # fmt: on
 
@@ -285,3 +324,33 @@ def test_support_writes_refused_for_roles_that_may_not_make_them(world):
             )
     assert not Target.objects.exists() and not DoNote.objects.exists()
     assert Cycle.objects.get(pk=cycle.pk).plan.outcomes == "Reads for pleasure"
+
+
+@pytest.mark.django_db
+def test_the_invitation_pages_are_open_to_anyone_with_a_valid_link_or_code(world):
+    """The pages opened from an invitation (people/) are the only ones without sign-in: a valid
+    link's page for anyone (signed in or not), 410 for a forged or used one; the code page for
+    anyone. The superuser reaches the installation page, which every persona is refused above."""
+    from people import services
+
+    sent = services.staff_invite(
+        school=world.oak,
+        email="new@example.org",
+        role="teacher",
+        by=world.users["admin"],
+        base_url="",
+    )
+    for persona in [None, *PERSONAS]:
+        client = Client()
+        if persona:
+            client.force_login(world.users[persona])
+        assert client.get(sent.link).status_code == 200, persona
+        assert client.get(reverse("invitation_accept", args=["forged"])).status_code == 410
+        assert client.get(reverse("family_join")).status_code == 200, persona
+        assert client.get(reverse("family_join_link", args=["forged"])).status_code == 410
+    root = world.users["nobody"]
+    root.is_superuser = True
+    root.save()
+    client = Client()
+    client.force_login(root)
+    assert client.get(reverse("installation")).status_code == 200

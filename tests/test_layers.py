@@ -27,6 +27,8 @@ PURE = frozenset(
         "statutory.clocks",
         "statutory.sen2",
         "statutory.compliance",
+        "people.years",
+        "people.tables",
     }
 )
 # The domain apps, lowest first. An app may use a lower app's models, selectors and services, never
@@ -34,7 +36,16 @@ PURE = frozenset(
 # compliance rules) has no code yet; it goes above provision, whose costed provision it reads.
 # interop (CTF in and out, later the SEN2 return) writes through pupils' services and will read
 # every record it passes on, so it is the highest domain app.
-DOMAIN_APPS = ("audit", "accounts", "pupils", "support", "provision", "statutory", "interop")
+DOMAIN_APPS = (
+    "audit",
+    "accounts",
+    "pupils",
+    "support",
+    "provision",
+    "statutory",
+    "interop",
+    "people",
+)
 # The layers, lowest first. Within "models" and "apps" the rank is also the app's DOMAIN_APPS place.
 LAYERS = ("pure rules", "ui", "models", "access", "apps", "records", "perf", "api", "sendpath")
 # Packages that are one layer each, named after it.

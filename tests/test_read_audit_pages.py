@@ -38,6 +38,13 @@ NO_NAMED_PUPILS = frozenset(
         "provision_import",
         "provision_library",
         "provision_list",  # provisions with counts of pupils, no names
+        # people/: staff, classes with counts, the upload form, the installation.
+        "school_staff",
+        "membership_role",
+        "membership_end",
+        "school_classes",
+        "classes_upload",
+        "installation",
     }
 )
 
@@ -91,6 +98,10 @@ def pages(w: World) -> dict[str, tuple[str, str]]:
 
 # The pupils each named page shows, beyond Amy (every page is about Amy or lists her).
 ALSO = {
+    "group_detail": ("ben", "dan"),  # 5A's pupils, and the others on roll to add
+    "ta_assignments": ("ben", "dan"),
+    "contact_add": ("ben", "dan"),
+    "contact_detail": ("ben", "dan"),  # Amy's contact; the others on roll to link
     "provision_detail": ("ben",),
     "provision_register": ("ben",),
     "provision_map_xlsx": ("ben",),
@@ -100,6 +111,9 @@ ALSO = {
     "dan": (),
 }
 NOT_AMY = {
+    # people/: the assignments list Ben (the TA's) and every pupil on roll in the form's choices;
+    # the rollover names its leavers (none in this world).
+    "school_rollover": (),
     "ben": ("ben",),
     "dan": ("dan",),
     "cara": (),

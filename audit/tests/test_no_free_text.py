@@ -530,6 +530,107 @@ def phase_transfer_update(w: World) -> Any:
     )
 
 
+# --- people/: the school's people and classes (names typed at the school or the installation)
+
+
+def contact_add(w: World) -> Any:
+    from people import services as people_services
+
+    return people_services.contact_add(
+        pupil=w.ben,
+        data={"forename": MARK, "surname": MARK, "phone": MARK, "relationship": "father"},
+        by=w.users["admin"],
+    )
+
+
+def contact_update(w: World) -> Any:
+    from people import services as people_services
+    from pupils.models import Contact
+
+    contact = Contact.objects.get(user=w.users["parent"])
+    return people_services.contact_update(
+        contact=contact,
+        data={"forename": MARK, "surname": MARK, "phone": MARK},
+        by=w.users["admin"],
+    )
+
+
+def group_create(w: World) -> Any:
+    from people import classes
+
+    return classes.group_create(
+        school=w.oak, start_year=2025, name=MARK, kind="set", subject=MARK, by=w.users["admin"]
+    )
+
+
+def groups_import(w: World) -> Any:
+    from people import classes
+    from people.tables import Table
+    from pupils.models import TeachingGroup
+
+    table = Table(["Class", "UPN"], [[MARK, w.ben.upn]])
+    classes.groups_import(
+        school=w.oak,
+        start_year=2025,
+        table=table,
+        mapping={"name": 0, "upn": 1},
+        by=w.users["admin"],
+    )
+    return TeachingGroup.objects.get(name=MARK)
+
+
+def assignment_add(w: World) -> Any:
+    from people import classes
+
+    return classes.assignment_add(
+        pupil=w.dan, staff=w.users["ta"], start_date=TODAY, purpose=MARK, by=w.users["senco"]
+    )
+
+
+def invitation_accept(w: World) -> Any:
+    from people import services as people_services
+
+    sent = people_services.staff_invite(
+        school=w.oak, email="new@example.org", role="teacher", by=w.users["admin"], base_url=""
+    )
+    return people_services.invitation_accept(
+        invitation=sent.invitation,
+        by=None,
+        account=people_services.NewAccount(MARK, MARK, "plum orbit candle ferry"),
+    )
+
+
+def local_authority_add(w: World) -> Any:
+    from people import services as people_services
+
+    return people_services.local_authority_add(code="999", name=MARK, by=w.users["nobody"])
+
+
+def trust_add(w: World) -> Any:
+    from people import services as people_services
+
+    return people_services.trust_add(name=MARK, by=w.users["nobody"])
+
+
+def school_add(w: World) -> Any:
+    from people import services as people_services
+
+    school, _ = people_services.school_add(
+        data={
+            "urn": "100099",
+            "la": w.la,
+            "establishment_number": "4999",
+            "name": MARK,
+            "phase": "primary",
+        },
+        first_email="first@example.org",
+        first_role="senco",
+        by=w.users["nobody"],
+        base_url="",
+    )
+    return school
+
+
 CASES: dict[str, Callable[[World], Any]] = {
     f.__name__: f
     for f in (
@@ -569,6 +670,15 @@ CASES: dict[str, Callable[[World], Any]] = {
         review_invitation_add,
         review_invitation_update,
         phase_transfer_update,
+        contact_add,
+        contact_update,
+        group_create,
+        groups_import,
+        assignment_add,
+        invitation_accept,
+        local_authority_add,
+        trust_add,
+        school_add,
     )
 }
 # Services whose every input is an id, a date, a number or a choice: nothing typed to leak.
@@ -593,6 +703,16 @@ NO_FREE_TEXT = {
     "revoke_tokens_if_no_membership",
     "sign_in_unlock",
     "two_factor_reset",
+    # people/: emails (never kept in the trail), roles, ids, dates and counts only.
+    "staff_invite",
+    "invitation_cancel",
+    "membership_role_change",
+    "membership_end",
+    "parent_invite",
+    "family_link_add",
+    "group_change",
+    "assignment_end",
+    "rollover_run",
 }
 
 
