@@ -142,9 +142,7 @@ def _ehc_requests(
     for request_id, kind, start, end in RegException.objects.filter(
         **_of(pupils, "request__pupil")
     ).values_list("request_id", "kind", "start_date", "end_date"):
-        exceptions[request_id].append(
-            clocks.LimitException(clocks.ExceptionKind(kind), start, end)
-        )
+        exceptions[request_id].append(clocks.LimitException(clocks.ExceptionKind(kind), start, end))
     requests: dict[int, list[compliance.EHCRequest]] = defaultdict(list)
     rows = EHCRequest.objects.filter(**_of(pupils, "pupil")).order_by().values_list(
         "pk", "pupil_id", "received_date", "decision", "decision_date",
@@ -186,8 +184,10 @@ def _ehc_plans(
     )
     plans: dict[int, list[compliance.EHCPlan]] = defaultdict(list)
     issued: dict[int, date] = {}
-    rows = EHCPlan.objects.filter(**_of(pupils, "pupil")).order_by().values_list(
-        "pk", "pupil_id", "request_id", "issue_date", "cease_date"
+    rows = (
+        EHCPlan.objects.filter(**_of(pupils, "pupil"))
+        .order_by()
+        .values_list("pk", "pupil_id", "request_id", "issue_date", "cease_date")
     )
     for pk, pupil_id, request_id, issue_date, cease_date in rows:
         if request_id:
