@@ -76,7 +76,9 @@ def test_bad_dates_and_another_pupils_target_write_nothing(world) -> None:
 def test_the_senco_records_one_on_the_pupil_record_with_the_advice(world) -> None:
     add_support_records(world)
     target = Target.objects.create(
-        plan=world.amy.cycles.get().plan, description="Reads 20 words", target_date=date.today()
+        plan=world.amy.cycles.get().plan,
+        description="Reads 20 words",
+        target_date=timezone.localdate(),
     )
     client = _client(world, "senco")
     url = f"/staff/pupils/{world.amy.pk}/specialists/new/"
@@ -98,7 +100,7 @@ def test_the_senco_records_one_on_the_pupil_record_with_the_advice(world) -> Non
     assert response.status_code == 302
     involvement = SpecialistInvolvement.objects.get()
     assert (involvement.asked_on, involvement.seen_on) == (date(2025, 11, 3), date(2025, 12, 10))
-    assert involvement.advice.original_name == "advice.pdf"
+    assert involvement.advice is not None and involvement.advice.original_name == "advice.pdf"
     assert list(involvement.targets.all()) == [target]
     assert AuditEvent.objects.filter(object_type__iexact="support.specialistinvolvement").exists()
     record = client.get(f"/staff/pupils/{world.amy.pk}/").content.decode()
@@ -125,6 +127,7 @@ def test_the_api_lists_and_records_with_real_past_dates(world) -> None:
     path = f"/pupils/{world.ben.pk}/specialist-involvements"
     senco = Caller(world.users["senco"])
     target = Target.objects.filter(plan__cycle__pupil=world.ben).first()
+    assert target is not None
     created = senco.post(
         path,
         {
