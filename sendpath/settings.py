@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "api",
     "interop",
     "people",
+    "duties",
 ]
 
 MIDDLEWARE = [
