@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ui",
     "accounts",
     "pupils",
+    "attainment",
     "support",
     "provision",
     "statutory",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "api",
     "interop",
     "people",
+    "duties",
 ]
 
 MIDDLEWARE = [

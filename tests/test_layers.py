@@ -19,6 +19,7 @@ PURE = frozenset(
         "pupils.census",
         "pupils.upn",
         "pupils.names",
+        "attainment.criteria",
         "interop.ctf",
         "support.rules",
         "support.smart",
@@ -29,6 +30,7 @@ PURE = frozenset(
         "statutory.compliance",
         "people.years",
         "people.tables",
+        "duties.tally",
     }
 )
 # The domain apps, lowest first. An app may use a lower app's models, selectors and services, never
@@ -40,11 +42,13 @@ DOMAIN_APPS = (
     "audit",
     "accounts",
     "pupils",
+    "attainment",
     "support",
     "provision",
     "statutory",
     "interop",
     "people",
+    "duties",
 )
 # The layers, lowest first. Within "models" and "apps" the rank is also the app's DOMAIN_APPS place.
 LAYERS = ("pure rules", "ui", "models", "access", "apps", "records", "perf", "api", "sendpath")
