@@ -214,16 +214,24 @@ def _ehc_plans(
     return plans, issued
 
 
-def information_report(school: School) -> compliance.InformationReport | None:
-    """The SEN information report's last publication (duties.models, one query): None (no
-    finding) while the school has not started one in sendpath; a version started but never
+def information_reports(schools: Any) -> dict[int, compliance.InformationReport]:
+    """{school id: its SEN information report's last publication} (duties.models) for the
+    schools in `schools` (a filter value for school_id__in), one query. A school that has not
+    started a report in sendpath is left out (no finding); a version started but never
     published reads as never published."""
-    dates = InformationReport.objects.filter(school=school).values_list("published_on", flat=True)
-    rows = list(dates)
-    if not rows:
-        return None
-    published = [d for d in rows if d is not None]
-    return compliance.InformationReport(published_on=max(published) if published else None)
+    latest: dict[int, date | None] = {}
+    rows = InformationReport.objects.filter(school_id__in=schools).values_list(
+        "school_id", "published_on"
+    )
+    for school_id, published in rows:
+        if published is not None or school_id not in latest:
+            latest[school_id] = max(filter(None, (latest.get(school_id), published)), default=None)
+    return {k: compliance.InformationReport(published_on=v) for k, v in latest.items()}
+
+
+def information_report(school: School) -> compliance.InformationReport | None:
+    """One school's (information_reports)."""
+    return information_reports([school.pk]).get(school.pk)
 
 
 def engine_phase(school: School) -> str:
@@ -283,13 +291,14 @@ def schools_records(
     """Each of `schools` (an LA's, a trust's) with its records on `on`, by URN: the same ten
     queries as one school, whatever the number of schools."""
     by_school = _pupil_records({"school__in": schools.values("pk")}, on)
+    reports = information_reports(schools.values("pk"))
     return [
         (
             school,
             compliance.SchoolRecords(
                 phase=engine_phase(school),
                 pupils=tuple(by_school.get(school.pk, ())),
-                information_report=information_report(school),
+                information_report=reports.get(school.pk),
             ),
         )
         for school in schools.order_by("urn")
