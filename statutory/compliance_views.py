@@ -41,6 +41,9 @@ PUPIL_FIXES = {
 EHC_FIX = "Open the pupil's EHC casework"
 
 
+SUMMARY_DAYS = timedelta(days=14)
+
+
 @dataclass(frozen=True)
 class Row:
     finding: compliance.Finding
@@ -122,5 +125,28 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
             "pupils_with_findings": len({f.upn for f in found if f.upn}),
             "history": history,
             "history_days": history_days,
+        },
+    )
+
+
+@login_required
+@require_GET
+def compliance_summary(request: HttpRequest) -> HttpResponse:
+    """The banner leading the SENCo's home: breaches and what falls due in the next 14 days
+    (loaded by htmx after the home page, which lives below statutory)."""
+    school = access.current_school_for(request, Action.READ_COMPLIANCE)
+    on = timezone.localdate()
+    found = inputs.school_findings(school, on)
+    breaches = compliance.breaches(found)
+    soon = [f for f in found if f.severity == compliance.DUE_SOON and f.due <= on + SUMMARY_DAYS]
+    return render(
+        request,
+        "statutory/_compliance_banner.html",
+        {
+            "loaded": True,
+            "breaches": len(breaches),
+            "due_soon": len(soon),
+            "days": SUMMARY_DAYS.days,
+            "pupils": len({f.upn for f in (*breaches, *soon) if f.upn}),
         },
     )
