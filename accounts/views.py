@@ -16,9 +16,9 @@ import access
 from access import Action
 from accounts import schooldates, throttle, two_factor
 from accounts.forms import (
-    PersonalSettingsForm,
     ApiTokenForm,
     ClosureDayForm,
+    PersonalSettingsForm,
     ResetRequestForm,
     TermDatesForm,
     TwoFactorCodeForm,

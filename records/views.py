@@ -23,8 +23,8 @@ from pupils import census
 from pupils import selectors as pupil_selectors
 from statutory import compliance
 from statutory import inputs as compliance_inputs
-from statutory.compliance_forms import CODE_LABELS
 from statutory import selectors as statutory_selectors
+from statutory.compliance_forms import CODE_LABELS
 from support import selectors as support_selectors
 
 

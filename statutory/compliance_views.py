@@ -52,6 +52,7 @@ class Row:
     pupil: inputs.PupilRef | None
     fix_url: str
     fix_text: str
+    anchor: str  # the row's id: a reminder links to it (statutory/reminders.py)
 
 
 def _fix(finding: compliance.Finding, pupil: inputs.PupilRef | None) -> tuple[str, str]:
@@ -95,6 +96,7 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
     found = compliance.findings(records, on)
     refs = inputs.pupil_refs(access.visible_pupils(user, school), start_year)
     rows = []
+    anchors: set[str] = set()
     for f in found:
         pupil = refs.get(f.upn) if f.upn else None
         if f.upn and pupil is None:
@@ -108,9 +110,16 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
         if wanted.get("within") is not None and f.due > on + timedelta(days=wanted["within"]):
             continue
         fix_url, fix_text = _fix(f, pupil)
+        anchor = f"finding-{f.code}-{pupil.pk if pupil else 'school'}"
+        while anchor in anchors:  # a second record not shared for the same pupil
+            anchor += "-more"
+        anchors.add(anchor)
         rows.append(
-            Row(f, CODE_LABELS[f.code], SEVERITY_LABELS[f.severity], pupil, fix_url, fix_text)
-        )
+            Row(
+                f, CODE_LABELS[f.code], SEVERITY_LABELS[f.severity], pupil, fix_url, fix_text,
+                anchor,
+            )
+        )  # fmt: skip
     history_days, history = _history(records, on)
     return render(
         request,

@@ -35,7 +35,9 @@ def overdue(world):
 def test_the_la_officer_sees_figures_and_names_only_ehc_cases(overdue, settings) -> None:
     settings.SENDPATH_SMALL_NUMBER_THRESHOLD = 0
     html = _client(overdue, "la_officer").get(URL).content.decode()
-    assert 'data-code="PARENTS_NOT_NOTIFIED"' in html and 'data-code="ANNUAL_REVIEW_OVERDUE"' in html
+    assert (
+        'data-code="PARENTS_NOT_NOTIFIED"' in html and 'data-code="ANNUAL_REVIEW_OVERDUE"' in html
+    )
     assert f'data-urn="{overdue.oak.urn}"' in html and f'data-urn="{overdue.elm.urn}"' in html
     assert overdue.dan.full_name in html  # an EHC case of the LA: named, linked to the plan
     assert f"/ehc/plans/{overdue.dan.ehc_plans.get().pk}/" in html

@@ -101,9 +101,7 @@ def test_the_ehc_records_come_from_the_database(world) -> None:
 
     senco = world.users["senco"]
     received = date(2025, 1, 6)
-    ehc = services.ehc_request_create(
-        pupil=world.ben, by=senco, source="1", received_date=received
-    )
+    ehc = services.ehc_request_create(pupil=world.ben, by=senco, source="1", received_date=received)
     services.reg_exception_add(
         ehc_request=ehc,
         kind="personal_circumstances",
@@ -133,9 +131,7 @@ def test_the_ehc_records_come_from_the_database(world) -> None:
     [ehc_plan] = amy.ehc_plans
     assert [r.meeting_on for r in ehc_plan.reviews] == [date(2025, 10, 1)]
     assert [t.transfer_on for t in ehc_plan.transfers] == [date(2026, 9, 1)]
-    found = {
-        (f.code, f.upn): f for f in inputs.school_findings(world.oak, date(2026, 2, 16))
-    }
+    found = {(f.code, f.upn): f for f in inputs.school_findings(world.oak, date(2026, 2, 16))}
     # No plan 20 weeks on: kept as information because of the exception.
     late = found[("EHCP_FINAL_OVERDUE", world.ben.upn)]
     assert late.severity == "info" and late.exception and "10(4)(c)" in late.exception
