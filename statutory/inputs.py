@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Min, OuterRef, Prefetch, QuerySet, Subquery
 
 from accounts.models import LocalAuthority, School
+from family.models import Acknowledgement, Document
 from pupils.models import Pupil, RegisterEntry, TeachingGroup
 from statutory import compliance
 from support.models import AssessmentView, Cycle, Target, ViewSource
@@ -41,15 +42,18 @@ def _cycles(pupils: dict[str, Any]) -> dict[int, list[compliance.Cycle]]:
         target = compliance.Target(baseline, measure, value, target_date)
         targets.setdefault(plan_id, []).append(target)
     cycles: dict[int, list[compliance.Cycle]] = {}
-    rows = Cycle.objects.filter(**_of(pupils, "pupil")).values_list(
+    rows = Cycle.objects.filter(**_of(pupils, "pupil")).annotate(
+        acknowledged=_first_acknowledged()
+    ).values_list(
         "pupil_id", "number", "opened_on", "closed_on",
         "plan__pk", "plan__plan_date", "plan__review_date", "plan__parents_agreed_on",
         "review__pk", "review__held_on", "review__parent_attendance",
-        "review__overall_progress", "review__given_to_parents_on",
+        "review__overall_progress", "review__given_to_parents_on", "acknowledged",
     )  # fmt: skip
     for row in rows:
         pupil_id, number, opened, closed, plan_id, plan_date, review_date, agreed = row[:8]
-        review_id, held, how, progress, given = row[8:]
+        review_id, held, how, progress, given, acknowledged = row[8:]
+        given = min((d for d in (given, acknowledged) if d is not None), default=None)
         plan = (
             compliance.Plan(plan_date, review_date, agreed, tuple(targets.get(plan_id, ())))
             if plan_id
@@ -60,6 +64,19 @@ def _cycles(pupils: dict[str, Any]) -> dict[int, list[compliance.Cycle]]:
             compliance.Cycle(number, opened, closed, plan, review)
         )
     return cycles
+
+
+def _first_acknowledged() -> Subquery:
+    """The first date a parent confirmed they received and read the cycle's review record
+    (family.Acknowledgement, issue 17): the record has then been given to the parents, whether
+    or not the SENCo also recorded giving it (RECORD_NOT_SHARED)."""
+    first = (
+        Acknowledgement.objects.filter(cycle=OuterRef("pk"), document=Document.REVIEW)
+        .values("cycle")
+        .annotate(first=Min("acknowledged_on"))
+        .values("first")
+    )
+    return Subquery(first)
 
 
 def _register(pupils: dict[str, Any]) -> dict[int, list[compliance.RegisterEntry]]:

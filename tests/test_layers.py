@@ -29,6 +29,8 @@ PURE = frozenset(
         "statutory.compliance",
         "people.years",
         "people.tables",
+        "family.signposts",
+        "family.languages",
     }
 )
 # The domain apps, lowest first. An app may use a lower app's models, selectors and services, never
@@ -42,6 +44,7 @@ DOMAIN_APPS = (
     "pupils",
     "support",
     "provision",
+    "family",
     "statutory",
     "interop",
     "people",
