@@ -298,3 +298,15 @@ def test_the_childs_words_are_kept_as_said_and_shown_on_my_targets(world, cycle)
     assert "read my tricky words" in page
     plan_page = client.get(reverse("family_pupil", args=[world.amy.pk])).content.decode()
     assert "read my tricky words" in plan_page
+
+
+def test_the_reminders_command_says_how_many_it_sent(world, cycle):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Signposting.objects.create(school=world.oak, views_open_days=30)
+    out = StringIO()
+    call_command("family_reminders", "--base-url", "https://school.example", stdout=out)
+    assert out.getvalue().strip() == "1 reminder sent."
+    assert "https://school.example/family/children/" in mail.outbox[0].body
