@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ui",
     "accounts",
     "pupils",
+    "attainment",
     "support",
     "provision",
     "statutory",
@@ -210,7 +211,7 @@ LANGUAGE_CODE = "en-gb"
 # The family area's languages (issue 17): English and two community languages spoken by many
 # families in England. Staff pages stay in English; family pages follow the parent's choice.
 LANGUAGES = [("en-gb", "English"), ("pl", "Polski"), ("ur", "اردو")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "sendpath" / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
