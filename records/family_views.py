@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import access
 from access import Action
+from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
 from family import selectors as family_selectors
@@ -37,7 +38,6 @@ from family.forms import (
 from family.models import Acknowledgement, PupilVoice, TargetWords, ViewsDraft
 from provision.models import Enrolment
 from pupils import selectors
-from accounts.models import User
 from pupils.models import Pupil
 from support import selectors as support_selectors
 from support.models import Cycle, Target
