@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "interop",
     "people",
     "family",
+    "duties",
 ]
 
 MIDDLEWARE = [

@@ -93,24 +93,24 @@ def urls(w: World) -> dict[str, str]:
         "family_ehc_ben": reverse("family_ehc", args=[w.ben.pk]),
         **_people_urls(w),
         **_family_urls(w),
+        **_duties_urls(w),
     }
 
 
-def _family_urls(w: World) -> dict[str, str]:
-    """Families as partners (issue 17): the parents' pages of their own child, and the staff's
-    communication log, key person and signposting."""
+def _duties_urls(w: World) -> dict[str, str]:
+    """The school's duties (duties/): Oak's SEN information report, a draft."""
+    from duties import services
+    from duties.models import InformationReport
+
+    report = InformationReport.objects.filter(school=w.oak).first() or services.report_start(
+        school=w.oak, start_year=2025, by=w.users["senco"]
+    )
     return {
-        "family_log_amy": reverse("family_log", args=[w.amy.pk]),
-        "family_log_ben": reverse("family_log", args=[w.ben.pk]),
-        "family_concern_amy": reverse("family_concern", args=[w.amy.pk]),
-        "family_concern_ben": reverse("family_concern", args=[w.ben.pk]),
-        "family_voice_amy": reverse("family_voice", args=[w.amy.pk]),
-        "family_my_targets_amy": reverse("family_my_targets", args=[w.amy.pk]),
-        "family_my_targets_ben": reverse("family_my_targets", args=[w.ben.pk]),
-        "pupil_log": reverse("pupil_log", args=[w.amy.pk]),
-        "concern_list": reverse("concern_list"),
-        "key_person": reverse("key_person_edit", args=[w.amy.pk]),
-        "school_signposting": reverse("school_signposting"),
+        "info_report": reverse("information_report"),
+        "info_report_version": reverse("information_report_version", args=[report.pk]),
+        "info_report_edit": reverse("information_report_edit", args=[report.pk]),
+        "info_report_publish": reverse("information_report_publish", args=[report.pk]),
+        "family_info_report": reverse("family_information_report"),
     }
 
 
@@ -135,6 +135,24 @@ def _people_urls(w: World) -> dict[str, str]:
         "ta_assignments": reverse("ta_assignments"),
         "school_rollover": reverse("school_rollover"),
         "installation": reverse("installation"),
+    }
+
+
+def _family_urls(w: World) -> dict[str, str]:
+    """Families as partners (issue 17): the parents' pages of their own child, and the staff's
+    communication log, key person and signposting."""
+    return {
+        "family_log_amy": reverse("family_log", args=[w.amy.pk]),
+        "family_log_ben": reverse("family_log", args=[w.ben.pk]),
+        "family_concern_amy": reverse("family_concern", args=[w.amy.pk]),
+        "family_concern_ben": reverse("family_concern", args=[w.ben.pk]),
+        "family_voice_amy": reverse("family_voice", args=[w.amy.pk]),
+        "family_my_targets_amy": reverse("family_my_targets", args=[w.amy.pk]),
+        "family_my_targets_ben": reverse("family_my_targets", args=[w.ben.pk]),
+        "pupil_log": reverse("pupil_log", args=[w.amy.pk]),
+        "concern_list": reverse("concern_list"),
+        "key_person": reverse("key_person_edit", args=[w.amy.pk]),
+        "school_signposting": reverse("school_signposting"),
     }
 
 
@@ -266,6 +284,14 @@ EXPECTED = {
     "concern_list":           [OK , F  , F  , F  , F  , F  , F  , F  , OK , F  , F  , F],
     "key_person":             [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
     "school_signposting":     [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    # The SEN information report (duties/): read by the SENCo, senior leaders, the governor and
+    # the administrator of the school; written by the SENCo and senior leaders; the family page
+    # answers every signed-in user (a parent sees only a draft shared with them).
+    "info_report":            [OK , F  , F  , OK , OK , F  , OK , F  , OK , F  , F  , F],
+    "info_report_version":    [OK , F  , F  , OK , OK , F  , OK , N  , N  , N  , N  , N],
+    "info_report_edit":       [OK , F  , F  , OK , F  , F  , F  , N  , N  , N  , N  , N],
+    "info_report_publish":    [OK , F  , F  , OK , F  , F  , F  , N  , N  , N  , N  , N],
+    "family_info_report":     [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
 }
 # fmt: on
 
