@@ -322,7 +322,7 @@ class ReviewForm(_EnteredForm):
         for target in targets:
             if str(target.pk) in self.evidence:
                 # A variable, not the markup itself, so nothing in it is read as a template.
-                rating_fields.append(HTML("{{ form.evidence.%d }}" % target.pk))
+                rating_fields.append(HTML("{{ form.evidence." + str(target.pk) + " }}"))
             rating_fields += [
                 Field.radios(f"rating_{target.pk}", legend_size=Size.SMALL),
                 Field.text(f"value_{target.pk}", field_width=20),
