@@ -59,7 +59,9 @@ class CategoryRow:
     lines: list[BudgetLine]
 
 
-def budget_lines(school: School, start_year: int, *, pupil_id: int | None = None) -> list[BudgetLine]:
+def budget_lines(
+    school: School, start_year: int, *, pupil_id: int | None = None
+) -> list[BudgetLine]:
     """The school's spending lines for the school year (or only those for one pupil), each
     costed."""
     rows = SpendingLine.objects.filter(school=school, start_year=start_year).select_related(

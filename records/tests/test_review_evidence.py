@@ -83,6 +83,7 @@ def test_the_selector_gives_attendance_fidelity_and_entry_exit(world, reviewed):
     assert e.provision == group
     assert (e.attended, e.marked, e.attendance_percent) == (2, 3, 67)
     assert e.delivered == 3 and e.planned_to_date > 3 and e.fidelity == 3 / e.planned_to_date
+    assert e.entry is not None and e.exit is not None
     assert e.entry.value == Decimal("84") and e.exit.value == Decimal("91")
 
 

@@ -14,6 +14,7 @@ secondary and special school:
 """
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -99,11 +100,14 @@ def test_a_pupil_with_an_ehc_plan_has_the_support_its_top_up_pays_for(seeded):
         staffing = [line for line in costed.other if line.category == "staffing"]
         assert staffing, f"{pupil}: no in-class support for {top_up.start_year}"
         for line in staffing:
-            assert line.cost == (line.hours_per_week * line.weeks * line.hourly_rate).quantize(
-                line.cost
-            )
+            assert line.hours_per_week and line.weeks and line.hourly_rate
+            exact = line.hours_per_week * line.weeks * line.hourly_rate
+            assert line.cost == exact.quantize(Decimal("0.01"))
         assert costed.planned_total >= top_up.amount, (pupil, top_up.start_year)
         assert costed.other_cost >= top_up.amount
-    assert SpendingLine.objects.filter(
-        description="In-class support in the EHC plan (section F)"
-    ).count() == top_ups.count()
+    assert (
+        SpendingLine.objects.filter(
+            description="In-class support in the EHC plan (section F)"
+        ).count()
+        == top_ups.count()
+    )
