@@ -67,6 +67,7 @@ from .reach import (
     visible_register_entries,
     visible_schools,
     visible_sessions,
+    visible_shared_reports,
     visible_staff_roles,
     visible_targets,
 )
@@ -127,6 +128,7 @@ __all__ = [
     "visible_register_entries",
     "visible_schools",
     "visible_sessions",
+    "visible_shared_reports",
     "visible_staff_roles",
     "visible_targets",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import LocalAuthority, School
+from duties.models import InformationReport
 from pupils.models import Pupil, RegisterEntry, TeachingGroup
 from statutory import compliance
 from support.models import AssessmentView, Cycle, Target, ViewSource
@@ -101,9 +102,15 @@ def ehc_plans(pupil_id: int) -> tuple[compliance.EHCPlan, ...]:
 
 
 def information_report(school: School) -> compliance.InformationReport | None:
-    """The SEN information report's publication: None (no finding) until the school-duties
-    issue records it on the school."""
-    return None
+    """The SEN information report's last publication (duties.models, one query): None (no
+    finding) while the school has not started one in sendpath; a version started but never
+    published reads as never published."""
+    dates = InformationReport.objects.filter(school=school).values_list("published_on", flat=True)
+    rows = list(dates)
+    if not rows:
+        return None
+    published = [d for d in rows if d is not None]
+    return compliance.InformationReport(published_on=max(published) if published else None)
 
 
 def _pupil_records(pupils: dict[str, Any]) -> tuple[compliance.PupilRecords, ...]:

@@ -82,6 +82,9 @@ def urls(w: World) -> dict[str, str]:
         "ehc_plan": reverse("ehc_plan", args=[plan.pk]),
         "ehc_review_new": reverse("ehc_review_add", args=[plan.pk]),
         "ehc_plan_sections": reverse("ehc_plan_sections", args=[plan.pk]),
+        "ehc_plan_links": reverse("ehc_plan_links", args=[plan.pk]),
+        "ehc_f_in_place": reverse("ehc_f_in_place", args=[plan.pk]),
+        "ehc_f_in_place_pdf": reverse("ehc_f_in_place_pdf", args=[plan.pk]),
         "ehc_review": reverse("ehc_review", args=[review.pk]),
         "ehc_review_decision": reverse("ehc_review_decision", args=[review.pk]),
         "ehc_invitation_add": reverse("ehc_invitation_add", args=[review.pk]),
@@ -89,6 +92,24 @@ def urls(w: World) -> dict[str, str]:
         "family_ehc_amy": reverse("family_ehc", args=[w.amy.pk]),
         "family_ehc_ben": reverse("family_ehc", args=[w.ben.pk]),
         **_people_urls(w),
+        **_duties_urls(w),
+    }
+
+
+def _duties_urls(w: World) -> dict[str, str]:
+    """The school's duties (duties/): Oak's SEN information report, a draft."""
+    from duties import services
+    from duties.models import InformationReport
+
+    report = InformationReport.objects.filter(school=w.oak).first() or services.report_start(
+        school=w.oak, start_year=2025, by=w.users["senco"]
+    )
+    return {
+        "info_report": reverse("information_report"),
+        "info_report_version": reverse("information_report_version", args=[report.pk]),
+        "info_report_edit": reverse("information_report_edit", args=[report.pk]),
+        "info_report_publish": reverse("information_report_publish", args=[report.pk]),
+        "family_info_report": reverse("family_information_report"),
     }
 
 
@@ -206,6 +227,9 @@ EXPECTED = {
     "ehc_plan":               [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_review_new":         [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_plan_sections":      [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_plan_links":         [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_f_in_place":         [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_f_in_place_pdf":     [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_review":             [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_review_decision":    [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_invitation_add":     [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
@@ -227,6 +251,14 @@ EXPECTED = {
     "ta_assignments":         [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "school_rollover":        [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "installation":           [F  , F  , F  , F  , F  , F  , F  , F  , F  , F  , F  , F],
+    # The SEN information report (duties/): read by the SENCo, senior leaders, the governor and
+    # the administrator of the school; written by the SENCo and senior leaders; the family page
+    # answers every signed-in user (a parent sees only a draft shared with them).
+    "info_report":            [OK , F  , F  , OK , OK , F  , OK , F  , OK , F  , F  , F],
+    "info_report_version":    [OK , F  , F  , OK , OK , F  , OK , N  , N  , N  , N  , N],
+    "info_report_edit":       [OK , F  , F  , OK , F  , F  , F  , N  , N  , N  , N  , N],
+    "info_report_publish":    [OK , F  , F  , OK , F  , F  , F  , N  , N  , N  , N  , N],
+    "family_info_report":     [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
 }
 # fmt: on
 
