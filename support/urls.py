@@ -14,7 +14,6 @@ urlpatterns = [
     path("cycles/<id:pk>/targets/new/", views.target_add, name="target_add"),
     path("targets/<id:pk>/remove/", views.target_remove, name="target_remove"),
     path("cycles/<id:pk>/notes/new/", views.note_add, name="note_add"),
-    path("cycles/<id:pk>/review/", views.review, name="review"),
     path("cycles/<id:pk>/amend/", views.amend, name="amend"),
     path("pupils/<id:pk>/documents/new/", views.attachment_add, name="attachment_add"),
     path("pupils/<id:pk>/specialists/new/", views.specialist_add, name="specialist_add"),

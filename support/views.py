@@ -1,6 +1,7 @@
 """Staff pages of the graduated approach: concerns, the cycle (Assess, Plan, Do, Review),
 documents and the pupil passport. Views authorise, validate with a form, call one service."""
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -366,7 +367,13 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(
+    request: HttpRequest,
+    pk: int,
+    evidence: Callable[[Cycle, list[Target]], Mapping[int, str]] | None = None,
+) -> HttpResponse:
+    """The review form. `evidence`, given by the page above support that serves this URL
+    (records.review_views), renders the provision evidence beside each target."""
     cycle = _cycle(request, pk, Action.RUN_CYCLE)
     plan = selectors.plan_of(cycle)
     if cycle.is_locked:
@@ -378,7 +385,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if plan is None:
         messages.error(request, "There is no plan to review yet: write the plan first.")
         return redirect("cycle_detail", pk=cycle.pk)
-    form = forms.ReviewForm(request.POST or None, targets=list(plan.targets.all()))
+    targets = list(plan.targets.all())
+    form = forms.ReviewForm(
+        request.POST or None,
+        targets=targets,
+        evidence=evidence(cycle, targets) if evidence else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _, next_cycle = services.review_complete(
