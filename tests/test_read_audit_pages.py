@@ -45,6 +45,16 @@ NO_NAMED_PUPILS = frozenset(
         "school_classes",
         "classes_upload",
         "installation",
+        # duties/: the SEN information report (figures with small numbers suppressed).
+        "info_report",
+        "info_report_version",
+        "info_report_edit",
+        "info_report_publish",
+        "family_info_report",
+        "duties_training",  # staff's training, no pupil
+        "duties_training_add",
+        "duties_governors",  # figures only
+        "duties_governors_pdf",
     }
 )
 
