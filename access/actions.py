@@ -58,6 +58,11 @@ class Action(StrEnum):
     MANAGE_CLASSES = "manage_classes"
     # Move the school into the new school year (NC years up, leavers leave).
     ROLL_OVER_YEAR = "roll_over_year"
+    # A pupil leaves: the leaving date and destination, their CTF and SEN file (transfer pack)
+    # written for the next school, marking them sent, archiving a primary's copy (interop).
+    TRANSFER_RECORDS = "transfer_records"
+    # The read-only list of leavers whose SEN files the school keeps (IRMS): the SENCo and the DPO.
+    READ_LEAVERS = "read_leavers"
 
 
 WHOLE_SCHOOL_ROLES = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
@@ -91,6 +96,8 @@ EHC_READERS = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
 EHC_RECORDERS = SENCO_ONLY
 # Who runs the school's people and its year: the SENCo and the school administrator.
 SCHOOL_ADMINISTRATORS = frozenset({Role.SENCO, Role.ADMIN})
+# Who keeps the leavers' SEN files in view (retention): the SENCo and the data protection officer.
+LEAVERS_READERS = frozenset({Role.SENCO, Role.DATA_PROTECTION_OFFICER})
 # The EHC actions an LA officer may do for the schools of their LA (access.policy.may).
 LA_EHC_ACTIONS = frozenset({"read_ehc", "record_ehc", "decide_ehc"})
 
@@ -120,6 +127,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.MANAGE_FAMILIES: SCHOOL_ADMINISTRATORS,
     Action.MANAGE_CLASSES: SCHOOL_ADMINISTRATORS,
     Action.ROLL_OVER_YEAR: SCHOOL_ADMINISTRATORS,
+    Action.TRANSFER_RECORDS: PUPIL_DETAIL_WRITERS,
+    Action.READ_LEAVERS: LEAVERS_READERS,
 }
 
 # What a 403 says when the role may not: the web's error page and the API's {"detail": ...}.
@@ -156,6 +165,10 @@ REFUSALS: dict[Action, str] = {
     "assignments.",
     Action.ROLL_OVER_YEAR: "The SENCo and the school administrator move the school into the new "
     "school year.",
+    Action.TRANSFER_RECORDS: "The SENCo and the school administrator record leavers and send "
+    "their records on.",
+    Action.READ_LEAVERS: "The list of leavers' SEN files is for the SENCo and the data protection "
+    "officer.",
 }
 
 # What a 403 says to anyone but a superuser on the installation's pages (access.policy).

@@ -20,6 +20,7 @@ PURE = frozenset(
         "pupils.upn",
         "pupils.names",
         "interop.ctf",
+        "interop.rules",
         "support.rules",
         "support.smart",
         "provision.costing",
