@@ -77,9 +77,15 @@ def ctf_pupil(pupil: Pupil) -> ctf.Pupil:
         ],
         results=[
             ctf.StageResult(
-                stage=r.stage, subject=r.subject, result=r.result, locale=r.locale,
-                year=r.year, method=r.method, component=r.component,
-                result_status=r.result_status, result_qualifier=r.result_qualifier,
+                stage=r.stage,
+                subject=r.subject,
+                result=r.result,
+                locale=r.locale,
+                year=r.year,
+                method=r.method,
+                component=r.component,
+                result_status=r.result_status,
+                result_qualifier=r.result_qualifier,
             )  # fmt: skip
             for r in pupil.key_stage_results.all()
         ],
@@ -99,8 +105,12 @@ def leaver_ctf(leaving: Leaving) -> bytes:
     pupil = (
         Pupil.objects.select_related("school", "school__la")
         .prefetch_related(
-            "register_entries", "needs", "family_links__contact", "fsm_periods",
-            "year_attendance", "key_stage_results",
+            "register_entries",
+            "needs",
+            "family_links__contact",
+            "fsm_periods",
+            "year_attendance",
+            "key_stage_results",
         )  # fmt: skip
         .get(pk=leaving.pupil_id)
     )
@@ -113,7 +123,9 @@ def leaver_ctf(leaving: Leaving) -> bytes:
         file_date=now.date(),
         source=ctf.SchoolRef(school.la.code, school.establishment_number, school.urn, school.name),
         dest=ctf.SchoolRef(
-            leaving.destination_la, leaving.destination_estab, leaving.destination_urn,
+            leaving.destination_la,
+            leaving.destination_estab,
+            leaving.destination_urn,
             leaving.destination_name,
         ),  # fmt: skip
         document_qualifier="full",

@@ -324,3 +324,19 @@ def plan_file(pupil: Pupil) -> dict[str, Any]:
     targets and their outcomes."""
     loaded = _loaded(pupil)
     return {**_header(loaded, "plan"), "latest_plan": _latest_plan(loaded)}
+
+
+def pdf_context(document: dict[str, Any]) -> dict[str, Any]:
+    """What the transfer pack's PDF template reads: the document itself (so the PDF and the
+    JSON say the same), with the names it prints."""
+    pupil = document["pupil"]
+    forename = pupil["preferred_forename"] or pupil["legal_forename"]
+    surname = pupil["preferred_surname"] or pupil["legal_surname"]
+    return {
+        "doc": document,
+        "school": document["source_school"],
+        "created": timezone.now(),
+        "name": forename,
+        "full_name": f"{forename} {surname}",
+        "nc_year_label": census.NC_YEAR_LABELS.get(pupil["nc_year"], pupil["nc_year"]),
+    }

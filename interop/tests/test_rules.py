@@ -3,6 +3,7 @@ retention date, read like the rules: school days skip weekends, holidays between
 half-terms and closure days."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -46,12 +47,15 @@ def test_no_calendar_gives_an_unknown_deadline():
 
 def test_clock_statuses():
     left = date(2026, 3, 2)
-    kw = {"leaving_date": left, "terms": TERMS, "closed": NONE}
+    kw: dict[str, Any] = {"leaving_date": left, "terms": TERMS, "closed": NONE}
     due = rules.transfer_clock(sent_on=None, today=date(2026, 3, 9), **kw)
     assert due.status == "due" and due.used == 5 and due.left == 10 and due.due == date(2026, 3, 23)
     assert rules.transfer_clock(sent_on=None, today=date(2026, 3, 23), **kw).status == "due"
     assert rules.transfer_clock(sent_on=None, today=date(2026, 3, 24), **kw).status == "overdue"
-    assert rules.transfer_clock(sent_on=date(2026, 3, 23), today=date(2026, 5, 1), **kw).status == "sent"
+    assert (
+        rules.transfer_clock(sent_on=date(2026, 3, 23), today=date(2026, 5, 1), **kw).status
+        == "sent"
+    )
     late = rules.transfer_clock(sent_on=date(2026, 3, 24), today=date(2026, 5, 1), **kw)
     assert late.status == "sent late" and late.left == 0
 
@@ -83,19 +87,26 @@ def test_closing_more_days_never_brings_the_deadline_forward(after, closures):
 def test_keep_until_is_31_years_on(dob):
     kept = rules.keep_until(dob)
     assert kept.year == dob.year + 31
-    assert (kept.month, kept.day) == ((2, 28) if (dob.month, dob.day) == (2, 29) else (dob.month, dob.day))
+    assert (kept.month, kept.day) == (
+        (2, 28) if (dob.month, dob.day) == (2, 29) else (dob.month, dob.day)
+    )
 
 
 def test_erasure_due():
     dob = date(1995, 5, 1)
-    kw = {"date_of_birth": dob, "archived_on": None}
+    kw: dict[str, Any] = {"date_of_birth": dob, "archived_on": None}
     assert rules.erasure_due(leaving_date=None, today=date(2027, 1, 1), **kw) == ""
     assert rules.erasure_due(leaving_date=date(2011, 7, 20), today=date(2026, 4, 30), **kw) == ""
     assert rules.erasure_due(leaving_date=date(2011, 7, 20), today=date(2026, 5, 1), **kw)
-    assert rules.erasure_due(
-        date_of_birth=date(2015, 1, 1), leaving_date=date(2026, 7, 20), archived_on=date(2026, 9, 1),
-        today=date(2026, 9, 1),
-    ) == "archived after the file was passed on"
+    assert (
+        rules.erasure_due(
+            date_of_birth=date(2015, 1, 1),
+            leaving_date=date(2026, 7, 20),
+            archived_on=date(2026, 9, 1),
+            today=date(2026, 9, 1),
+        )
+        == "archived after the file was passed on"
+    )
 
 
 def test_only_a_primary_that_sent_the_file_may_archive():
