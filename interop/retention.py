@@ -103,7 +103,7 @@ def _delete_files(storage: Any, names: list[str]) -> None:
 def _erase(due: Due, by: User) -> None:
     pupil = Pupil.objects.get(pk=due.pupil_id)
     contacts = list(pupil.family_links.values_list("contact_id", flat=True))
-    files = [a.file.name for a in Attachment.objects.filter(pupil=pupil)]
+    files = [str(a.file.name) for a in Attachment.objects.filter(pupil=pupil) if a.file.name]
     school_id = pupil.school_id
     deleted, _ = pupil.delete()
     orphans = (

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ui",
     "accounts",
     "pupils",
+    "attainment",
     "support",
     "provision",
     "statutory",

@@ -125,6 +125,9 @@ NOT_AMY = {
     "ehc_plan": ("dan",),  # the EHC plan the matrix names is Dan's
     "ehc_review_new": ("dan",),
     "ehc_plan_sections": ("dan",),
+    "ehc_plan_links": ("dan",),
+    "ehc_f_in_place": ("dan",),
+    "ehc_f_in_place_pdf": ("dan",),
     "ehc_review": ("dan",),
     "ehc_review_decision": ("dan",),
     "ehc_invitation_add": ("dan",),

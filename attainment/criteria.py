@@ -1,0 +1,394 @@
+"""The Code's four progress criteria (seed 003), worked out from assessment points.
+
+A pure module: plain values in and out, no Django; `on` (the day the flags are for) is passed in.
+
+The statistics, for each subject and each year group of a school:
+
+- **Assessment windows.** Pupils are not all assessed on the same day, so the year group's dates
+  are gathered into windows: a date more than `WINDOW_GAP_DAYS` after the one before starts a new
+  window. A pupil's score in a window is their last one in it. Only points on or before `on` count.
+- **The span** is the windows of the school year that holds `on` (from 1 September); when it has
+  fewer than two, the windows of the year before. Progress is the pupil's latest score in the span
+  less their first ("since September").
+- **Peers** are the pupils of the same school, year group and subject, who started the span in the
+  same baseline band and were measured over the same windows. Baseline bands are thirds of the
+  year group by their first score in the span (a pupil's band is the third that the number of
+  lower scores puts them in, so ties share a band and the order of pupils does not matter).
+  The peers include the pupil. A group smaller than `min_peers` is said to be small and criterion
+  1 is not decided for it.
+- **Scales** have a direction: on a lower-is-better scale every score is negated first, so "+2"
+  always means two points better. Thresholds are percentages of the subject's scale range, so
+  one setting suits a 1-3 band scale and an 80-120 scaled score alike.
+
+The criteria:
+
+1. *Significantly slower than peers starting from the same baseline*: the pupil's progress is
+   below the peers' `percentile` (25th) and at least `slower_margin_pct` of the scale below their
+   median.
+2. *Failing to match or better the previous rate*: over the pupil's last three windows, the last
+   period's progress is below the one before, and by `rate_drop_pct` of the scale more than the
+   year group's median change over the same windows (so a harder assessment that lowers everyone's
+   scores flags no one).
+3. *Failing to close the gap*: at the end of the span the pupil is at least `gap_pct` of the scale
+   behind the year group's median, the gap is not closing, and their progress is below their
+   peers' median (a pupil making their peers' progress is keeping up).
+4. *Widening the gap*: the gap to the year group's median grew by at least `gap_change_pct` of the
+   scale over the span. It is *closing* when it shrank by as much; both cannot hold.
+
+Adding a constant to every score changes nothing (only differences and ranks are used), and the
+result does not depend on the order of the pupils or their points.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+WINDOW_GAP_DAYS = 21
+CRITERIA_LABELS = {
+    1: "Progress significantly slower than peers who started from the same baseline",
+    2: "Progress fails to match or better the pupil's previous rate",
+    3: "Progress fails to close the gap between the pupil and their peers",
+    4: "The attainment gap is widening",
+}
+BAND_NAMES = ("lower", "middle", "upper")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """A school's settings for the criteria (attainment.models.IdentificationSettings)."""
+
+    percentile: float = 25.0
+    slower_margin_pct: float = 5.0
+    rate_drop_pct: float = 5.0
+    gap_pct: float = 10.0
+    gap_change_pct: float = 2.5
+    min_peers: int = 6
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A subject's scale: its range and direction."""
+
+    name: str
+    minimum: float
+    maximum: float
+    lower_is_better: bool = False
+
+    @property
+    def span(self) -> float:
+        return max(self.maximum - self.minimum, 1e-9)
+
+
+@dataclass(frozen=True)
+class Point:
+    pupil: str  # any key: the UPN, or the pupil's id as a string
+    subject: str
+    year_group: str
+    on: date
+    score: float
+
+
+@dataclass
+class Result:
+    """One pupil's standing in one subject: the criteria met and the figures behind them."""
+
+    pupil: str
+    subject: str
+    year_group: str
+    criteria: list[int] = field(default_factory=list)
+    explanation: str = ""
+    since: date | None = None
+    latest: date | None = None
+    progress: float | None = None
+    band: str = ""
+    peers: int = 0
+    peers_small: bool = False
+    peer_median: float | None = None
+    peer_low: float | None = None  # the `percentile`
+    peer_high: float | None = None  # the 100 - `percentile`
+    gap_first: float | None = None
+    gap_last: float | None = None
+    gap_trend: str = ""  # "closing", "widening", "steady" or ""
+    rates: tuple[float, float] | None = None
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.criteria)
+
+
+def percentile(ordered: Sequence[float], pct: float) -> float:
+    """The `pct` percentile of sorted values, interpolating between ranks (Excel's PERCENTILE.INC)."""
+    if not ordered:
+        raise ValueError("no values")
+    pos = (len(ordered) - 1) * pct / 100
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def school_year_start(day: date) -> date:
+    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+def windows(dates: Iterable[date]) -> list[tuple[date, date]]:
+    """The assessment windows (first and last date) that a set of dates falls into."""
+    out: list[tuple[date, date]] = []
+    for d in sorted(set(dates)):
+        if out and (d - out[-1][1]).days <= WINDOW_GAP_DAYS:
+            out[-1] = (out[-1][0], d)
+        else:
+            out.append((d, d))
+    return out
+
+
+def _window_index(starts: list[date], d: date) -> int:
+    # The last window starting on or before d (dates come from the windows themselves).
+    lo, hi = 0, len(starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if starts[mid] <= d:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo - 1
+
+
+@dataclass
+class _Cohort:
+    """One year group in one subject: each pupil's score per window (window index -> score)."""
+
+    windows: list[tuple[date, date]]
+    scores: dict[str, dict[int, float]]
+
+
+def _cohorts(
+    points: Iterable[Point], on: date, scales: dict[str, Scale]
+) -> dict[tuple[str, str], _Cohort]:
+    grouped: dict[tuple[str, str], list[Point]] = defaultdict(list)
+    for p in points:
+        if p.on <= on and p.subject in scales:
+            grouped[(p.subject, p.year_group)].append(p)
+    cohorts = {}
+    for key, pts in grouped.items():
+        sign = -1.0 if scales[key[0]].lower_is_better else 1.0
+        wins = windows(p.on for p in pts)
+        starts = [w[0] for w in wins]
+        latest: dict[str, dict[int, tuple[date, float]]] = defaultdict(dict)
+        for p in pts:
+            i = _window_index(starts, p.on)
+            held = latest[p.pupil].get(i)
+            # The last score in a window; on the same day, the higher (so order cannot matter).
+            if held is None or (p.on, sign * p.score) > held:
+                latest[p.pupil][i] = (p.on, sign * p.score)
+        scores = {pupil: {i: v[1] for i, v in by.items()} for pupil, by in latest.items()}
+        cohorts[key] = _Cohort(wins, scores)
+    return cohorts
+
+
+def _span(cohort: _Cohort, on: date) -> list[int]:
+    """The windows of `on`'s school year; the year before's when there are fewer than two."""
+    start = school_year_start(on)
+    this_year = [i for i, w in enumerate(cohort.windows) if w[0] >= start]
+    if len(this_year) >= 2:
+        return this_year
+    last_start = date(start.year - 1, 9, 1)
+    return [i for i, w in enumerate(cohort.windows) if last_start <= w[0] < start]
+
+
+def _band(value: float, ordered: list[float]) -> int:
+    below = _count_below(ordered, value)
+    return min(2, 3 * below // len(ordered))
+
+
+def _count_below(ordered: list[float], value: float) -> int:
+    lo, hi = 0, len(ordered)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ordered[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _median(values: list[float]) -> float:
+    return percentile(sorted(values), 50)
+
+
+def assess(
+    points: Iterable[Point],
+    scales: dict[str, Scale],
+    on: date,
+    thresholds: Thresholds | None = None,
+) -> list[Result]:
+    """Every pupil's result in every subject with at least two windows in the span, sorted by
+    pupil and subject."""
+    t = thresholds or Thresholds()
+    results: list[Result] = []
+    for (subject, year_group), cohort in _cohorts(points, on, scales).items():
+        results += _assess_cohort(subject, year_group, cohort, scales[subject], on, t)
+    return sorted(results, key=lambda r: (r.pupil, r.subject))
+
+
+def _assess_cohort(
+    subject: str, year_group: str, cohort: _Cohort, scale: Scale, on: date, t: Thresholds
+) -> list[Result]:
+    span = set(_span(cohort, on))
+    if len(span) < 2:
+        return []
+    # Each pupil's first and last window in the span.
+    ends: dict[str, tuple[int, int]] = {}
+    for pupil, by in cohort.scores.items():
+        mine = sorted(i for i in by if i in span)
+        if len(mine) >= 2:
+            ends[pupil] = (mine[0], mine[-1])
+    if not ends:
+        return []
+    firsts: dict[int, list[float]] = defaultdict(list)
+    for pupil, (first, _) in ends.items():
+        firsts[first].append(cohort.scores[pupil][first])
+    for values in firsts.values():
+        values.sort()
+    medians = {
+        i: _median([by[i] for by in cohort.scores.values() if i in by])
+        for i in {i for pair in ends.values() for i in pair}
+    }
+    groups: dict[tuple[int, int, int], list[float]] = defaultdict(list)
+    bands: dict[str, int] = {}
+    for pupil, (first, last) in ends.items():
+        by = cohort.scores[pupil]
+        bands[pupil] = _band(by[first], firsts[first])
+        groups[(first, last, bands[pupil])].append(by[last] - by[first])
+    for values in groups.values():
+        values.sort()
+    rate_changes = _rate_changes(cohort)
+    out = []
+    for pupil, (first, last) in ends.items():
+        by = cohort.scores[pupil]
+        result = Result(pupil=pupil, subject=subject, year_group=year_group)
+        result.since, result.latest = cohort.windows[first][0], cohort.windows[last][1]
+        result.progress = by[last] - by[first]
+        result.band = BAND_NAMES[bands[pupil]]
+        peers = groups[(first, last, bands[pupil])]
+        _criterion_1(result, peers, scale, t)
+        _criterion_2(result, by, rate_changes, scale, t)
+        _gap_criteria(result, by[first] - medians[first], by[last] - medians[last], scale, t)
+        result.explanation = explain(result, scale, t)
+        out.append(result)
+    return out
+
+
+def _criterion_1(result: Result, peers: list[float], scale: Scale, t: Thresholds) -> None:
+    assert result.progress is not None
+    result.peers = len(peers)
+    result.peer_median = percentile(peers, 50)
+    result.peer_low = percentile(peers, t.percentile)
+    result.peer_high = percentile(peers, 100 - t.percentile)
+    if len(peers) < t.min_peers:
+        result.peers_small = True
+        return
+    margin = t.slower_margin_pct * scale.span / 100
+    if result.progress < result.peer_low and result.peer_median - result.progress >= margin:
+        result.criteria.append(1)
+
+
+def _rate_changes(cohort: _Cohort) -> dict[tuple[int, int, int], float]:
+    """For each run of three windows some pupil was last assessed in, the year group's median
+    change of rate over them."""
+    changes: dict[tuple[int, int, int], list[float]] = defaultdict(list)
+    for by in cohort.scores.values():
+        last3 = sorted(by)[-3:]
+        if len(last3) == 3:
+            a, b, c = last3
+            changes[(a, b, c)].append((by[c] - by[b]) - (by[b] - by[a]))
+    return {key: _median(values) for key, values in changes.items()}
+
+
+def _criterion_2(
+    result: Result,
+    by: dict[int, float],
+    rate_changes: dict[tuple[int, int, int], float],
+    scale: Scale,
+    t: Thresholds,
+) -> None:
+    last3 = sorted(by)[-3:]
+    if len(last3) < 3:
+        return
+    a, b, c = last3
+    before, last = by[b] - by[a], by[c] - by[b]
+    result.rates = (before, last)
+    median_change = rate_changes[(a, b, c)]
+    if last < before and (last - before) - median_change <= -t.rate_drop_pct * scale.span / 100:
+        result.criteria.append(2)
+
+
+def gap_trend(gap_first: float, gap_last: float, threshold: float) -> str:
+    """ "widening", "closing" or "steady": the change of a gap (positive = behind) over a span."""
+    change = gap_last - gap_first
+    if change >= threshold:
+        return "widening"
+    if change <= -threshold:
+        return "closing"
+    return "steady"
+
+
+def _gap_criteria(result: Result, first: float, last: float, scale: Scale, t: Thresholds) -> None:
+    # The gap is how far behind the year group's median the pupil is (0 when level or ahead).
+    gap_first, gap_last = max(0.0, -first), max(0.0, -last)
+    result.gap_first, result.gap_last = gap_first, gap_last
+    result.gap_trend = gap_trend(gap_first, gap_last, t.gap_change_pct * scale.span / 100)
+    assert result.progress is not None and result.peer_median is not None
+    behind = gap_last >= t.gap_pct * scale.span / 100
+    if behind and result.gap_trend != "closing" and result.progress < result.peer_median:
+        result.criteria.append(3)
+    if result.gap_trend == "widening":
+        result.criteria.append(4)
+
+
+def _n(value: float) -> str:
+    """A difference in points, signed, without a needless decimal: +2, -1.5."""
+    text = f"{value:+.1f}".removesuffix(".0")
+    return "0" if text in {"+0", "-0"} else text
+
+
+def _points(value: float) -> str:
+    v = abs(value)
+    text = f"{v:.1f}".removesuffix(".0")
+    return f"{text} point" + ("" if text == "1" else "s")
+
+
+def explain(result: Result, scale: Scale, t: Thresholds) -> str:
+    """The result in words with its numbers, one sentence per criterion considered."""
+    assert result.progress is not None and result.since is not None
+    since = result.since.strftime("%B %Y")
+    progress = _n(result.progress)
+    unit = "point" if progress in {"+1", "-1"} else "points"
+    parts = [f"{scale.name}: {progress} {unit} since {since}"]
+    if result.peers_small:
+        parts.append(
+            f"only {result.peers} pupil{'s' if result.peers != 1 else ''} in the year group "
+            f"started in the same ({result.band}) band: too few to compare with"
+        )
+    else:
+        parts.append(
+            f"pupils who started in the same ({result.band}) band made "
+            f"{_n(result.peer_median or 0)} (middle half {_n(result.peer_low or 0)} to "
+            f"{_n(result.peer_high or 0)}, {result.peers} pupils)"
+        )
+    text = "; ".join(parts) + "."
+    if result.rates is not None and 2 in result.criteria:
+        before, last = result.rates
+        text += (
+            f" The last period's progress was {_n(last)}, down from {_n(before)} the period before."
+        )
+    if (
+        result.gap_first is not None
+        and result.gap_last is not None
+        and (3 in result.criteria or 4 in result.criteria or result.gap_trend == "closing")
+    ):
+        text += (
+            f" {_points(result.gap_first).capitalize()} behind the year group's median at the "
+            f"start, {_points(result.gap_last)} now: the gap is {result.gap_trend}."
+        )
+    return text

@@ -1,0 +1,103 @@
+"""`sendpath import-attainment FILE --school URN [--columns upn=UPN,subject=Subject,date=Date,
+score=Score] [--scale MIN:MAX] [--lower-is-better] [--dry-run] [--json]`."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from accounts.models import School
+from attainment.services import (
+    FIELDS,
+    SYNONYMS,
+    ImportFailed,
+    ImportResult,
+    NewScale,
+    import_points,
+)
+from people.tables import TableError, guess_mapping, read_table
+
+
+def parse_columns(text: str) -> dict[str, str]:
+    """ "upn=UPN,subject=Subject" -> {"upn": "UPN", "subject": "Subject"}."""
+    out = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, sep, header = part.partition("=")
+        if not sep or name.strip() not in FIELDS:
+            raise CommandError(
+                f"--columns: “{part}” should be FIELD=HEADER, FIELD one of {', '.join(FIELDS)}."
+            )
+        out[name.strip()] = header.strip()
+    return out
+
+
+def parse_scale(text: str, lower_is_better: bool) -> NewScale:
+    low, sep, high = text.partition(":")
+    try:
+        scale = NewScale(float(low), float(high), lower_is_better)
+    except ValueError:
+        raise CommandError(f"--scale: “{text}” should be MIN:MAX, such as 80:120.") from None
+    if not sep or scale.maximum <= scale.minimum:
+        raise CommandError(f"--scale: “{text}” should be MIN:MAX with MAX above MIN.")
+    return scale
+
+
+class Command(BaseCommand):
+    help = "Import assessment points from a CSV or xlsx file into a school, all or nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--school", metavar="URN", required=True)
+        parser.add_argument("--columns", default="", help="FIELD=HEADER,... (default: guessed)")
+        parser.add_argument("--scale", metavar="MIN:MAX", help="the scale of a new subject")
+        parser.add_argument("--lower-is-better", action="store_true")
+        parser.add_argument("--dry-run", action="store_true", help="check and count only")
+        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        school = School.objects.filter(urn=options["school"]).first()
+        if school is None:
+            raise CommandError(f"No school has URN {options['school']}.")
+        try:
+            table = read_table(path.name, path.read_bytes())
+        except TableError as exc:
+            raise CommandError(str(exc)) from None
+        guessed = guess_mapping(table.headers, SYNONYMS)
+        columns = {k: table.headers[i] for k, i in guessed.items() if i is not None}
+        columns |= parse_columns(options["columns"])
+        scale = None
+        if options["scale"]:
+            scale = parse_scale(options["scale"], options["lower_is_better"])
+        try:
+            result = import_points(
+                school=school,
+                table=table,
+                columns=columns,
+                today=timezone.localdate(),
+                new_scale=scale,
+                dry_run=options["dry_run"],
+                by=None,
+            )
+        except ImportFailed as exc:
+            self._report(exc.result, as_json=options["json"])
+            raise SystemExit(1) from None
+        self._report(result, as_json=options["json"])
+
+    def _report(self, result: ImportResult, *, as_json: bool) -> None:
+        if as_json:
+            self.stdout.write(json.dumps(result.as_json(), indent=2))
+            return
+        if result.errors:
+            self.stderr.write(f"Nothing was imported: {len(result.errors)} error(s).")
+            for e in result.errors:
+                self.stderr.write(f"  row {e.row}, column {e.column}: {e.message}")
+            return
+        verb = "Would import" if result.dry_run else "Imported"
+        self.stdout.write(f"{verb} {result.created} point(s); {result.unchanged} unchanged.")
+        for name in result.subjects_created:
+            self.stdout.write(f"  new subject: {name}")

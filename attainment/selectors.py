@@ -1,0 +1,112 @@
+"""Reads of attainment: a school's flags (the four criteria over its assessment points) in a fixed
+number of queries, whatever the size of the school."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from accounts.models import School
+from attainment import criteria
+from attainment.models import AssessmentPoint, FlagDismissal, IdentificationSettings, Subject
+
+
+def thresholds_for(school: School | int) -> criteria.Thresholds:
+    """The school's settings for the criteria, or the defaults."""
+    school_id = school if isinstance(school, int) else school.pk
+    row = IdentificationSettings.objects.filter(school_id=school_id).first()
+    return row.thresholds if row else criteria.Thresholds()
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A pupil's result in one subject that meets one or more criteria."""
+
+    pupil_id: int
+    upn: str
+    subject_id: int
+    result: criteria.Result
+
+    @property
+    def subject(self) -> str:
+        return self.result.subject
+
+    @property
+    def criteria(self) -> list[int]:
+        return self.result.criteria
+
+    @property
+    def explanation(self) -> str:
+        return self.result.explanation
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "upn": self.upn,
+            "subject": self.subject,
+            "criteria": self.criteria,
+            "explanation": self.explanation,
+        }
+
+
+def results_for_school(
+    school: School | int, on: date, *, pupil_ids: Iterable[int] | None = None
+) -> tuple[list[criteria.Result], dict[str, Subject], dict[str, str]]:
+    """Every pupil's result in every subject (the pupils on roll on `on`), the subjects by name
+    and each pupil id's UPN. Three queries: the subjects, the settings, the points."""
+    school_id = school if isinstance(school, int) else school.pk
+    subjects = {s.name: s for s in Subject.objects.filter(school_id=school_id)}
+    if not subjects:
+        return [], subjects, {}
+    t = thresholds_for(school_id)
+    rows = (
+        AssessmentPoint.objects.filter(subject__school_id=school_id, assessed_on__lte=on)
+        .filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gt=on))
+        .values_list(
+            "pupil_id", "pupil__upn", "pupil__nc_year", "subject_id", "assessed_on", "score"
+        )
+    )
+    names = {s.pk: s.name for s in subjects.values()}
+    upns: dict[str, str] = {}
+    points = []
+    for pupil_id, upn, year, subject_id, on_day, score in rows.iterator(chunk_size=5000):
+        key = str(pupil_id)
+        upns[key] = upn
+        points.append(criteria.Point(key, names[subject_id], year, on_day, score))
+    scales = {name: s.scale for name, s in subjects.items()}
+    results = criteria.assess(points, scales, on, t)
+    if pupil_ids is not None:
+        wanted = {str(i) for i in pupil_ids}
+        results = [r for r in results if r.pupil in wanted]
+    return results, subjects, upns
+
+
+def school_flags(school: School | int, on: date, *, with_dismissed: bool = False) -> list[Flag]:
+    """The flags of a school's pupils on `on`, by UPN and subject; a flag dismissed since its
+    latest assessment point is left out (unless `with_dismissed`)."""
+    results, subjects, upns = results_for_school(school, on)
+    dismissed = {} if with_dismissed else _dismissed(school)
+    flags = []
+    for r in results:
+        if not r.flagged:
+            continue
+        subject = subjects[r.subject]
+        held = dismissed.get((int(r.pupil), subject.pk))
+        if held is not None and r.latest is not None and r.latest <= held:
+            continue
+        flags.append(Flag(int(r.pupil), upns[r.pupil], subject.pk, r))
+    return sorted(flags, key=lambda f: (f.upn, f.subject))
+
+
+def _dismissed(school: School | int) -> dict[tuple[int, int], date]:
+    """(pupil, subject) -> the newest assessment a dismissal looked at: it holds until a newer
+    point arrives."""
+    school_id = school if isinstance(school, int) else school.pk
+    held: dict[tuple[int, int], date] = {}
+    rows = FlagDismissal.objects.filter(subject__school_id=school_id).values_list(
+        "pupil_id", "subject_id", "latest_point_on"
+    )
+    for pupil_id, subject_id, latest in rows:
+        key = (pupil_id, subject_id)
+        held[key] = max(latest, held.get(key, latest))
+    return held
