@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/import/", include("interop.urls")),
     path("staff/", include("interop.staff_urls")),
     path("staff/compliance/", include("statutory.compliance_urls")),
+    path("staff/", include("family.urls")),
     path("staff/duties/", include("duties.urls")),
     path("", include("duties.public_urls")),
     path("family/", include("records.family_urls")),

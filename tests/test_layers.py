@@ -31,6 +31,8 @@ PURE = frozenset(
         "statutory.compliance",
         "people.years",
         "people.tables",
+        "family.signposts",
+        "family.languages",
         "duties.tally",
     }
 )
@@ -46,6 +48,7 @@ DOMAIN_APPS = (
     "attainment",
     "support",
     "provision",
+    "family",
     "statutory",
     "interop",
     "people",

@@ -48,6 +48,12 @@ NO_NAMED_PUPILS = frozenset(
         # interop: the upload forms.
         "ctf_upload",
         "sen_file_upload",
+        # duties/: the SEN information report (figures with small numbers suppressed).
+        "info_report",
+        "info_report_version",
+        "info_report_edit",
+        "info_report_publish",
+        "family_info_report",
     }
 )
 
