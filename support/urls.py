@@ -5,6 +5,7 @@ from support import views
 urlpatterns = [
     path("pupils/<id:pk>/register/change/", views.register_change, name="register_change"),
     path("pupils/<id:pk>/concerns/new/", views.concern_create, name="concern_create"),
+    path("concerns/", views.concern_list, name="concern_list"),
     path("concerns/<id:pk>/decide/", views.concern_decide, name="concern_decide"),
     path("pupils/<id:pk>/cycles/new/", views.cycle_open, name="cycle_open"),
     path("cycles/<id:pk>/", views.cycle_detail, name="cycle_detail"),
