@@ -76,7 +76,9 @@ def test_the_personal_setting_decides_how_far_ahead(due) -> None:
     assert _mail_to(senco.email) == []
     senco.reminder_days = 0
     senco.save()
-    assert senco.pk not in {d.user.pk for d in reminders.digests(timezone.localdate() + timedelta(3))}
+    assert senco.pk not in {
+        d.user.pk for d in reminders.digests(timezone.localdate() + timedelta(3))
+    }
     senco.reminder_days = 4
     senco.save()
     assert senco.pk in {d.user.pk for d in reminders.digests(timezone.localdate())}

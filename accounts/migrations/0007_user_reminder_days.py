@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_school_high_age'),
+        ('accounts', '0006_school_ctf_version'),
     ]
 
     operations = [
