@@ -85,6 +85,10 @@ def urls(w: World) -> dict[str, str]:
         "ehc_plan_links": reverse("ehc_plan_links", args=[plan.pk]),
         "ehc_f_in_place": reverse("ehc_f_in_place", args=[plan.pk]),
         "ehc_f_in_place_pdf": reverse("ehc_f_in_place_pdf", args=[plan.pk]),
+        "ehc_plan_document_add": reverse("ehc_plan_document_add", args=[plan.pk]),
+        "ehc_document": reverse("ehc_document", args=[plan.documents.get().pk]),
+        "ehc_review_report": reverse("ehc_review_report", args=[review.pk]),
+        "ehc_review_report_send": reverse("ehc_review_report_send", args=[review.pk]),
         "ehc_review": reverse("ehc_review", args=[review.pk]),
         "ehc_review_decision": reverse("ehc_review_decision", args=[review.pk]),
         "ehc_invitation_add": reverse("ehc_invitation_add", args=[review.pk]),
@@ -138,6 +142,13 @@ def _ehc_records(w: World) -> tuple[Any, Any]:
         review = services.annual_review_record(plan=plan, meeting_date=today, by=senco)
         services.review_invitation_add(
             review=review, invitee="parent", invited_date=today, by=senco
+        )
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from statutory import documents
+
+        documents.plan_document_add(
+            plan=plan, upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan"), by=senco
         )
     return ehc, plan
 
@@ -212,6 +223,10 @@ EXPECTED = {
     "ehc_plan_links":         [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_f_in_place":         [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_f_in_place_pdf":     [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_plan_document_add":  [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_document":           [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_review_report":      [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_review_report_send": [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_review":             [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_review_decision":    [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_invitation_add":     [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
