@@ -68,6 +68,7 @@ from .reach import (
     visible_register_entries,
     visible_schools,
     visible_sessions,
+    visible_shared_reports,
     visible_staff_roles,
     visible_targets,
 )
@@ -129,6 +130,7 @@ __all__ = [
     "visible_register_entries",
     "visible_schools",
     "visible_sessions",
+    "visible_shared_reports",
     "visible_staff_roles",
     "visible_targets",
 ]

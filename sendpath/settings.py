@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "api",
     "interop",
     "people",
+    "duties",
 ]
 
 MIDDLEWARE = [

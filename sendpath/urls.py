@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("people.public_urls")),
     path("staff/import/", include("interop.urls")),
     path("staff/compliance/", include("statutory.compliance_urls")),
+    path("staff/duties/", include("duties.urls")),
+    path("", include("duties.public_urls")),
     path("family/", include("records.family_urls")),
     path("overview/", include("records.overview_urls")),
     path("ehc/", include("statutory.urls")),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cycles/<id:pk>/review/", views.review, name="review"),
     path("cycles/<id:pk>/amend/", views.amend, name="amend"),
     path("pupils/<id:pk>/documents/new/", views.attachment_add, name="attachment_add"),
+    path("pupils/<id:pk>/specialists/new/", views.specialist_add, name="specialist_add"),
     path("documents/<id:pk>/", views.attachment_download, name="attachment_download"),
     path("pupils/<id:pk>/passport/", views.passport, name="passport"),
     path("pupils/<id:pk>/passport/edit/", views.passport_edit, name="passport_edit"),

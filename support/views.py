@@ -458,6 +458,45 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def specialist_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a specialist's involvement (the SENCo, who runs the cycle)."""
+    pupil = _pupil(request, pk, Action.RUN_CYCLE)
+    targets = selectors.pupil_targets(pupil)
+    form = forms.SpecialistInvolvementForm(
+        request.POST or None, request.FILES or None, targets=targets
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.specialist_involvement_add(
+                pupil=pupil,
+                data=data,
+                targets=list(data["targets"]),
+                advice=data.get("advice"),
+                by=_user(request),
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The specialist's involvement has been recorded.")
+            return redirect(f"/staff/pupils/{pupil.pk}/#specialists")
+    return _form_page(
+        request,
+        form,
+        title="Record a specialist's involvement",
+        pupil=pupil,
+        submit="Record the involvement",
+        back=f"/staff/pupils/{pupil.pk}/",
+        intro="An educational psychologist, a speech and language therapist, an outreach "
+        "teacher, CAMHS, an occupational therapist or another specialist. Enter the real dates: "
+        "the compliance page counts the involvement from the day the school asked.",
+        multipart=True,
+    )
+
+
+@login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment, pk=pk)
     _pupil(request, attachment.pupil_id)

@@ -51,6 +51,8 @@ def urls(w: World) -> dict[str, str]:
         "cycle_new": reverse("cycle_open", args=[w.amy.pk]),
         "cycle": reverse("cycle_detail", args=[cycle.pk]),
         "view_new": reverse("view_add", args=[cycle.pk]),
+        "specialist_new": reverse("specialist_add", args=[w.amy.pk]),
+        "compliance": reverse("compliance_school"),
         "plan": reverse("plan_edit", args=[cycle.pk]),
         "review": reverse("review", args=[cycle.pk]),
         "amend": reverse("amend", args=[cycle.pk]),
@@ -96,6 +98,24 @@ def urls(w: World) -> dict[str, str]:
         "family_ehc_amy": reverse("family_ehc", args=[w.amy.pk]),
         "family_ehc_ben": reverse("family_ehc", args=[w.ben.pk]),
         **_people_urls(w),
+        **_duties_urls(w),
+    }
+
+
+def _duties_urls(w: World) -> dict[str, str]:
+    """The school's duties (duties/): Oak's SEN information report, a draft."""
+    from duties import services
+    from duties.models import InformationReport
+
+    report = InformationReport.objects.filter(school=w.oak).first() or services.report_start(
+        school=w.oak, start_year=2025, by=w.users["senco"]
+    )
+    return {
+        "info_report": reverse("information_report"),
+        "info_report_version": reverse("information_report_version", args=[report.pk]),
+        "info_report_edit": reverse("information_report_edit", args=[report.pk]),
+        "info_report_publish": reverse("information_report_publish", args=[report.pk]),
+        "family_info_report": reverse("family_information_report"),
     }
 
 
@@ -187,6 +207,8 @@ EXPECTED = {
     "cycle_new":              [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "cycle":                  [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
     "view_new":               [OK , OK , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "specialist_new":         [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "compliance":             [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
     "plan":                   [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "review":                 [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "amend":                  [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
@@ -248,6 +270,14 @@ EXPECTED = {
     "ta_assignments":         [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "school_rollover":        [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "installation":           [F  , F  , F  , F  , F  , F  , F  , F  , F  , F  , F  , F],
+    # The SEN information report (duties/): read by the SENCo, senior leaders, the governor and
+    # the administrator of the school; written by the SENCo and senior leaders; the family page
+    # answers every signed-in user (a parent sees only a draft shared with them).
+    "info_report":            [OK , F  , F  , OK , OK , F  , OK , F  , OK , F  , F  , F],
+    "info_report_version":    [OK , F  , F  , OK , OK , F  , OK , N  , N  , N  , N  , N],
+    "info_report_edit":       [OK , F  , F  , OK , F  , F  , F  , N  , N  , N  , N  , N],
+    "info_report_publish":    [OK , F  , F  , OK , F  , F  , F  , N  , N  , N  , N  , N],
+    "family_info_report":     [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
 }
 # fmt: on
 

@@ -30,6 +30,7 @@ PURE = frozenset(
         "statutory.compliance",
         "people.years",
         "people.tables",
+        "duties.tally",
     }
 )
 # The domain apps, lowest first. An app may use a lower app's models, selectors and services, never
@@ -47,6 +48,7 @@ DOMAIN_APPS = (
     "statutory",
     "interop",
     "people",
+    "duties",
 )
 # The layers, lowest first. Within "models" and "apps" the rank is also the app's DOMAIN_APPS place.
 LAYERS = ("pure rules", "ui", "models", "access", "apps", "records", "perf", "api", "sendpath")
