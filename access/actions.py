@@ -58,6 +58,14 @@ class Action(StrEnum):
     MANAGE_CLASSES = "manage_classes"
     # Move the school into the new school year (NC years up, leavers leave).
     ROLL_OVER_YEAR = "roll_over_year"
+    # Families as partners (issue 17). A parent's own writes about their child: acknowledging a
+    # plan or review record, messages to the key person, concerns, views and the pupil's voice.
+    RESPOND_AS_FAMILY = "respond_as_family"
+    # The communication log: staff record meetings, calls, emails and diary notes, and reply to
+    # the family's messages, for pupils they reach as staff (named-record roles).
+    KEEP_LOG = "keep_log"
+    # The school's signposting for families and the pupils' key persons.
+    MANAGE_SIGNPOSTING = "manage_signposting"
     # The school's duties (duties/): the SEN information report's drafts, versions and comments.
     READ_INFORMATION_REPORT = "read_information_report"
     # Write it: edit its sections, share the draft with parents, answer comments, publish it.
@@ -142,6 +150,9 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.MANAGE_FAMILIES: SCHOOL_ADMINISTRATORS,
     Action.MANAGE_CLASSES: SCHOOL_ADMINISTRATORS,
     Action.ROLL_OVER_YEAR: SCHOOL_ADMINISTRATORS,
+    Action.RESPOND_AS_FAMILY: frozenset({Role.PARENT}),
+    Action.KEEP_LOG: NAMED_RECORD_ROLES,
+    Action.MANAGE_SIGNPOSTING: SCHOOL_ADMINISTRATORS,
     Action.READ_INFORMATION_REPORT: INFORMATION_REPORT_READERS,
     Action.MANAGE_INFORMATION_REPORT: INFORMATION_REPORT_WRITERS,
     Action.READ_TRAINING: TRAINING_KEEPERS,
@@ -186,6 +197,10 @@ REFUSALS: dict[Action, str] = {
     "assignments.",
     Action.ROLL_OVER_YEAR: "The SENCo and the school administrator move the school into the new "
     "school year.",
+    Action.RESPOND_AS_FAMILY: "Only the child's parents and carers answer here.",
+    Action.KEEP_LOG: "Your role cannot write in this pupil's communication log.",
+    Action.MANAGE_SIGNPOSTING: "The SENCo and the school administrator keep the school's "
+    "signposting and key persons.",
     Action.READ_INFORMATION_REPORT: "The SENCo, senior leaders, the SEN governor and the "
     "administrator read the SEN information report's drafts.",
     Action.MANAGE_INFORMATION_REPORT: "The SENCo and senior leaders write and publish the SEN "

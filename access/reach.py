@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts import schooldates
 from accounts.models import Membership, Role, School, User
 from duties.models import InformationReport, ReportShare
+from family.models import LogEntry
 from provision.models import (
     Enrolment,
     Intervention,
@@ -176,6 +177,20 @@ def visible_targets(user: User, *, reach: Reach = "any") -> QuerySet[Target]:
 
 def visible_passports(user: User, *, reach: Reach = "any") -> QuerySet[Passport]:
     return Passport.objects.filter(pupil__in=_pupil_ids(user, reach))
+
+
+# ---- families as partners ----------------------------------------------------------------------
+
+
+def visible_log_entries(user: User, *, reach: Reach = "any") -> QuerySet[LogEntry]:
+    """Communication log entries: every entry about the pupils the user reaches as staff; only
+    the shared entries about a parent's own children (reach "family"); "any" is both."""
+    where = Q(pk__in=[])
+    if reach != "family":
+        where |= Q(pupil__in=_pupil_ids(user, "staff"))
+    if reach != "staff":
+        where |= Q(shared=True, pupil__in=_pupil_ids(user, "family"))
+    return LogEntry.objects.filter(where)
 
 
 # ---- EHC casework (statutory) ------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from records import views
+from records import review_views, views
 
 urlpatterns = [
     path("pupils/<id:pk>/", views.pupil_detail, name="pupil_detail"),
+    # The review form shows provision's evidence, so records/ serves it (support's view inside).
+    path("cycles/<id:pk>/review/", review_views.review, name="review"),
 ]

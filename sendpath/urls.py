@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("people.public_urls")),
     path("staff/import/", include("interop.urls")),
     path("staff/compliance/", include("statutory.compliance_urls")),
+    path("staff/", include("family.urls")),
     path("staff/duties/", include("duties.urls")),
     path("", include("duties.public_urls")),
     path("family/", include("records.family_urls")),

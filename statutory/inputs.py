@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import LocalAuthority, School
 from duties.models import InformationReport
+from family.models import Acknowledgement, Document
 from pupils.models import Pupil, RegisterEntry, TeachingGroup
 from statutory import clocks, compliance
 from statutory.models import AnnualReview, EHCPlan, EHCRequest, PhaseTransfer, RegException
@@ -75,16 +76,21 @@ def _cycles(pupils: dict[str, Any], on: date | None) -> dict[int, list[complianc
     texts of plans and reviews are never loaded)."""
     targets = _targets(pupils, on)
     cycles: dict[int, list[compliance.Cycle]] = defaultdict(list)
-    rows = Cycle.objects.filter(**_of(pupils, "pupil")).order_by().values_list(
+    # A parent's acknowledgement of the review record counts as the record given (issue 17).
+    found = Cycle.objects.filter(**_of(pupils, "pupil")).annotate(
+        acknowledged=_first_acknowledged()
+    )
+    rows = found.order_by().values_list(
         "pupil_id", "number", "opened_on", "closed_on",
         "plan__pk", "plan__plan_date", "plan__review_date", "plan__parents_agreed_on",
         "review__pk", "review__held_on", "review__parent_attendance",
-        "review__overall_progress", "review__given_to_parents_on",
+        "review__overall_progress", "review__given_to_parents_on", "acknowledged",
     )  # fmt: skip
     Plan, Review, Tgt = compliance.Plan, compliance.Review, compliance.Target
     for row in rows:
         pupil_id, number, opened, closed, plan_id, plan_date, review_date, agreed = row[:8]
-        review_id, held, how, progress, given = row[8:]
+        review_id, held, how, progress, given, acknowledged = row[8:]
+        given = min((d for d in (given, acknowledged) if d is not None), default=None)
         plan = (
             Plan(plan_date, review_date, agreed, tuple(Tgt(*t) for t in targets.get(plan_id, ())))
             if plan_id
@@ -93,6 +99,19 @@ def _cycles(pupils: dict[str, Any], on: date | None) -> dict[int, list[complianc
         review = Review(held, how, progress, given) if review_id else None
         cycles[pupil_id].append(compliance.Cycle(number, opened, closed, plan, review))
     return cycles
+
+
+def _first_acknowledged() -> Subquery:
+    """The first date a parent confirmed they received and read the cycle's review record
+    (family.Acknowledgement, issue 17): the record has then been given to the parents, whether
+    or not the SENCo also recorded giving it (RECORD_NOT_SHARED)."""
+    first = (
+        Acknowledgement.objects.filter(cycle=OuterRef("pk"), document=Document.REVIEW)
+        .values("cycle")
+        .annotate(first=Min("acknowledged_on"))
+        .values("first")
+    )
+    return Subquery(first)
 
 
 def _register(pupils: dict[str, Any]) -> dict[int, list[compliance.RegisterEntry]]:

@@ -1,7 +1,7 @@
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Layout, Size
 from django import forms
 from django.db import models
 from django.utils import timezone
@@ -280,10 +280,19 @@ class ReviewForm(_EnteredForm):
             "pupil_views": "The pupil's views",
         }
 
-    def __init__(self, *args: Any, targets: list[Target], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        targets: list[Target],
+        evidence: Mapping[int, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         _today_default(self, "held_on")
         self.targets = targets
+        # Markup rendered by a page above support (records/ composes the provision evidence);
+        # keyed by the target's id as a string for the template variable below.
+        self.evidence = {str(pk): html for pk, html in (evidence or {}).items()}
         for target in targets:
             self.fields[f"rating_{target.pk}"] = forms.TypedChoiceField(
                 label=escaped_label("Target {}: {}", target.position, target.description),
@@ -312,6 +321,9 @@ class ReviewForm(_EnteredForm):
         self.helper = gds_helper()
         rating_fields: list[Any] = []
         for target in targets:
+            if str(target.pk) in self.evidence:
+                # A variable, not the markup itself, so nothing in it is read as a template.
+                rating_fields.append(HTML("{{ form.evidence." + str(target.pk) + " }}"))
             rating_fields += [
                 Field.radios(f"rating_{target.pk}", legend_size=Size.SMALL),
                 Field.text(f"value_{target.pk}", field_width=20),

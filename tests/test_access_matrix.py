@@ -98,6 +98,7 @@ def urls(w: World) -> dict[str, str]:
         "family_ehc_amy": reverse("family_ehc", args=[w.amy.pk]),
         "family_ehc_ben": reverse("family_ehc", args=[w.ben.pk]),
         **_people_urls(w),
+        **_family_urls(w),
         **_duties_urls(w),
     }
 
@@ -140,6 +141,24 @@ def _people_urls(w: World) -> dict[str, str]:
         "ta_assignments": reverse("ta_assignments"),
         "school_rollover": reverse("school_rollover"),
         "installation": reverse("installation"),
+    }
+
+
+def _family_urls(w: World) -> dict[str, str]:
+    """Families as partners (issue 17): the parents' pages of their own child, and the staff's
+    communication log, key person and signposting."""
+    return {
+        "family_log_amy": reverse("family_log", args=[w.amy.pk]),
+        "family_log_ben": reverse("family_log", args=[w.ben.pk]),
+        "family_concern_amy": reverse("family_concern", args=[w.amy.pk]),
+        "family_concern_ben": reverse("family_concern", args=[w.ben.pk]),
+        "family_voice_amy": reverse("family_voice", args=[w.amy.pk]),
+        "family_my_targets_amy": reverse("family_my_targets", args=[w.amy.pk]),
+        "family_my_targets_ben": reverse("family_my_targets", args=[w.ben.pk]),
+        "pupil_log": reverse("pupil_log", args=[w.amy.pk]),
+        "concern_list": reverse("concern_list"),
+        "key_person": reverse("key_person_edit", args=[w.amy.pk]),
+        "school_signposting": reverse("school_signposting"),
     }
 
 
@@ -270,6 +289,20 @@ EXPECTED = {
     "ta_assignments":         [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "school_rollover":        [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "installation":           [F  , F  , F  , F  , F  , F  , F  , F  , F  , F  , F  , F],
+    # Families as partners: a parent reaches their own child's pages only; the staff's log is
+    # for those who reach the pupil as staff; the key person and signposting for the SENCo and
+    # the administrator.
+    "family_log_amy":         [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
+    "family_log_ben":         [N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N],
+    "family_concern_amy":     [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
+    "family_concern_ben":     [N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N],
+    "family_voice_amy":       [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
+    "family_my_targets_amy":  [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
+    "family_my_targets_ben":  [N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N],
+    "pupil_log":              [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    "concern_list":           [OK , F  , F  , F  , F  , F  , F  , F  , OK , F  , F  , F],
+    "key_person":             [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
+    "school_signposting":     [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     # The SEN information report (duties/): read by the SENCo, senior leaders, the governor and
     # the administrator of the school; written by the SENCo and senior leaders; the family page
     # answers every signed-in user (a parent sees only a draft shared with them).

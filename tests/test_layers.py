@@ -30,6 +30,8 @@ PURE = frozenset(
         "statutory.compliance",
         "people.years",
         "people.tables",
+        "family.signposts",
+        "family.languages",
         "duties.tally",
     }
 )
@@ -45,6 +47,7 @@ DOMAIN_APPS = (
     "attainment",
     "support",
     "provision",
+    "family",
     "statutory",
     "interop",
     "people",

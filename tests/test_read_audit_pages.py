@@ -45,6 +45,12 @@ NO_NAMED_PUPILS = frozenset(
         "school_classes",
         "classes_upload",
         "installation",
+        # duties/: the SEN information report (figures with small numbers suppressed).
+        "info_report",
+        "info_report_version",
+        "info_report_edit",
+        "info_report_publish",
+        "family_info_report",
     }
 )
 
