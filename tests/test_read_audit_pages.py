@@ -45,6 +45,9 @@ NO_NAMED_PUPILS = frozenset(
         "school_classes",
         "classes_upload",
         "installation",
+        # interop: the upload forms.
+        "ctf_upload",
+        "sen_file_upload",
         # duties/: the SEN information report (figures with small numbers suppressed).
         "info_report",
         "info_report_version",
@@ -135,11 +138,16 @@ NOT_AMY = {
     "ehc_plan_links": ("dan",),
     "ehc_f_in_place": ("dan",),
     "ehc_f_in_place_pdf": ("dan",),
+    "ehc_plan_document_add": ("dan",),
+    "ehc_document": ("dan",),
+    "ehc_review_report": ("dan",),
+    "ehc_review_report_send": ("dan",),
     "ehc_review": ("dan",),
     "ehc_review_decision": ("dan",),
     "ehc_invitation_add": ("dan",),
     "ehc_invitation_edit": ("dan",),
     "family_ehc_ben": (),
+    "leavers": (),  # no leavers in this world (interop/tests/test_transfer.py reads one)
 }
 
 
