@@ -87,6 +87,7 @@ CASES: list[PageCase] = [
     PageCase("impact", "senior_leader", lambda s: reverse("provision_impact")),
     PageCase("school_home", "senco", lambda s: reverse("school_home")),
     PageCase("la_overview", "la_officer", lambda s: reverse("overview_home")),
+    PageCase("compliance", "senco", lambda s: reverse("compliance_school")),
 ]
 
 
@@ -333,6 +334,8 @@ def run_bench(
     import_row = bench_import_ctf(today)
     say("Timing evidence_pack ...")
     pack_row = bench_evidence_pack(subjects)
+    say("Timing compliance_school and compliance_la ...")
+    compliance_rows = bench_compliance(subjects, today)
     return {
         "scale": scale,
         "database": machine.database(connection),
@@ -341,6 +344,7 @@ def run_bench(
         # Its own key: the page rows above are the pages' (perf/tests check their shape).
         "import_ctf": import_row,
         "evidence_pack": pack_row,
+        "compliance": compliance_rows,
         "seeded": seeded.counts(),
         "on_register": Pupil.objects.filter(
             leaving_date__isnull=True,
@@ -491,6 +495,49 @@ def bench_evidence_pack(subjects: Subjects, repeats: int = 3) -> dict[str, Any]:
     }
 
 
+def _compliance_row(
+    name: str, fn: Callable[[], object], repeats: int, target_ms: int
+) -> dict[str, Any]:
+    cpu: list[float] = []
+    samples = timed(fn, warmups=1, repeats=repeats, cpu=cpu)
+    counter = QueryTimer()
+    with connection.execute_wrapper(counter):
+        fn()
+    return {
+        "name": name,
+        "median_ms": _ms(statistics.median(samples)),
+        "p95_ms": _ms(max(samples)),
+        "queries": counter.count,
+        "floor_ms": None,
+        "ratio": None,
+        "cpu_median_ms": _ms(statistics.median(cpu)),
+        "sql_ms": _ms(counter.seconds),
+        "target_ms": target_ms,
+    }
+
+
+def bench_compliance(subjects: Subjects, today: date, repeats: int = 5) -> list[dict[str, Any]]:
+    """The compliance engine on today's date (issue 16): every finding of the biggest school
+    (target 200 ms), and of every school of the LA in one pass, as `sendpath compliance --la`
+    builds its JSON (target 2 s). Reads and rules, no page."""
+    from statutory import inputs
+
+    return [
+        _compliance_row(
+            "compliance_school",
+            lambda: inputs.school_report(subjects.school, today),
+            repeats,
+            200,
+        ),
+        _compliance_row(
+            "compliance_la",
+            lambda: inputs.la_report(subjects.la, today),
+            max(3, repeats // 2),
+            2000,
+        ),
+    ]
+
+
 # --- a database of its own -----------------------------------------------------------------------
 
 
@@ -561,6 +608,12 @@ def format_table(report: dict[str, Any]) -> str:
             f"(target {row['target_ms']:,} ms), CPU {row['cpu_median_ms']:,.0f} ms, "
             f"{row['queries']:,} queries, "
             f"{row['pdf_kib']:,} KiB PDF"
+        )
+    for row in report.get("compliance", []):
+        lines.append(
+            f"{row['name']}: {row['median_ms']:,.0f} ms median, {row['p95_ms']:,.0f} ms slowest "
+            f"(target {row['target_ms']:,} ms), CPU {row['cpu_median_ms']:,.0f} ms, "
+            f"SQL {row['sql_ms']:,.0f} ms in {row['queries']:,} queries"
         )
     lines.append(
         f"seeding: {seeding['seconds']} s, peak memory {seeding['peak_rss_mib']} MiB; "

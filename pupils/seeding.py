@@ -309,6 +309,8 @@ class SeedResult:
     review_invitations: int = 0
     plan_versions: int = 0
     phase_transfers: int = 0
+    # Specialists involved after reviews of little progress (statutory/seeding.py).
+    specialist_involvements: int = 0
     school_ids: list[int] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:

@@ -21,7 +21,7 @@ from pupils.seeding import (
     local_authority,
     make_trusts,
 )
-from statutory.seeding import seed_ehc
+from statutory.seeding import seed_ehc, seed_specialists
 from support.seeding import seed_support
 
 
@@ -31,7 +31,12 @@ class Seeder(pupil_seeding.Seeder):
     def school_seeded(self, school: SeedSchool) -> None:
         support = seed_support(school)
         result = self.result
-        counts = support.counts | seed_provision(school, support) | seed_ehc(school)
+        counts = (
+            support.counts
+            | seed_provision(school, support)
+            | seed_ehc(school)
+            | seed_specialists(school)
+        )
         for name, count in counts.items():
             setattr(result, name, getattr(result, name) + count)
 

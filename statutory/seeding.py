@@ -16,6 +16,7 @@ from typing import Any
 from pupils.seeding import SeedPupil, SeedSchool
 from statutory import clocks, services
 from statutory.models import AnnualReview, EHCPlan, EHCRequest
+from support.models import Review, Specialist, SpecialistInvolvement
 
 # requests.csv: 154,489 requests; 65.4% assessed, 25.2% refused, 1.6% withdrawn (7.8% not yet
 # decided); 84.8% of decisions within 6 weeks.
@@ -290,3 +291,72 @@ class _EHCBuilder:
             if issue and draft <= today:
                 fields["draft_plan_date"] = draft
         services.ehc_request_update(ehc_request=ehc, by=self.by, **fields)
+
+
+# ---- specialists --------------------------------------------------------------------------------
+
+# After two reviews of little or no progress most schools bring in a specialist (CoP 6.58); the
+# rest are the compliance page's SPECIALIST_NOT_INVOLVED. A review deciding to involve a
+# specialist is nearly always followed by a request. Who, in rough proportion to the needs
+# schools ask about most: the EP, then speech and language, outreach, CAMHS, OT.
+INVOLVED_AFTER_LITTLE_PROGRESS = 0.75
+INVOLVED_AFTER_DECISION = 0.9
+SPECIALIST_WEIGHTS = {
+    Specialist.EDUCATIONAL_PSYCHOLOGIST: 40,
+    Specialist.SPEECH_LANGUAGE_THERAPIST: 25,
+    Specialist.OUTREACH: 15,
+    Specialist.CAMHS: 10,
+    Specialist.OCCUPATIONAL_THERAPIST: 7,
+    Specialist.OTHER: 3,
+}
+RECOMMENDATIONS = (
+    "Precision teaching of high-frequency words, 10 minutes daily.",
+    "Visual supports and a now-and-next board; pre-teach new vocabulary.",
+    "A movement break every 40 minutes and a sensory circuit before school.",
+    "Small-group work on working memory; instructions chunked and written down.",
+    "A key adult for check-ins at the start and end of each day.",
+)
+
+
+def seed_specialists(school: SeedSchool) -> dict[str, int]:
+    """Specialist involvements for the school's pupils after their reviews: one written with
+    bulk_create (a school's history, not a page's write). Its own random stream."""
+    rng = random.Random(f"specialists:{school.school.urn}")  # noqa: S311 (synthetic data)
+    today = school.today
+    reviews: dict[int, list[tuple[date, str, str]]] = {}
+    rows = (
+        Review.objects.filter(cycle__pupil__school=school.school)
+        .order_by("cycle__pupil_id", "held_on")
+        .values_list("cycle__pupil_id", "held_on", "overall_progress", "decision")
+    )
+    for pupil_id, held, progress, decision in rows:
+        reviews.setdefault(pupil_id, []).append((held, progress, decision))
+    made: list[SpecialistInvolvement] = []
+    who, weights = list(SPECIALIST_WEIGHTS), list(SPECIALIST_WEIGHTS.values())
+    for pupil_id, held in reviews.items():
+        asked_after: date | None = None
+        for (first, progress, _), (_, following, _) in zip(held, held[1:], strict=False):
+            if progress == following == "none":
+                asked_after = first
+        chance = INVOLVED_AFTER_LITTLE_PROGRESS
+        if asked_after is None:
+            decided = [day for day, _, decision in held if decision == "specialist"]
+            asked_after, chance = (decided[-1], INVOLVED_AFTER_DECISION) if decided else (None, 0)
+        if asked_after is None or rng.random() >= chance:
+            continue
+        asked = min(asked_after + DAY * rng.randint(1, 20), today)
+        seen = asked + WEEK * rng.randint(2, 10)
+        advice = seen + DAY * rng.randint(5, 30)
+        made.append(
+            SpecialistInvolvement(
+                pupil_id=pupil_id,
+                specialist=rng.choices(who, weights)[0],
+                asked_on=asked,
+                seen_on=seen if seen <= today else None,
+                advice_received_on=advice if advice <= today else None,
+                recommendations=rng.choice(RECOMMENDATIONS) if advice <= today else "",
+                recorded_by=school.senco,
+            )
+        )
+    SpecialistInvolvement.objects.bulk_create(made, batch_size=500)
+    return {"specialist_involvements": len(made)}

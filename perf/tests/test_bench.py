@@ -61,6 +61,10 @@ def check_report(report: dict) -> None:
     pack = report["evidence_pack"]
     assert pack["name"] == "evidence_pack" and pack["median_ms"] > 0 and pack["queries"] > 0
     assert pack["pdf_kib"] > 1 and pack["target_ms"] == 5000
+    school, la = report["compliance"]
+    assert (school["name"], school["target_ms"]) == ("compliance_school", 200)
+    assert (la["name"], la["target_ms"]) == ("compliance_la", 2000)
+    assert school["median_ms"] > 0 and la["queries"] >= school["queries"] > 0
 
 
 @pytest.mark.django_db
