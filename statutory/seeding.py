@@ -333,14 +333,14 @@ def seed_specialists(school: SeedSchool) -> dict[str, int]:
         reviews.setdefault(pupil_id, []).append((held, progress, decision))
     made: list[SpecialistInvolvement] = []
     who, weights = list(SPECIALIST_WEIGHTS), list(SPECIALIST_WEIGHTS.values())
-    for pupil_id, held in reviews.items():
+    for pupil_id, history in reviews.items():
         asked_after: date | None = None
-        for (first, progress, _), (_, following, _) in zip(held, held[1:], strict=False):
+        for (first, progress, _d), (_day, following, _) in zip(history, history[1:], strict=False):
             if progress == following == "none":
                 asked_after = first
         chance = INVOLVED_AFTER_LITTLE_PROGRESS
         if asked_after is None:
-            decided = [day for day, _, decision in held if decision == "specialist"]
+            decided = [day for day, _, decision in history if decision == "specialist"]
             asked_after, chance = (decided[-1], INVOLVED_AFTER_DECISION) if decided else (None, 0)
         if asked_after is None or rng.random() >= chance:
             continue
