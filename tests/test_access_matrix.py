@@ -129,6 +129,10 @@ def _duties_urls(w: World) -> dict[str, str]:
         "duties_training_add": reverse("duties_training_add"),
         "duties_governors": reverse("duties_governors"),
         "duties_governors_pdf": reverse("duties_governors_pdf"),
+        "duties_traces": reverse("duties_traces"),
+        "duties_trace_amy": reverse("duties_trace", args=[w.amy.pk]),
+        "duties_trace_pdf_amy": reverse("duties_trace_pdf", args=[w.amy.pk]),
+        "duties_layer_amy": reverse("duties_layer", args=[w.amy.pk]),
     }
 
 
@@ -339,6 +343,12 @@ EXPECTED = {
     "duties_training_add":    [OK , F  , F  , OK , F  , F  , OK , F  , OK , F  , F  , F],
     "duties_governors":       [OK , F  , F  , OK , OK , F  , F  , F  , OK , F  , F  , F],
     "duties_governors_pdf":   [OK , F  , F  , OK , OK , F  , F  , F  , OK , F  , F  , F],
+    # The case trace and the plan's layer and annual review: the SENCo and senior leaders, for
+    # pupils within their reach.
+    "duties_traces":          [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
+    "duties_trace_amy":       [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
+    "duties_trace_pdf_amy":   [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
+    "duties_layer_amy":       [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
 }
 # fmt: on
 
