@@ -133,6 +133,7 @@ def _duties_urls(w: World) -> dict[str, str]:
         "duties_trace_amy": reverse("duties_trace", args=[w.amy.pk]),
         "duties_trace_pdf_amy": reverse("duties_trace_pdf", args=[w.amy.pk]),
         "duties_layer_amy": reverse("duties_layer", args=[w.amy.pk]),
+        "duties_ta_deployment": reverse("duties_ta_deployment"),
     }
 
 
@@ -349,6 +350,7 @@ EXPECTED = {
     "duties_trace_amy":       [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
     "duties_trace_pdf_amy":   [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
     "duties_layer_amy":       [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
+    "duties_ta_deployment":   [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
 }
 # fmt: on
 
