@@ -39,7 +39,7 @@ from pupils.models import FamilyLink, Need, Pupil, PupilAssignment, RegisterEntr
 from statutory.models import AnnualReview, EHCPlan, EHCRequest, PhaseTransfer
 from support.models import Concern, Cycle, Passport, Target
 
-from .actions import NAMED_RECORD_ROLES, STAFF_ROLES, WHOLE_SCHOOL_ROLES
+from .actions import LEAVERS_READERS, NAMED_RECORD_ROLES, STAFF_ROLES, WHOLE_SCHOOL_ROLES
 
 Reach = Literal["staff", "family", "any"]
 
@@ -138,6 +138,16 @@ def _reach_of(m: Membership, user: User, today: date | None) -> Q:
         own = FamilyLink.objects.filter(pupil=OuterRef("pk"), contact__user=user)
         return Q(school_id=m.school_id) & Q(Exists(own))
     return Q(pk__in=[])
+
+
+def visible_leavers(user: User, school: School) -> QuerySet[Pupil]:
+    """The school's leavers (a leaving date set), for the roles that keep their SEN files in
+    view (the SENCo and the DPO, who otherwise sees no named pupil): the leavers page only."""
+    if not user.is_authenticated or not user.is_active:
+        return Pupil.objects.none()
+    if not roles_at(user, school.pk) & LEAVERS_READERS:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(school=school, leaving_date__isnull=False)
 
 
 def _pupil_ids(user: User, reach: Reach) -> QuerySet[Pupil, Any]:

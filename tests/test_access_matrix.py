@@ -94,6 +94,13 @@ def urls(w: World) -> dict[str, str]:
         "family_ehc_amy": reverse("family_ehc", args=[w.amy.pk]),
         "family_ehc_ben": reverse("family_ehc", args=[w.ben.pk]),
         **_people_urls(w),
+        # A leaver's records (interop): the leaving page, the SEN file, the imports, the leavers.
+        "amy_leaving": reverse("leaving", args=[w.amy.pk]),
+        "amy_sen_file_json": reverse("sen_file_json", args=[w.amy.pk]),
+        "amy_sen_file_pdf": reverse("sen_file_pdf", args=[w.amy.pk]),
+        "ctf_upload": reverse("ctf_upload"),
+        "sen_file_upload": reverse("sen_file_upload"),
+        "leavers": reverse("leavers"),
         **_family_urls(w),
         **_duties_urls(w),
     }
@@ -278,6 +285,15 @@ EXPECTED = {
     "ta_assignments":         [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "school_rollover":        [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "installation":           [F  , F  , F  , F  , F  , F  , F  , F  , F  , F  , F  , F],
+    # Leavers (interop): the SENCo and the administrator record a leaving and write the pupil's
+    # CTF and SEN file; they import CTFs and transfer packs; the leavers page is the SENCo's and
+    # the DPO's (the outsider is Elm's SENCo).
+    "amy_leaving":            [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
+    "amy_sen_file_json":      [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
+    "amy_sen_file_pdf":       [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
+    "ctf_upload":             [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "sen_file_upload":        [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "leavers":                [OK , F  , F  , F  , F  , OK , F  , F  , OK , F  , F  , F],
     # Families as partners: a parent reaches their own child's pages only; the staff's log is
     # for those who reach the pupil as staff; the key person and signposting for the SENCo and
     # the administrator.

@@ -45,6 +45,9 @@ NO_NAMED_PUPILS = frozenset(
         "school_classes",
         "classes_upload",
         "installation",
+        # interop: the upload forms.
+        "ctf_upload",
+        "sen_file_upload",
         # duties/: the SEN information report (figures with small numbers suppressed).
         "info_report",
         "info_report_version",
@@ -140,6 +143,7 @@ NOT_AMY = {
     "ehc_invitation_add": ("dan",),
     "ehc_invitation_edit": ("dan",),
     "family_ehc_ben": (),
+    "leavers": (),  # no leavers in this world (interop/tests/test_transfer.py reads one)
 }
 
 
