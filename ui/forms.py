@@ -71,11 +71,31 @@ class Select(forms.Select):
 # --- every message names its question; optional questions say so ---------------------------
 
 QUESTION_WORDS = frozenset(
-    "who what when where which why how whether was were is are did does do has have".split()
+    [
+        "who",
+        "what",
+        "when",
+        "where",
+        "which",
+        "why",
+        "how",
+        "whether",
+        "was",
+        "were",
+        "is",
+        "are",
+        "did",
+        "does",
+        "do",
+        "has",
+        "have",
+    ]
 )
-_DETERMINERS = frozenset("the a an your their his her its this".split())
+_DETERMINERS = frozenset(["the", "a", "an", "your", "their", "his", "her", "its", "this"])
 _DEFAULT_REQUIRED = str(forms.Field.default_error_messages["required"])
-GENERIC_MESSAGES = frozenset({_DEFAULT_REQUIRED, "Enter a complete value.", "Enter the day, month and year"})
+GENERIC_MESSAGES = frozenset(
+    {_DEFAULT_REQUIRED, "Enter a complete value.", "Enter the day, month and year"}
+)
 
 
 def _plain(label: Any) -> str:
