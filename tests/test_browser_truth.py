@@ -97,7 +97,7 @@ def _fits(page, url: str, axe_check) -> None:
 
 
 def test_every_page_a_ta_or_teacher_uses_fits_320px(page, live_server, world, login, axe_check):
-    senco, ta = world.users["senco"], world.users["ta"]
+    senco = world.users["senco"]
     cycle = _cycle(world)
     group = make_provision(world, name="Year 5 language group with a long name for small screens")
     for pupil in (world.ben, world.amy):
