@@ -36,7 +36,7 @@ from provision.models import (
     StaffRole,
 )
 from pupils.models import FamilyLink, Need, Pupil, PupilAssignment, RegisterEntry, TeachingGroup
-from statutory.models import AnnualReview, EHCPlan, EHCRequest, PhaseTransfer
+from statutory.models import AnnualReview, CaseDocument, EHCPlan, EHCRequest, PhaseTransfer
 from support.models import Concern, Cycle, Passport, Target
 
 from .actions import LEAVERS_READERS, NAMED_RECORD_ROLES, STAFF_ROLES, WHOLE_SCHOOL_ROLES
@@ -244,6 +244,12 @@ def visible_annual_reviews(user: User, *, reach: Reach = "any") -> QuerySet[Annu
 
 def visible_phase_transfers(user: User, *, reach: Reach = "any") -> QuerySet[PhaseTransfer]:
     return PhaseTransfer.objects.filter(ehc_reach(user, "plan__la_id", "plan__pupil", reach=reach))
+
+
+def visible_case_documents(user: User) -> QuerySet[CaseDocument]:
+    """Documents kept with an EHC case (the plan's PDF, what the school sent to the LA): the
+    school's SENCo, senior leaders and administrators, and the LA's officers (staff reach)."""
+    return CaseDocument.objects.filter(ehc_reach(user, reach="staff"))
 
 
 # ---- schools -----------------------------------------------------------------------------------

@@ -87,6 +87,10 @@ def urls(w: World) -> dict[str, str]:
         "ehc_plan_links": reverse("ehc_plan_links", args=[plan.pk]),
         "ehc_f_in_place": reverse("ehc_f_in_place", args=[plan.pk]),
         "ehc_f_in_place_pdf": reverse("ehc_f_in_place_pdf", args=[plan.pk]),
+        "ehc_plan_document_add": reverse("ehc_plan_document_add", args=[plan.pk]),
+        "ehc_document": reverse("ehc_document", args=[plan.documents.get().pk]),
+        "ehc_review_report": reverse("ehc_review_report", args=[review.pk]),
+        "ehc_review_report_send": reverse("ehc_review_report_send", args=[review.pk]),
         "ehc_review": reverse("ehc_review", args=[review.pk]),
         "ehc_review_decision": reverse("ehc_review_decision", args=[review.pk]),
         "ehc_invitation_add": reverse("ehc_invitation_add", args=[review.pk]),
@@ -124,6 +128,11 @@ def _duties_urls(w: World) -> dict[str, str]:
         "duties_training_add": reverse("duties_training_add"),
         "duties_governors": reverse("duties_governors"),
         "duties_governors_pdf": reverse("duties_governors_pdf"),
+        "duties_traces": reverse("duties_traces"),
+        "duties_trace_amy": reverse("duties_trace", args=[w.amy.pk]),
+        "duties_trace_pdf_amy": reverse("duties_trace_pdf", args=[w.amy.pk]),
+        "duties_layer_amy": reverse("duties_layer", args=[w.amy.pk]),
+        "duties_ta_deployment": reverse("duties_ta_deployment"),
     }
 
 
@@ -188,6 +197,13 @@ def _ehc_records(w: World) -> tuple[Any, Any]:
         review = services.annual_review_record(plan=plan, meeting_date=today, by=senco)
         services.review_invitation_add(
             review=review, invitee="parent", invited_date=today, by=senco
+        )
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from statutory import documents
+
+        documents.plan_document_add(
+            plan=plan, upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan"), by=senco
         )
     return ehc, plan
 
@@ -264,6 +280,10 @@ EXPECTED = {
     "ehc_plan_links":         [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_f_in_place":         [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_f_in_place_pdf":     [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_plan_document_add":  [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_document":           [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_review_report":      [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_review_report_send": [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_review":             [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_review_decision":    [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_invitation_add":     [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
@@ -322,6 +342,13 @@ EXPECTED = {
     "duties_training_add":    [OK , F  , F  , OK , F  , F  , OK , F  , OK , F  , F  , F],
     "duties_governors":       [OK , F  , F  , OK , OK , F  , F  , F  , OK , F  , F  , F],
     "duties_governors_pdf":   [OK , F  , F  , OK , OK , F  , F  , F  , OK , F  , F  , F],
+    # The case trace and the plan's layer and annual review: the SENCo and senior leaders, for
+    # pupils within their reach.
+    "duties_traces":          [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
+    "duties_trace_amy":       [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
+    "duties_trace_pdf_amy":   [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
+    "duties_layer_amy":       [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
+    "duties_ta_deployment":   [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
 }
 # fmt: on
 

@@ -124,6 +124,8 @@ ALSO = {
     "dan": (),
 }
 NOT_AMY = {
+    # duties/: the TA deployment names the pupils the TA supports in class (Ben).
+    "duties_ta_deployment": ("ben",),
     # people/: the assignments list Ben (the TA's) and every pupil on roll in the form's choices;
     # the rollover names its leavers (none in this world).
     "school_rollover": (),
@@ -138,6 +140,10 @@ NOT_AMY = {
     "ehc_plan_links": ("dan",),
     "ehc_f_in_place": ("dan",),
     "ehc_f_in_place_pdf": ("dan",),
+    "ehc_plan_document_add": ("dan",),
+    "ehc_document": ("dan",),
+    "ehc_review_report": ("dan",),
+    "ehc_review_report_send": ("dan",),
     "ehc_review": ("dan",),
     "ehc_review_decision": ("dan",),
     "ehc_invitation_add": ("dan",),
