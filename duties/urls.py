@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duties import governors_views, isp_views, trace_views, training_views, views
+from duties import deployment_views, governors_views, isp_views, trace_views, training_views, views
 
 urlpatterns = [
     path("report/", views.report_home, name="information_report"),
@@ -35,4 +35,8 @@ urlpatterns += [
     path("traces/<id:pk>/", trace_views.pupil_trace, name="duties_trace"),
     path("traces/<id:pk>/pdf/", trace_views.pupil_trace_pdf, name="duties_trace_pdf"),
     path("pupils/<id:pk>/plan/", isp_views.layer, name="duties_layer"),
+]
+
+urlpatterns += [
+    path("teaching-assistants/", deployment_views.ta_deployment, name="duties_ta_deployment"),
 ]

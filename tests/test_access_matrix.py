@@ -43,8 +43,10 @@ def urls(w: World) -> dict[str, str]:
         "family_amy": reverse("family_pupil", args=[w.amy.pk]),
         "family_ben": reverse("family_pupil", args=[w.ben.pk]),
         "overview": reverse("overview_home"),
+        "overview_compliance": reverse("overview_compliance"),
         "switch_school": reverse("school_switch"),
         "api_tokens": reverse("api_tokens"),
+        "personal_settings": reverse("personal_settings"),
         "school_terms": reverse("school_terms"),
         "concern_new": reverse("concern_create", args=[w.amy.pk]),
         "concern_decide": reverse("concern_decide", args=[concern.pk]),
@@ -53,6 +55,7 @@ def urls(w: World) -> dict[str, str]:
         "view_new": reverse("view_add", args=[cycle.pk]),
         "specialist_new": reverse("specialist_add", args=[w.amy.pk]),
         "compliance": reverse("compliance_school"),
+        "compliance_summary": reverse("compliance_summary"),
         "plan": reverse("plan_edit", args=[cycle.pk]),
         "review": reverse("review", args=[cycle.pk]),
         "amend": reverse("amend", args=[cycle.pk]),
@@ -77,6 +80,7 @@ def urls(w: World) -> dict[str, str]:
         "provision_list": reverse("provision_list"),
         "provision_library": reverse("provision_library"),
         "ehc_casework": reverse("ehc_casework"),
+        "ehc_la_figures": reverse("ehc_la_figures"),
         "ehc_request_new": reverse("ehc_request_new", args=[w.amy.pk]),
         "ehc_evidence_pack": reverse("ehc_evidence_pack", args=[w.amy.pk]),
         "ehc_request": reverse("ehc_request", args=[ehc.pk]),
@@ -132,6 +136,7 @@ def _duties_urls(w: World) -> dict[str, str]:
         "duties_trace_amy": reverse("duties_trace", args=[w.amy.pk]),
         "duties_trace_pdf_amy": reverse("duties_trace_pdf", args=[w.amy.pk]),
         "duties_layer_amy": reverse("duties_layer", args=[w.amy.pk]),
+        "duties_ta_deployment": reverse("duties_ta_deployment"),
     }
 
 
@@ -233,8 +238,10 @@ EXPECTED = {
     "family_amy":             [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
     "family_ben":             [N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N],
     "overview":               [F  , F  , F  , F  , F  , F  , F  , F  , F  , OK , OK , F],
+    "overview_compliance":    [F  , F  , F  , F  , F  , F  , F  , F  , F  , OK , OK , F],
     "switch_school":          [OK , OK , OK , OK , OK , OK , OK , F  , OK , F  , F  , F],
     "api_tokens":             [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
+    "personal_settings":      [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
     "school_terms":           [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "concern_new":            [OK , OK , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "concern_decide":         [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
@@ -243,6 +250,7 @@ EXPECTED = {
     "view_new":               [OK , OK , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "specialist_new":         [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "compliance":             [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
+    "compliance_summary":     [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
     "plan":                   [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "review":                 [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "amend":                  [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
@@ -269,6 +277,7 @@ EXPECTED = {
     # EHC casework: the school's SENCo, senior leader and administrator read; the SENCo and the
     # LA's officer record; the LA's officer reaches every case of their LA's schools.
     "ehc_casework":           [OK , F  , F  , OK , F  , F  , OK , F  , OK , OK , F  , F],
+    "ehc_la_figures":         [F  , F  , F  , F  , F  , F  , F  , F  , F  , OK , F  , F],
     "ehc_request_new":        [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "ehc_evidence_pack":      [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "ehc_request":            [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
@@ -347,6 +356,7 @@ EXPECTED = {
     "duties_trace_amy":       [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
     "duties_trace_pdf_amy":   [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
     "duties_layer_amy":       [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
+    "duties_ta_deployment":   [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
 }
 # fmt: on
 

@@ -29,6 +29,7 @@ NO_NAMED_PUPILS = frozenset(
         "audit_csv",
         "family_home",
         "overview",
+        "ehc_la_figures",  # the LA's figures beside England's: counts, no names
         "switch_school",
         "api_tokens",
         "school_terms",
@@ -124,6 +125,8 @@ ALSO = {
     "dan": (),
 }
 NOT_AMY = {
+    # duties/: the TA deployment names the pupils the TA supports in class (Ben).
+    "duties_ta_deployment": ("ben",),
     # people/: the assignments list Ben (the TA's) and every pupil on roll in the form's choices;
     # the rollover names its leavers (none in this world).
     "school_rollover": (),
