@@ -340,6 +340,8 @@ def run_bench(
     import_la_row = bench_import_ctf(today, la_import_pupils, name="import_ctf_la", la="822")
     say("Timing evidence_pack ...")
     pack_row = bench_evidence_pack(subjects)
+    say("Timing the information report and the governors' report ...")
+    duties_rows = bench_duties(subjects)
     return {
         "scale": scale,
         "database": machine.database(connection),
@@ -349,6 +351,7 @@ def run_bench(
         "import_ctf": import_row,
         "import_ctf_la": import_la_row,
         "evidence_pack": pack_row,
+        "duties": duties_rows,
         "seeded": seeded.counts(),
         "on_register": Pupil.objects.filter(
             leaving_date__isnull=True,
@@ -515,6 +518,47 @@ def bench_evidence_pack(subjects: Subjects, repeats: int = 3) -> dict[str, Any]:
     }
 
 
+def bench_duties(subjects: Subjects, repeats: int = 3) -> list[dict[str, Any]]:
+    """The SEN information report (a draft: its figures read from the records for the last school
+    year) and the governors' termly report, for the biggest school, as its SENCo (issue 19: at
+    most 2 s each). One warm-up, then the median of `repeats`."""
+    from duties import services as duties_services
+    from duties.models import InformationReport
+
+    senco = subjects.users["senco"]
+    report = InformationReport.objects.filter(school=subjects.school).first()
+    if report is None:
+        report = duties_services.report_start(
+            school=subjects.school, start_year=subjects.start_year - 1, by=senco
+        )
+    client = _signed_in(senco)
+    rows = []
+    for name, path in (
+        ("information_report", reverse("information_report_version", args=[report.pk])),
+        ("governors_report", reverse("duties_governors")),
+    ):
+
+        def get(path: str = path) -> None:
+            response = client.get(path)
+            assert response.status_code == 200, response.status_code
+
+        with static_files_usable():
+            samples = timed(get, warmups=1, repeats=repeats)
+            counter = QueryTimer()
+            with connection.execute_wrapper(counter):
+                get()
+        rows.append(
+            {
+                "name": name,
+                "median_ms": _ms(statistics.median(samples)),
+                "p95_ms": _ms(max(samples)),
+                "queries": counter.count,
+                "target_ms": 2000,
+            }
+        )
+    return rows
+
+
 # --- a database of its own -----------------------------------------------------------------------
 
 
@@ -588,6 +632,11 @@ def format_table(report: dict[str, Any]) -> str:
             f"(target {row['target_ms']:,} ms), CPU {row['cpu_median_ms']:,.0f} ms, "
             f"{row['queries']:,} queries, "
             f"{row['pdf_kib']:,} KiB PDF"
+        )
+    for row in report.get("duties", []):
+        lines.append(
+            f"{row['name']}: {row['median_ms']:,.0f} ms median, {row['p95_ms']:,.0f} ms slowest "
+            f"(target {row['target_ms']:,} ms), {row['queries']:,} queries"
         )
     lines.append(
         f"seeding: {seeding['seconds']} s, peak memory {seeding['peak_rss_mib']} MiB; "

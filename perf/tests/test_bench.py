@@ -66,6 +66,11 @@ def check_report(report: dict) -> None:
     pack = report["evidence_pack"]
     assert pack["name"] == "evidence_pack" and pack["median_ms"] > 0 and pack["queries"] > 0
     assert pack["pdf_kib"] > 1 and pack["target_ms"] == 5000
+    duties = {row["name"]: row for row in report["duties"]}
+    assert set(duties) == {"information_report", "governors_report"}
+    assert all(
+        r["median_ms"] > 0 and r["queries"] > 0 and r["target_ms"] == 2000 for r in duties.values()
+    )
 
 
 @pytest.mark.django_db
@@ -77,6 +82,7 @@ def test_tiny_bench_reports_every_page_in_the_agreed_shape() -> None:
     assert all(case.name in table for case in CASES)
     assert "sql ratio" in table and "÷ yardstick" in table
     assert "evidence_pack:" in table
+    assert "information_report:" in table and "governors_report:" in table
 
 
 def _floor_rows(floor: Floor, name: str) -> list[tuple]:
