@@ -4,12 +4,15 @@ from statutory import views
 
 urlpatterns = [
     path("", views.casework, name="ehc_casework"),
+    path("figures/", views.la_figures, name="ehc_la_figures"),
     path("pupils/<id:pk>/requests/new/", views.request_new, name="ehc_request_new"),
     path("pupils/<id:pk>/evidence-pack/", views.evidence_pack, name="ehc_evidence_pack"),
     path("pupils/<id:pk>/plans/new/", views.plan_new, name="ehc_plan_new"),
     path("requests/<id:pk>/plan/new/", views.plan_new_for_request, name="ehc_plan_new_for_request"),
     path("requests/<id:pk>/", views.request_detail, name="ehc_request"),
     path("requests/<id:pk>/decisions/", views.request_decision, name="ehc_request_decision"),
+    path("requests/<id:pk>/caseworker/", views.request_caseworker, name="ehc_request_caseworker"),
+    path("plans/<id:pk>/caseworker/", views.plan_caseworker, name="ehc_plan_caseworker"),
     path("requests/<id:pk>/exceptions/new/", views.exception_add, name="ehc_exception_add"),
     path("plans/<id:pk>/", views.plan_detail, name="ehc_plan"),
     path("plans/<id:pk>/reviews/new/", views.review_add, name="ehc_review_add"),

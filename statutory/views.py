@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 import access
 from access import Action
 from access.actions import REFUSALS
-from accounts.models import User
+from accounts.models import LocalAuthority, User
 from audit import log as audit
 from audit import reads
 from audit.models import AuditAction
@@ -26,6 +26,7 @@ from pupils.services import current_provision
 from statutory import documents, evidence, selectors, services
 from statutory.forms import (
     AnnualReviewForm,
+    CaseworkerForm,
     DecisionForm,
     EHCPlanForm,
     EHCRequestForm,
@@ -75,6 +76,7 @@ def casework(request: HttpRequest) -> HttpResponse:
         {
             "requests": [(r, selectors.request_limits(r, today)) for r in requests],
             "plans": [(p, selectors.plan_limits(p, today)) for p in plans],
+            "is_officer": bool(access.officer_las(user)),
         },
     )
 
@@ -193,6 +195,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "amending": selectors.amending_review(plan),
             "documents": _documents(user, plan=plan),
             "can_record": access.may(user, Action.RECORD_EHC, plan),
+            "can_decide": access.may(user, Action.DECIDE_EHC, plan),
             "still_e": plan.cease_date is not None
             and current_provision(plan.pupil) == census.SENProvision.EHC_PLAN.value,
         },
@@ -713,3 +716,93 @@ def review_report_send(request: HttpRequest, pk: int) -> HttpResponse:
         "statutory/review_send.html",
         {"review": review, "plan": review.plan, "pupil": review.plan.pupil},
     )
+
+
+@login_required
+def la_figures(request: HttpRequest) -> HttpResponse:
+    """The LA officer's figures across their LA for a calendar year: requests, decisions in 6
+    weeks, plans in 20 weeks (with and without exceptions), annual review decisions in 4 weeks,
+    beside England's (the DfE's SEN2 release), in one table and one chart with its data."""
+    from statutory import national
+
+    user = _user(request)
+    las = access.officer_las(user)
+    if not las:
+        raise PermissionDenied(REFUSALS[Action.READ_EHC])
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2014), today.year)  # SEN2 began with the 2014 reforms
+    mine = selectors.la_figures(las, year)
+    england = national.for_year(year)
+    rows = [
+        {"label": "Requests for an EHC needs assessment received", "count": mine.requests,
+         "england": f"{england.requests:,}"},
+        {"label": "Decisions whether to assess made within 6 weeks",
+         "share": mine.decisions_6_weeks, "england_percent": england.decisions_6_weeks},
+        {"label": "EHC plans issued within 20 weeks, including exceptions",
+         "share": mine.plans_20_weeks, "england_percent": england.plans_20_weeks},
+        {"label": "EHC plans issued within 20 weeks, excluding exceptions",
+         "share": mine.plans_20_weeks_ex, "england_percent": england.plans_20_weeks_ex},
+        {"label": "Annual review decisions made within 4 weeks of the meeting",
+         "share": mine.reviews_4_weeks, "england_percent": england.reviews_4_weeks},
+    ]  # fmt: skip
+    return render(
+        request,
+        "statutory/la_figures.html",
+        {
+            "year": year,
+            "years": list(range(today.year, 2018, -1)),
+            "rows": rows,
+            "chart": rows[1:],
+            "england": england,
+            "source": national.SOURCE,
+            "las": list(LocalAuthority.objects.filter(pk__in=las).order_by("name")),
+        },
+    )
+
+
+def _caseworker_page(request: HttpRequest, case: Any, back: HttpResponseRedirect) -> HttpResponse:
+    user = _user(request)
+    officers = services.la_officers(case.la_id)
+    form = CaseworkerForm(
+        request.POST or None,
+        officers=officers,
+        initial={"caseworker": case.caseworker_id or ""},
+    )
+    done = _saved(
+        request,
+        form,
+        lambda _data: services.caseworker_set(
+            case=case, caseworker=form.chosen(), by=user, request=request
+        ),
+        "The caseworker has been recorded.",
+        back,
+    )
+    return done or render(
+        request, "statutory/caseworker_form.html", {"form": form, "case": case,
+                                                    "pupil": case.pupil, "back": back.url},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_caseworker(request: HttpRequest, pk: int) -> HttpResponse:
+    """The LA puts a request (and its plan) in an officer's caseload."""
+    user = _user(request)
+    ehc = access.get_for_user(
+        request,
+        access.visible_ehc_requests(user, reach="staff").select_related("pupil__school"),
+        pk,
+        Action.DECIDE_EHC,
+    )
+    return _caseworker_page(request, ehc, redirect("ehc_request", pk=ehc.pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_caseworker(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk, Action.DECIDE_EHC)
+    return _caseworker_page(request, plan, redirect("ehc_plan", pk=plan.pk))

@@ -29,6 +29,7 @@ NO_NAMED_PUPILS = frozenset(
         "audit_csv",
         "family_home",
         "overview",
+        "ehc_la_figures",  # the LA's figures beside England's: counts, no names
         "switch_school",
         "api_tokens",
         "school_terms",
@@ -138,6 +139,7 @@ NOT_AMY = {
     "ehc_review_new": ("dan",),
     "ehc_plan_sections": ("dan",),
     "ehc_plan_links": ("dan",),
+    "ehc_plan_caseworker": ("dan",),
     "ehc_f_in_place": ("dan",),
     "ehc_f_in_place_pdf": ("dan",),
     "ehc_plan_document_add": ("dan",),
