@@ -43,6 +43,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 WINDOW_GAP_DAYS = 21
 CRITERIA_LABELS = {
@@ -80,8 +81,9 @@ class Scale:
         return max(self.maximum - self.minimum, 1e-9)
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
+    """One assessment point (a tuple: a school's points are many)."""
+
     pupil: str  # any key: the UPN, or the pupil's id as a string
     subject: str
     year_group: str
@@ -133,25 +135,19 @@ def school_year_start(day: date) -> date:
 
 def windows(dates: Iterable[date]) -> list[tuple[date, date]]:
     """The assessment windows (first and last date) that a set of dates falls into."""
+    return _window_map(set(dates))[0]
+
+
+def _window_map(dates: set[date]) -> tuple[list[tuple[date, date]], dict[date, int]]:
     out: list[tuple[date, date]] = []
-    for d in sorted(set(dates)):
+    index: dict[date, int] = {}
+    for d in sorted(dates):
         if out and (d - out[-1][1]).days <= WINDOW_GAP_DAYS:
             out[-1] = (out[-1][0], d)
         else:
             out.append((d, d))
-    return out
-
-
-def _window_index(starts: list[date], d: date) -> int:
-    # The last window starting on or before d (dates come from the windows themselves).
-    lo, hi = 0, len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] <= d:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo - 1
+        index[d] = len(out) - 1
+    return out, index
 
 
 @dataclass
@@ -172,11 +168,10 @@ def _cohorts(
     cohorts = {}
     for key, pts in grouped.items():
         sign = -1.0 if scales[key[0]].lower_is_better else 1.0
-        wins = windows(p.on for p in pts)
-        starts = [w[0] for w in wins]
+        wins, index = _window_map({p.on for p in pts})
         latest: dict[str, dict[int, tuple[date, float]]] = defaultdict(dict)
         for p in pts:
-            i = _window_index(starts, p.on)
+            i = index[p.on]
             held = latest[p.pupil].get(i)
             # The last score in a window; on the same day, the higher (so order cannot matter).
             if held is None or (p.on, sign * p.score) > held:
@@ -274,7 +269,8 @@ def _assess_cohort(
         _criterion_1(result, peers, scale, t)
         _criterion_2(result, by, rate_changes, scale, t)
         _gap_criteria(result, by[first] - medians[first], by[last] - medians[last], scale, t)
-        result.explanation = explain(result, scale, t)
+        if result.criteria:
+            result.explanation = explain(result, scale, t)
         out.append(result)
     return out
 

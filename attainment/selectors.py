@@ -59,8 +59,13 @@ def results_for_school(
     if not subjects:
         return [], subjects, {}
     t = thresholds_for(school_id)
+    # The criteria look back over this school year and the one before (the span falls back to
+    # last year; the previous rate needs the last three windows): older points are not read.
+    since = criteria.school_year_start(on).replace(year=criteria.school_year_start(on).year - 1)
     rows = (
-        AssessmentPoint.objects.filter(subject__school_id=school_id, assessed_on__lte=on)
+        AssessmentPoint.objects.filter(
+            subject__school_id=school_id, assessed_on__lte=on, assessed_on__gte=since
+        )
         .filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gt=on))
         .values_list(
             "pupil_id", "pupil__upn", "pupil__nc_year", "subject_id", "assessed_on", "score"
