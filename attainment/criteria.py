@@ -31,7 +31,8 @@ The criteria:
    scores flags no one).
 3. *Failing to close the gap*: at the end of the span the pupil is at least `gap_pct` of the scale
    behind the year group's median, the gap is not closing, and their progress is below their
-   peers' median (a pupil making their peers' progress is keeping up).
+   peers' median by at least half of `slower_margin_pct` (a pupil making about their peers'
+   progress is keeping up).
 4. *Widening the gap*: the gap to the year group's median grew by at least `gap_change_pct` of the
    scale over the span. It is *closing* when it shrank by as much; both cannot hold.
 
@@ -63,7 +64,7 @@ class Thresholds:
     slower_margin_pct: float = 5.0
     rate_drop_pct: float = 5.0
     gap_pct: float = 10.0
-    gap_change_pct: float = 2.5
+    gap_change_pct: float = 4.0
     min_peers: int = 6
 
 
@@ -336,7 +337,8 @@ def _gap_criteria(result: Result, first: float, last: float, scale: Scale, t: Th
     result.gap_trend = gap_trend(gap_first, gap_last, t.gap_change_pct * scale.span / 100)
     assert result.progress is not None and result.peer_median is not None
     behind = gap_last >= t.gap_pct * scale.span / 100
-    if behind and result.gap_trend != "closing" and result.progress < result.peer_median:
+    lagging = result.peer_median - result.progress >= t.slower_margin_pct * scale.span / 200
+    if behind and result.gap_trend != "closing" and lagging:
         result.criteria.append(3)
     if result.gap_trend == "widening":
         result.criteria.append(4)
