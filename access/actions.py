@@ -58,6 +58,13 @@ class Action(StrEnum):
     MANAGE_CLASSES = "manage_classes"
     # Move the school into the new school year (NC years up, leavers leave).
     ROLL_OVER_YEAR = "roll_over_year"
+    # Identification from data (attainment/): the flags of the four progress criteria, for the
+    # pupils the user reaches (a teacher: their own classes), and setting one aside with a reason.
+    READ_PROGRESS_FLAGS = "read_progress_flags"
+    DISMISS_FLAG = "dismiss_flag"
+    # Bring assessment points in from a file, and the school's thresholds for the criteria.
+    IMPORT_ATTAINMENT = "import_attainment"
+    SET_IDENTIFICATION = "set_identification"
 
 
 WHOLE_SCHOOL_ROLES = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
@@ -120,6 +127,10 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.MANAGE_FAMILIES: SCHOOL_ADMINISTRATORS,
     Action.MANAGE_CLASSES: SCHOOL_ADMINISTRATORS,
     Action.ROLL_OVER_YEAR: SCHOOL_ADMINISTRATORS,
+    Action.READ_PROGRESS_FLAGS: frozenset({Role.SENCO, Role.TEACHER, Role.SENIOR_LEADER}),
+    Action.DISMISS_FLAG: frozenset({Role.SENCO, Role.TEACHER}),
+    Action.IMPORT_ATTAINMENT: PUPIL_DETAIL_WRITERS,
+    Action.SET_IDENTIFICATION: SENCO_ONLY,
 }
 
 # What a 403 says when the role may not: the web's error page and the API's {"detail": ...}.
@@ -156,6 +167,11 @@ REFUSALS: dict[Action, str] = {
     "assignments.",
     Action.ROLL_OVER_YEAR: "The SENCo and the school administrator move the school into the new "
     "school year.",
+    Action.READ_PROGRESS_FLAGS: "The SENCo, senior leaders and teachers (for their own pupils) see "
+    "the pupils to look at.",
+    Action.DISMISS_FLAG: "The SENCo and the pupil's teachers set a flag aside.",
+    Action.IMPORT_ATTAINMENT: "The SENCo and the school administrator import assessment data.",
+    Action.SET_IDENTIFICATION: "The SENCo sets the thresholds of the progress criteria.",
 }
 
 # What a 403 says to anyone but a superuser on the installation's pages (access.policy).

@@ -390,3 +390,59 @@ def explain(result: Result, scale: Scale, t: Thresholds) -> str:
             f"start, {_points(result.gap_last)} now: the gap is {result.gap_trend}."
         )
     return text
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """One window of a pupil's progress chart: their score beside their peers' band."""
+
+    window: date
+    score: float | None
+    peer_low: float | None
+    peer_median: float | None
+    peer_high: float | None
+    peers: int
+
+
+def peer_band_series(
+    points: Iterable[Point],
+    scales: dict[str, Scale],
+    on: date,
+    pupil: str,
+    thresholds: Thresholds | None = None,
+) -> dict[str, list[ChartRow]]:
+    """For each subject, the pupil's score in each window of the span beside the middle half and
+    median of the scores of their peers (same year group, same baseline band and first window),
+    in the scale's own direction."""
+    t = thresholds or Thresholds()
+    out: dict[str, list[ChartRow]] = {}
+    for (subject, _), cohort in _cohorts(points, on, scales).items():
+        mine = cohort.scores.get(pupil)
+        span = sorted(_span(cohort, on))
+        if not mine or not span:
+            continue
+        sign = -1.0 if scales[subject].lower_is_better else 1.0
+        own = [i for i in span if i in mine]
+        if not own:
+            continue
+        first = own[0]
+        starting = sorted(by[first] for by in cohort.scores.values() if first in by)
+        band = _band(mine[first], starting)
+        peers = [
+            by
+            for by in cohort.scores.values()
+            if first in by and _band(by[first], starting) == band
+        ]
+        rows = []
+        for i in span:
+            values = sorted(sign * by[i] for by in peers if i in by)
+            score = sign * mine[i] if i in mine else None
+            if values:
+                low = percentile(values, t.percentile)
+                mid = percentile(values, 50)
+                high = percentile(values, 100 - t.percentile)
+                rows.append(ChartRow(cohort.windows[i][0], score, low, mid, high, len(values)))
+            else:
+                rows.append(ChartRow(cohort.windows[i][0], score, None, None, None, 0))
+        out[subject] = rows
+    return dict(sorted(out.items()))

@@ -115,3 +115,35 @@ def _dismissed(school: School | int) -> dict[tuple[int, int], date]:
         key = (pupil_id, subject_id)
         held[key] = max(latest, held.get(key, latest))
     return held
+
+
+def pupil_progress(
+    pupil_id: int, school_id: int, on: date
+) -> tuple[dict[str, list[criteria.ChartRow]], dict[str, criteria.Result], dict[str, Subject]]:
+    """A pupil's chart rows and results per subject, against their year group's points."""
+    subjects = {s.name: s for s in Subject.objects.filter(school_id=school_id)}
+    year = (
+        AssessmentPoint.objects.filter(pupil_id=pupil_id)
+        .values_list("pupil__nc_year", flat=True)
+        .first()
+    )
+    if not subjects or year is None:
+        return {}, {}, subjects
+    since = criteria.school_year_start(on).replace(year=criteria.school_year_start(on).year - 1)
+    rows = AssessmentPoint.objects.filter(
+        subject__school_id=school_id, pupil__nc_year=year, assessed_on__lte=on,
+        assessed_on__gte=since,
+    ).filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gt=on)).values_list(
+        "pupil_id", "subject_id", "assessed_on", "score"
+    )  # fmt: skip
+    names = {s.pk: s.name for s in subjects.values()}
+    points = [criteria.Point(str(p), names[s], year, d, v) for p, s, d, v in rows]
+    scales = {name: s.scale for name, s in subjects.items()}
+    t = thresholds_for(school_id)
+    series = criteria.peer_band_series(points, scales, on, str(pupil_id), t)
+    results = {}
+    for r in criteria.assess(points, scales, on, t):
+        if r.pupil == str(pupil_id):
+            r.explanation = r.explanation or criteria.explain(r, scales[r.subject], t)
+            results[r.subject] = r
+    return series, results, subjects

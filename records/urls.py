@@ -1,9 +1,21 @@
-"""The staff pupil record, included under staff/ beside pupils.urls (its URL is unchanged)."""
+"""The staff pupil record, included under staff/ beside pupils.urls (its URL is unchanged), and
+the pupils to look at (records/identification.py)."""
 
 from django.urls import path
 
-from records import views
+from records import identification, views
 
 urlpatterns = [
     path("pupils/<id:pk>/", views.pupil_detail, name="pupil_detail"),
+    path("pupils-to-look-at/", identification.look_at, name="pupils_to_look_at"),
+    path(
+        "pupils-to-look-at/<id:pk>/raise/",
+        identification.raise_concern,
+        name="flag_raise_concern",
+    ),
+    path(
+        "pupils-to-look-at/<id:pk>/<id:subject_pk>/dismiss/",
+        identification.dismiss,
+        name="flag_dismiss",
+    ),
 ]
