@@ -5,11 +5,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Q
 
 from accounts.models import School
 from attainment import criteria
 from attainment.models import AssessmentPoint, FlagDismissal, IdentificationSettings, Subject
+from pupils.models import Pupil
 
 
 def thresholds_for(school: School | int) -> criteria.Thresholds:
@@ -53,37 +55,55 @@ def results_for_school(
     school: School | int, on: date, *, pupil_ids: Iterable[int] | None = None
 ) -> tuple[list[criteria.Result], dict[str, Subject], dict[str, str]]:
     """Every pupil's result in every subject (the pupils on roll on `on`), the subjects by name
-    and each pupil id's UPN. Three queries: the subjects, the settings, the points."""
+    and each pupil id's UPN. Four queries: the subjects, the settings, the pupils, the points."""
     school_id = school if isinstance(school, int) else school.pk
     subjects = {s.name: s for s in Subject.objects.filter(school_id=school_id)}
     if not subjects:
         return [], subjects, {}
     t = thresholds_for(school_id)
-    # The criteria look back over this school year and the one before (the span falls back to
-    # last year; the previous rate needs the last three windows): older points are not read.
-    since = criteria.school_year_start(on).replace(year=criteria.school_year_start(on).year - 1)
-    rows = (
-        AssessmentPoint.objects.filter(
-            subject__school_id=school_id, assessed_on__lte=on, assessed_on__gte=since
-        )
-        .filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gt=on))
-        .values_list(
-            "pupil_id", "pupil__upn", "pupil__nc_year", "subject_id", "assessed_on", "score"
-        )
-    )
-    names = {s.pk: s.name for s in subjects.values()}
-    upns: dict[str, str] = {}
-    points = []
-    for pupil_id, upn, year, subject_id, on_day, score in rows.iterator(chunk_size=5000):
-        key = str(pupil_id)
-        upns[key] = upn
-        points.append(criteria.Point(key, names[subject_id], year, on_day, score))
+    upns, points = _points(school_id, subjects, on)
     scales = {name: s.scale for name, s in subjects.items()}
     results = criteria.assess(points, scales, on, t)
     if pupil_ids is not None:
         wanted = {str(i) for i in pupil_ids}
         results = [r for r in results if r.pupil in wanted]
     return results, subjects, upns
+
+
+def _points(
+    school_id: int, subjects: dict[str, Subject], on: date
+) -> tuple[dict[str, str], list[criteria.Point]]:
+    """The points of the pupils on roll on `on`, from the start of last school year (the span
+    falls back to last year; the previous rate needs the last three windows): two queries, the
+    points read as plain tuples (Django's per-row converters cost more than the criteria)."""
+    since = criteria.school_year_start(on).replace(year=criteria.school_year_start(on).year - 1)
+    on_roll = Pupil.objects.filter(school_id=school_id).filter(
+        Q(leaving_date__isnull=True) | Q(leaving_date__gt=on)
+    )
+    pupils = {pk: (upn, year) for pk, upn, year in on_roll.values_list("pk", "upn", "nc_year")}
+    query = AssessmentPoint.objects.filter(
+        subject__school_id=school_id, assessed_on__lte=on, assessed_on__gte=since
+    ).values_list("pupil_id", "subject_id", "assessed_on", "score")
+    sql, params = query.query.sql_with_params()
+    names = {s.pk: s.name for s in subjects.values()}
+    days: dict[object, date] = {}
+    points = []
+    keys = {pk: str(pk) for pk in pupils}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            for pupil_id, subject_id, day, score in rows:
+                key = keys.get(pupil_id)
+                if key is None:
+                    continue  # left the school
+                when = days.get(day)
+                if when is None:
+                    when = days[day] = day if isinstance(day, date) else date.fromisoformat(day)
+                points.append(
+                    criteria.Point(key, names[subject_id], pupils[pupil_id][1], when, score)
+                )
+    upns = {keys[pk]: upn for pk, (upn, _) in pupils.items()}
+    return upns, points
 
 
 def school_flags(school: School | int, on: date, *, with_dismissed: bool = False) -> list[Flag]:
