@@ -58,6 +58,7 @@ from .reach import (
     visible_ehc_requests,
     visible_enrolments,
     visible_interventions,
+    visible_log_entries,
     visible_measures,
     visible_needs,
     visible_passports,
@@ -67,6 +68,7 @@ from .reach import (
     visible_register_entries,
     visible_schools,
     visible_sessions,
+    visible_shared_reports,
     visible_staff_roles,
     visible_targets,
 )
@@ -118,6 +120,7 @@ __all__ = [
     "visible_ehc_requests",
     "visible_enrolments",
     "visible_interventions",
+    "visible_log_entries",
     "visible_measures",
     "visible_needs",
     "visible_passports",
@@ -127,6 +130,7 @@ __all__ = [
     "visible_register_entries",
     "visible_schools",
     "visible_sessions",
+    "visible_shared_reports",
     "visible_staff_roles",
     "visible_targets",
 ]

@@ -65,6 +65,29 @@ class Action(StrEnum):
     # Bring assessment points in from a file, and the school's thresholds for the criteria.
     IMPORT_ATTAINMENT = "import_attainment"
     SET_IDENTIFICATION = "set_identification"
+    # Families as partners (issue 17). A parent's own writes about their child: acknowledging a
+    # plan or review record, messages to the key person, concerns, views and the pupil's voice.
+    RESPOND_AS_FAMILY = "respond_as_family"
+    # The communication log: staff record meetings, calls, emails and diary notes, and reply to
+    # the family's messages, for pupils they reach as staff (named-record roles).
+    KEEP_LOG = "keep_log"
+    # The school's signposting for families and the pupils' key persons.
+    MANAGE_SIGNPOSTING = "manage_signposting"
+    # The school's duties (duties/): the SEN information report's drafts, versions and comments.
+    READ_INFORMATION_REPORT = "read_information_report"
+    # Write it: edit its sections, share the draft with parents, answer comments, publish it.
+    MANAGE_INFORMATION_REPORT = "manage_information_report"
+    # Staff SEND training records and the training needs view (they name members of staff).
+    READ_TRAINING = "read_training"
+    MANAGE_TRAINING = "manage_training"
+    # Who supports which pupils, for how long and at what cost: the SENCo and senior leaders.
+    READ_TA_DEPLOYMENT = "read_ta_deployment"
+    # The termly report for the SEN governor and senior leaders: figures only.
+    READ_GOVERNORS_REPORT = "read_governors_report"
+    # The inspection case trace of a named pupil (within reach), and a sample printed together.
+    READ_CASE_TRACE = "read_case_trace"
+    # A pupil's layer of support and the annual review of their whole plan.
+    RECORD_LAYER = "record_layer"
 
 
 WHOLE_SCHOOL_ROLES = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
@@ -98,6 +121,13 @@ EHC_READERS = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
 EHC_RECORDERS = SENCO_ONLY
 # Who runs the school's people and its year: the SENCo and the school administrator.
 SCHOOL_ADMINISTRATORS = frozenset({Role.SENCO, Role.ADMIN})
+# The school's duties (duties/).
+INFORMATION_REPORT_READERS = frozenset(
+    {Role.SENCO, Role.SENIOR_LEADER, Role.SEN_GOVERNOR, Role.ADMIN}
+)
+INFORMATION_REPORT_WRITERS = COSTED_MAP_READERS
+TRAINING_KEEPERS = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
+GOVERNORS_REPORT_READERS = COST_READERS
 # The EHC actions an LA officer may do for the schools of their LA (access.policy.may).
 LA_EHC_ACTIONS = frozenset({"read_ehc", "record_ehc", "decide_ehc"})
 
@@ -131,6 +161,17 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.DISMISS_FLAG: frozenset({Role.SENCO, Role.TEACHER}),
     Action.IMPORT_ATTAINMENT: PUPIL_DETAIL_WRITERS,
     Action.SET_IDENTIFICATION: SENCO_ONLY,
+    Action.RESPOND_AS_FAMILY: frozenset({Role.PARENT}),
+    Action.KEEP_LOG: NAMED_RECORD_ROLES,
+    Action.MANAGE_SIGNPOSTING: SCHOOL_ADMINISTRATORS,
+    Action.READ_INFORMATION_REPORT: INFORMATION_REPORT_READERS,
+    Action.MANAGE_INFORMATION_REPORT: INFORMATION_REPORT_WRITERS,
+    Action.READ_TRAINING: TRAINING_KEEPERS,
+    Action.MANAGE_TRAINING: TRAINING_KEEPERS,
+    Action.READ_TA_DEPLOYMENT: COSTED_MAP_READERS,
+    Action.READ_GOVERNORS_REPORT: GOVERNORS_REPORT_READERS,
+    Action.READ_CASE_TRACE: COSTED_MAP_READERS,
+    Action.RECORD_LAYER: SENCO_ONLY,
 }
 
 # What a 403 says when the role may not: the web's error page and the API's {"detail": ...}.
@@ -172,6 +213,25 @@ REFUSALS: dict[Action, str] = {
     Action.DISMISS_FLAG: "The SENCo and the pupil's teachers set a flag aside.",
     Action.IMPORT_ATTAINMENT: "The SENCo and the school administrator import assessment data.",
     Action.SET_IDENTIFICATION: "The SENCo sets the thresholds of the progress criteria.",
+    Action.RESPOND_AS_FAMILY: "Only the child's parents and carers answer here.",
+    Action.KEEP_LOG: "Your role cannot write in this pupil's communication log.",
+    Action.MANAGE_SIGNPOSTING: "The SENCo and the school administrator keep the school's "
+    "signposting and key persons.",
+    Action.READ_INFORMATION_REPORT: "The SENCo, senior leaders, the SEN governor and the "
+    "administrator read the SEN information report's drafts.",
+    Action.MANAGE_INFORMATION_REPORT: "The SENCo and senior leaders write and publish the SEN "
+    "information report.",
+    Action.READ_TRAINING: "The SENCo, senior leaders and the administrator keep the staff's SEND "
+    "training records.",
+    Action.MANAGE_TRAINING: "The SENCo, senior leaders and the administrator keep the staff's SEND "
+    "training records.",
+    Action.READ_TA_DEPLOYMENT: "The SENCo and senior leaders read how teaching assistants are "
+    "deployed.",
+    Action.READ_GOVERNORS_REPORT: "The governors' report is for the SEN governor, the SENCo and "
+    "senior leaders.",
+    Action.READ_CASE_TRACE: "The SENCo and senior leaders prepare a pupil's case trace.",
+    Action.RECORD_LAYER: "Only the SENCo records a pupil's layer of support and the annual review "
+    "of their plan.",
 }
 
 # What a 403 says to anyone but a superuser on the installation's pages (access.policy).

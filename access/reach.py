@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from accounts import schooldates
 from accounts.models import Membership, Role, School, User
+from duties.models import InformationReport, ReportShare
+from family.models import LogEntry
 from provision.models import (
     Enrolment,
     Intervention,
@@ -175,6 +177,20 @@ def visible_targets(user: User, *, reach: Reach = "any") -> QuerySet[Target]:
 
 def visible_passports(user: User, *, reach: Reach = "any") -> QuerySet[Passport]:
     return Passport.objects.filter(pupil__in=_pupil_ids(user, reach))
+
+
+# ---- families as partners ----------------------------------------------------------------------
+
+
+def visible_log_entries(user: User, *, reach: Reach = "any") -> QuerySet[LogEntry]:
+    """Communication log entries: every entry about the pupils the user reaches as staff; only
+    the shared entries about a parent's own children (reach "family"); "any" is both."""
+    where = Q(pk__in=[])
+    if reach != "family":
+        where |= Q(pupil__in=_pupil_ids(user, "staff"))
+    if reach != "staff":
+        where |= Q(shared=True, pupil__in=_pupil_ids(user, "family"))
+    return LogEntry.objects.filter(where)
 
 
 # ---- EHC casework (statutory) ------------------------------------------------------------------
@@ -351,3 +367,23 @@ def visible_measures(user: User) -> QuerySet[Measure]:
 def reaches_as_staff(user: User, pupil_id: int) -> bool:
     """Whether the pupil is within the user's staff reach (one query)."""
     return visible_pupils(user, reach="staff").filter(pk=pupil_id).exists()
+
+
+# ---- the school's duties (duties/) ---------------------------------------------------------------
+
+
+def visible_shared_reports(user: User) -> QuerySet[InformationReport]:
+    """Drafts of the SEN information report shared with this parent for comments: shared with
+    them by name (a family contact that is their login), or with the parent forum of a school
+    where they are a parent. Staff read the drafts through Action.READ_INFORMATION_REPORT."""
+    parent_schools = [
+        m.school_id for m in memberships(user) if m.role == Role.PARENT and m.school_id
+    ]
+    if not user.is_authenticated or not parent_schools:
+        return InformationReport.objects.none()
+    shared = ReportShare.objects.filter(report=OuterRef("pk")).filter(
+        Q(contact__user=user) | ~Q(forum="")
+    )
+    return InformationReport.objects.filter(school_id__in=parent_schools, status="shared").filter(
+        Exists(shared)
+    )

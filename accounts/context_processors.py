@@ -1,5 +1,6 @@
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 import access
 from access import Action
@@ -28,7 +29,7 @@ def school(request: HttpRequest) -> dict[str, object]:
         if access.may(user, Action.MANAGE_SIGN_IN, current):
             items.append(("Sign-in and security", reverse("school_sign_in")))
     if access.is_parent(user):
-        items.append(("Your children", reverse("family_home")))
+        items.append((gettext("Your children"), reverse("family_home")))
     if access.overview_scopes(user):
         items.append(("Schools overview", reverse("overview_home")))
     if user.is_superuser:

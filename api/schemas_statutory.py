@@ -201,6 +201,7 @@ class AnnualReviewOut(Schema):
     plan_id: int
     pupil: PupilRef = Field(..., alias="plan.pupil")
     meeting_date: date = Field(..., description="SEN2 ReviewMeeting")
+    recommendation: str = Field(..., description="The meeting's recommendation (ReviewOutcome)")
     report_sent_date: date | None = Field(..., description="The school's report to the LA")
     outcome: str = Field(..., description="SEN2 ReviewOutcome (blank until the LA decides)")
     outcome_label: str
@@ -335,11 +336,17 @@ class AnnualReviewIn(Schema):
     """What the school records: the meeting and when its report went to the LA."""
 
     meeting_date: date = Field(..., description="SEN2 ReviewMeeting")
+    recommendation: Text = one_of(
+        ["", *(c for c, _ in sen2.REVIEW_OUTCOME)], "", "The meeting's recommendation"
+    )
     report_sent_date: date | None = None
 
 
 class AnnualReviewUpdateIn(Schema):
     meeting_date: date | None = None
+    recommendation: Text | None = one_of(
+        ["", *(c for c, _ in sen2.REVIEW_OUTCOME)], None, "The meeting's recommendation"
+    )
     report_sent_date: date | None = None
 
 

@@ -23,6 +23,7 @@ from support.models import (
     NoteKind,
     OtherFactor,
     OverallProgress,
+    Specialist,
     ViewSource,
 )
 from support.services import AMENDABLE
@@ -457,3 +458,34 @@ class PassportIn(Schema):
     key_adjustments: Text = ""
     written_with_pupil: bool = False
     written_with_parent: bool = False
+
+
+class SpecialistInvolvementIn(Schema):
+    specialist: Text = one_of(Specialist.values, description="Who is involved.")
+    name: Text = Field("", max_length=120, description="Their name or service.")
+    asked_on: date = Field(..., description="The day the school asked; not in the future.")
+    seen_on: date | None = Field(None, description="The day they saw the pupil.")
+    advice_received_on: date | None = Field(None, description="The day their advice came.")
+    recommendations: Text = Field("", max_length=6000)
+    targets: list[Id] = Field(
+        [], description="Ids of this pupil's plan targets that take up the recommendations."
+    )
+
+
+class SpecialistInvolvementOut(Schema):
+    id: int
+    pupil_id: int
+    specialist: str = one_of(Specialist.values)
+    name: str
+    asked_on: date
+    seen_on: date | None
+    advice_received_on: date | None
+    advice_id: int | None = Field(None, description="The advice document, if uploaded.")
+    recommendations: str
+    targets: list[int]
+    recorded_by_id: int | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_targets(obj: Any) -> list[int]:
+        return sorted(t.pk for t in obj.targets.all())

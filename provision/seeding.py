@@ -37,12 +37,13 @@ from provision.models import (
     RoleKind,
     Session,
     SessionAttendance,
+    SpendingCategory,
     SpendingLine,
     StaffRole,
     TopUpFunding,
     Wave,
 )
-from provision.spending_seeding import spending_lines
+from provision.spending_seeding import SUPPORT_STAFF_WEEKS, spending_lines
 from pupils import census
 from pupils.seeding import SeedPupil, SeedSchool
 from support.models import Target
@@ -127,6 +128,12 @@ MISSED: dict[str, int] = {
 }
 PUPIL_ABSENT = "Pupil absent"
 BANK_HOLIDAY = "Bank holiday"
+EVERY_PUPIL_ABSENT = "Every pupil absent"
+# A mainstream school meets the first £6,000 of a pupil's additional support from its notional
+# budget (element 2); the top-up (element 3) pays for the rest. A TA's in-class hours are capped
+# at a full-time post.
+ELEMENT_TWO = 6000
+MAX_IN_CLASS_HOURS = Decimal("32.5")
 # EHC top-up bands (pounds a year): mainstream and special school.
 TOP_UP_BANDS: dict[str, tuple[int, ...]] = {
     "mainstream": (3250, 5400, 7600, 9800, 13500),
@@ -195,7 +202,9 @@ class _ProvisionBuilder:
         self._budgets()
         self._top_ups()
         if not self.special:  # special schools have no notional SEN budget (see _budgets)
-            self.rows.spending = spending_lines(self.s, self.roles)
+            ehc = self._ehc_support()
+            per_year = Counter(line.start_year for line in ehc)
+            self.rows.spending = spending_lines(self.s, self.roles, per_year) + ehc
 
     # -- staff -------------------------------------------------------------------------------
     def _roles(self) -> None:
@@ -386,9 +395,9 @@ class _ProvisionBuilder:
             provision.weekdays, provision.start_date, last, [term], self.s.closed
         )
         fidelity = min(0.99, max(0.8, rng.gauss(0.95, 0.03)))
-        # When the one pupil of a one-to-one session is away, some staff record the session as
-        # missed, others as delivered with the pupil absent (the time was set aside for them).
-        alone = len(run.pupils) == 1 and rng.random() < 0.5
+        # When the one pupil of a one-to-one session is away, the session was missed: it is never
+        # recorded as delivered with nobody there (nor is a group's with every pupil away).
+        alone = len(run.pupils) == 1
         reasons, weights = list(MISSED), list(MISSED.values())
         for on in days:
             pupils = [
@@ -404,8 +413,9 @@ class _ProvisionBuilder:
                 reason = BANK_HOLIDAY
             elif rng.random() > fidelity:
                 reason = rng.choices(reasons, weights=weights)[0]
-            elif alone and not present[0]:
-                reason = PUPIL_ABSENT  # a one-to-one session cannot happen without the pupil
+            elif not any(present):
+                # A one-to-one session (or a group's) cannot happen without a pupil.
+                reason = PUPIL_ABSENT if alone else EVERY_PUPIL_ABSENT
             self._session(run, on, reason, pupils, present)
 
     def _session(
@@ -501,6 +511,7 @@ class _ProvisionBuilder:
 
     def _top_ups(self) -> None:
         rng = self.rng
+        self.ehc_years: list[tuple[SeedPupil, int, date, float, Decimal]] = []
         bands = TOP_UP_BANDS["special" if self.special else "mainstream"]
         years = sorted({schooldates.school_year_start(t.start) for t in self.s.terms})
         for p in self.s.pupils:
@@ -528,6 +539,7 @@ class _ProvisionBuilder:
                     "" if share == 1.0 else f", from {since:%-d %B %Y}"
                 )
                 amount = bands[band] * share * (1.02 ** (start_year - years[0]))
+                self.ehc_years.append((p, start_year, since, share, Decimal(round(amount))))
                 self.rows.top_ups.append(
                     TopUpFunding(
                         pupil=p.pupil,
@@ -536,6 +548,38 @@ class _ProvisionBuilder:
                         note=note,
                     )
                 )
+
+    def _ehc_support(self) -> list[SpendingLine]:
+        """A mainstream pupil with an EHC plan has the support it pays for: a teaching
+        assistant's in-class hours (section F) costing at least the top-up plus the first
+        £6,000 the school meets from its notional budget, dated when the year's funding starts."""
+        role = self.roles["TA level 3"]
+        out = []
+        tas = self.s.tas or [self.s.senco]
+        for i, (p, start_year, since, share, top_up) in enumerate(self.ehc_years):
+            if since > self.today:
+                continue
+            weeks = max(1, round(SUPPORT_STAFF_WEEKS * share))
+            needed = top_up + Decimal(ELEMENT_TWO) * Decimal(str(share))
+            hours = min(
+                MAX_IN_CLASS_HOURS,
+                Decimal(ceil(needed / (role.hourly_cost * weeks) * 2)) / 2,
+            )
+            out.append(
+                SpendingLine(
+                    school=self.s.school,
+                    start_year=start_year,
+                    category=SpendingCategory.STAFFING,
+                    description="In-class support in the EHC plan (section F)",
+                    supplier=tas[i % len(tas)].get_full_name(),
+                    spent_on=since,
+                    pupil=p.pupil,
+                    staff_role=role,
+                    hours_per_week=hours,
+                    weeks=weeks,
+                )
+            )
+        return out
 
     # -- writing -----------------------------------------------------------------------------
     def save(self) -> dict[str, int]:

@@ -284,3 +284,76 @@ def linkable_targets(provision: Provision) -> QuerySet[Target]:
         .distinct()
         .order_by("plan__cycle__pupil__legal_surname", "position")
     )
+
+
+@dataclass(frozen=True)
+class TargetEvidence(_FidelityTag):
+    """What one provision linked to a target shows about a pupil, beside the target on the review
+    form: the pupil's attendance, the provision's fidelity and the pupil's entry and exit data."""
+
+    provision: Provision
+    attended: int  # sessions the pupil was marked present at
+    marked: int  # delivered sessions the pupil's attendance was taken at
+    planned_to_date: int
+    delivered: int
+    fidelity: float | None
+    entry: Measure | None
+    exit: Measure | None
+
+    @property
+    def attendance_percent(self) -> int | None:
+        return round(100 * self.attended / self.marked) if self.marked else None
+
+
+def target_evidence(
+    target_ids: Iterable[int], pupil_id: int, *, today: date | None = None
+) -> dict[int, list[TargetEvidence]]:
+    """For each target, the provisions linked to it with the pupil's attendance, the fidelity
+    and the pupil's entry/exit data: five queries whatever the number of targets."""
+    today = today or timezone.localdate()
+    ids = list(target_ids)
+    links = list(
+        Provision.targets.through.objects.filter(target_id__in=ids).values_list(
+            "target_id", "provision_id"
+        )
+    )
+    if not links:
+        return {}
+    provisions = {
+        p.pk: (p, d)
+        for p, d in with_delivery(
+            Provision.objects.filter(pk__in={pid for _t, pid in links})
+            .select_related("intervention")
+            .order_by("start_date", "name"),
+            today=today,
+        )
+    }
+    attendance: dict[int, list[bool]] = defaultdict(list)
+    for provision_id, present in SessionAttendance.objects.filter(
+        pupil_id=pupil_id, session__provision_id__in=provisions, session__delivered=True
+    ).values_list("session__provision_id", "present"):
+        attendance[provision_id].append(present)
+    measures: dict[tuple[int, str], Measure] = {}
+    for m in Measure.objects.filter(
+        enrolment__pupil_id=pupil_id, enrolment__provision_id__in=provisions
+    ).select_related("enrolment"):
+        measures[(m.enrolment.provision_id, m.kind)] = m
+    out: dict[int, list[TargetEvidence]] = defaultdict(list)
+    for target_id, provision_id in links:
+        p, d = provisions[provision_id]
+        marks = attendance.get(provision_id, [])
+        out[target_id].append(
+            TargetEvidence(
+                provision=p,
+                attended=sum(marks),
+                marked=len(marks),
+                planned_to_date=d.planned_to_date,
+                delivered=d.delivered,
+                fidelity=d.fidelity,
+                entry=measures.get((provision_id, "entry")),
+                exit=measures.get((provision_id, "exit")),
+            )
+        )
+    for items in out.values():
+        items.sort(key=lambda e: (e.provision.start_date, e.provision.name))
+    return dict(out)

@@ -13,6 +13,7 @@ history does not change when these lines do."""
 
 import random
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -42,8 +43,12 @@ TRAINING = (
 )
 
 
-def spending_lines(school: SeedSchool, roles: dict[str, StaffRole]) -> list[SpendingLine]:
-    """The school's spending lines for every seeded school year that has begun."""
+def spending_lines(
+    school: SeedSchool, roles: dict[str, StaffRole], ehc_support: Mapping[int, int] | None = None
+) -> list[SpendingLine]:
+    """The school's spending lines for every seeded school year that has begun. `ehc_support`
+    counts, by school year, the pupils whose EHC plan has a teaching assistant in class for them
+    (provision/seeding.py writes those lines): each is one in-class TA fewer by year group."""
     rng = random.Random(f"spending-{school.school.urn}")  # noqa: S311 (demo data)
     terms_of: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for t in school.terms:
@@ -53,7 +58,7 @@ def spending_lines(school: SeedSchool, roles: dict[str, StaffRole]) -> list[Spen
         terms.sort()
         if terms[0][0] > school.today:
             continue
-        year = _Year(school, roles, rng, start_year, terms)
+        year = _Year(school, roles, rng, start_year, terms, (ehc_support or {}).get(start_year, 0))
         out.extend(line for line in year.lines() if line.spent_on <= school.today)
     return out
 
@@ -66,8 +71,10 @@ class _Year:
         rng: random.Random,
         start_year: int,
         terms: list[tuple[date, date]],
+        ehc_tas: int = 0,
     ) -> None:
         self.s, self.roles, self.rng = school, roles, rng
+        self.ehc_tas = ehc_tas
         self.start_year, self.terms = start_year, terms
         self.la = school.school.la.name if school.school.la_id else "Local authority"
 
@@ -102,7 +109,7 @@ class _Year:
         """Teaching assistants' in-class support by year group, and a few hours for one pupil."""
         rng, first = self.rng, self.terms[0][0]
         years = sorted({p.pupil.nc_year for p in self.s.pupils})
-        count = max(1, round(len(self.s.pupils) / PUPILS_PER_IN_CLASS_TA))
+        count = max(1, round(len(self.s.pupils) / PUPILS_PER_IN_CLASS_TA) - self.ehc_tas)
         # Every year group once while there are TAs to go round, then a second TA in some.
         chosen = rng.sample(years, min(count, len(years)))
         chosen += [rng.choice(years) for _ in range(count - len(chosen))]

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from accounts import schooldates
 from accounts.models import Membership, Phase, Role, School, Trust, User
+from duties.seeding import seed_duties
 from pupils.models import (
     Contact,
     FamilyLink,
@@ -141,6 +142,7 @@ def _build(today: date) -> None:
             officer = user
     _parent(primary, child, password)
     _parents_request(child, senco, officer, today)
+    seed_duties(primary, today)
 
 
 def _parents_request(child: int, senco: User, officer: User, today: date) -> None:

@@ -3,10 +3,12 @@ the pupils to look at (records/identification.py)."""
 
 from django.urls import path
 
-from records import identification, views
+from records import identification, review_views, views
 
 urlpatterns = [
     path("pupils/<id:pk>/", views.pupil_detail, name="pupil_detail"),
+    # The review form shows provision's evidence, so records/ serves it (support's view inside).
+    path("cycles/<id:pk>/review/", review_views.review, name="review"),
     path("pupils-to-look-at/", identification.look_at, name="pupils_to_look_at"),
     path(
         "pupils-to-look-at/<id:pk>/raise/",

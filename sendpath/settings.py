@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "api",
     "interop",
     "people",
+    "family",
+    "duties",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +209,10 @@ SENDPATH_API_TOKEN_TOUCH_SECONDS = 60
 AUTH_PASSWORD_VALIDATORS.append({"NAME": "accounts.tokens.RevokeApiTokensOnPasswordChange"})
 
 LANGUAGE_CODE = "en-gb"
+# The family area's languages (issue 17): English and two community languages spoken by many
+# families in England. Staff pages stay in English; family pages follow the parent's choice.
+LANGUAGES = [("en-gb", "English"), ("pl", "Polski"), ("ur", "اردو")]
+LOCALE_PATHS = [BASE_DIR / "sendpath" / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -192,10 +192,20 @@ class AnnualReview:
 
 
 @dataclass(frozen=True)
+class PhaseTransfer:
+    """A recorded move between phases and the date its amended plan, naming the new setting,
+    was final (None until it is)."""
+
+    transfer_on: date
+    final_on: date | None = None
+
+
+@dataclass(frozen=True)
 class EHCPlan:
     issued_on: date
     ceased_on: date | None = None
     reviews: tuple[AnnualReview, ...] = ()
+    transfers: tuple[PhaseTransfer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -609,12 +619,17 @@ def _phase_transfer(upn: str, phase: str, nc_year: str, plan: EHCPlan, on: date)
     if deadline is None:
         return None
     year_began = date(school_year_start(on), 9, 1)
-    # The amended plan counts if it was final by the deadline, whenever it is looked at.
+    # The amended plan naming the next setting resolves it once final (a late one too, as a late
+    # final plan resolves EHCP_FINAL_OVERDUE): from an annual review that named the setting, or
+    # the phase transfer's own final date.
     done = any(
         r.names_next_setting
         and r.amended_final_on is not None
-        and year_began - timedelta(days=365) <= r.amended_final_on <= min(deadline, on)
+        and year_began - timedelta(days=365) <= r.amended_final_on <= on
         for r in plan.reviews
+    ) or any(
+        t.final_on is not None and t.transfer_on.year == deadline.year and t.final_on <= on
+        for t in plan.transfers
     )
     if done:
         return None

@@ -27,8 +27,18 @@ CYCLE_FIXES = {
     "PLAN_MISSING": ("plan_edit", "Agree the plan"),
     "REVIEW_OVERDUE": ("review", "Complete the review"),
     "NO_SMART_TARGETS": ("plan_edit", "Make a target SMART"),
-    "SPECIALIST_NOT_INVOLVED": ("view_add", "Record a specialist's view"),
 }
+# Where each finding is resolved on the pupil's own pages.
+PUPIL_FIXES = {
+    "PLAN_MISSING": ("cycle_open", "Open a cycle and agree a plan"),
+    "PARENTS_NOT_NOTIFIED": ("pupil_detail", "Record telling the parents"),
+    "SPECIALIST_NOT_INVOLVED": ("specialist_add", "Record a specialist's involvement"),
+    "RECORD_NOT_SHARED": ("pupil_detail", "Record giving the review to the parents"),
+    "FEWER_THAN_THREE_REVIEWS": ("pupil_detail", "Plan the next review with the parents"),
+}
+# EHC casework is resolved on the pupil's EHC pages (the request or the plan): the pupil record
+# lists and links them.
+EHC_FIX = "Open the pupil's EHC casework"
 
 
 @dataclass(frozen=True)
@@ -47,10 +57,11 @@ def _fix(finding: compliance.Finding, pupil: inputs.PupilRef | None) -> tuple[st
     if finding.code in CYCLE_FIXES and pupil.open_cycle_id:
         name, text = CYCLE_FIXES[finding.code]
         return reverse(name, args=[pupil.open_cycle_id]), text
-    if finding.code == "PLAN_MISSING":
-        return reverse("cycle_open", args=[pupil.pk]), "Open a cycle and agree a plan"
-    if finding.code == "PARENTS_NOT_NOTIFIED":
-        return reverse("pupil_detail", args=[pupil.pk]), "Record telling the parents"
+    if finding.code in PUPIL_FIXES:
+        name, text = PUPIL_FIXES[finding.code]
+        return reverse(name, args=[pupil.pk]), text
+    if finding.code in compliance.EHC_CODES:
+        return reverse("pupil_detail", args=[pupil.pk]) + "#ehc", EHC_FIX
     return reverse("pupil_detail", args=[pupil.pk]), "Open the pupil's record"
 
 

@@ -76,6 +76,12 @@ class AnnualReviewForm(forms.Form):
     """What the school records of its annual review meeting."""
 
     meeting_date = GovDateField(label="Date of the review meeting")
+    recommendation = forms.ChoiceField(
+        label="What the meeting recommends to the local authority",
+        choices=[("", "No recommendation yet"), *sen2.REVIEW_OUTCOME],
+        widget=forms.RadioSelect,
+        required=False,
+    )
     report_sent_date = GovDateField(
         label="Date the school sent its report to the local authority (if sent)",
         required=False,
@@ -86,7 +92,9 @@ class AnnualReviewForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = gds_helper()
-        self.helper.layout = Layout(Field("meeting_date"), Field("report_sent_date"))
+        self.helper.layout = Layout(
+            Field("meeting_date"), Field.radios("recommendation"), Field("report_sent_date")
+        )
 
 
 class ReviewDecisionForm(forms.Form):
@@ -316,3 +324,56 @@ class PhaseTransferForm(forms.Form):
             Field.text("named_setting"),
             Field("final_date"),
         )
+
+
+class PlanLinksForm(forms.Form):
+    """Section E outcomes to the school's plan targets; section F items to provision records."""
+
+    def __init__(
+        self, plan: Any, targets: list[Any], provisions: list[Any], *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        target_choices = [
+            (t.pk, f"Cycle {t.plan.cycle.number} ({t.plan.plan_date:%d/%m/%Y}): {t.description}")
+            for t in targets
+        ]
+        provision_choices = [
+            (p.pk, f"{p.name} ({p.intervention.name}), {p.start_date:%d/%m/%Y} to "
+                   f"{p.end_date:%d/%m/%Y}")
+            for p in provisions
+        ]  # fmt: skip
+        fields = []
+        for outcome in plan.outcomes.all():
+            name = f"outcome_{outcome.pk}"
+            self.fields[name] = forms.TypedMultipleChoiceField(
+                label=f"E{outcome.position}: {outcome.description}",
+                choices=target_choices,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="The plan targets that work towards this outcome.",
+            )
+            self.initial[name] = [t.pk for t in outcome.targets.all()]
+            fields.append(Field.checkboxes(name, legend_size="s"))
+        for item in plan.provision_items.all():
+            name = f"item_{item.pk}"
+            self.fields[name] = forms.TypedMultipleChoiceField(
+                label=f"F{item.position}: {item.description}",
+                choices=provision_choices,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="The provision that delivers it.",
+            )
+            self.initial[name] = [p.pk for p in item.provisions.all()]
+            fields.append(Field.checkboxes(name, legend_size="s"))
+        self.helper = gds_helper()
+        self.helper.layout = Layout(*fields)
+
+    def service_input(self) -> dict[str, dict[int, list[int]]]:
+        data: dict[str, dict[int, list[int]]] = {"outcome_targets": {}, "item_provisions": {}}
+        for name, value in self.cleaned_data.items():
+            prefix, pk = name.split("_")
+            key = "outcome_targets" if prefix == "outcome" else "item_provisions"
+            data[key][int(pk)] = list(value)
+        return data

@@ -1,18 +1,27 @@
-"""The compliance engine's inputs, read from the database for one school in a fixed number of
-queries (one per table, whatever the number of pupils), and its findings."""
+"""The compliance engine's inputs, read from the database in a fixed number of queries (one per
+table, whatever the number of pupils or schools), and its findings.
 
+`school_records` reads one school, `la_records` every school of an LA in the same queries (the
+LA's report is one pass, not one per school). Rows are read as plain values, never model
+instances, and only pupils with a record the rules read become PupilRecords: a pupil never on
+the register with no EHC casework can have no finding."""
+
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import LocalAuthority, School
+from duties.models import InformationReport
+from family.models import Acknowledgement, Document
 from pupils.models import Pupil, RegisterEntry, TeachingGroup
-from statutory import compliance
-from support.models import AssessmentView, Cycle, Target, ViewSource
+from statutory import clocks, compliance
+from statutory.models import AnnualReview, EHCPlan, EHCRequest, PhaseTransfer, RegException
+from support.models import AssessmentView, Cycle, SpecialistInvolvement, Target, ViewSource
 
-# The views that count as specialist involvement (SPECIALIST_NOT_INVOLVED).
+# The assessment views that count as specialist involvement too (SPECIALIST_NOT_INVOLVED).
 SPECIALIST_SOURCES = frozenset(
     {
         ViewSource.EDUCATIONAL_PSYCHOLOGIST,
@@ -21,6 +30,19 @@ SPECIALIST_SOURCES = frozenset(
         ViewSource.OTHER_SPECIALIST,
     }
 )
+# reg 10(4)(a)-(d), as the engine names them.
+EXCEPTION_LETTERS = {
+    clocks.ExceptionKind.SCHOOL_CLOSURE: "a",
+    clocks.ExceptionKind.EARLY_YEARS_CLOSURE: "b",
+    clocks.ExceptionKind.PERSONAL_CIRCUMSTANCES: "c",
+    clocks.ExceptionKind.ABSENCE_FROM_AREA: "d",
+}
+REVIEW_DECISIONS = {"M": "maintain", "A": "amend", "C": "cease"}
+# The engine's phase for a school's GIAS statutory high age (an infant school's is 7); unknown,
+# the school's own phase.
+PHASE_BY_HIGH_AGE = {7: "infant", 9: "primary", 11: "primary", 13: "middle"}
+
+Rows = dict[int, list[Any]]
 
 
 def _of(pupils: dict[str, Any], path: str) -> dict[str, Any]:
@@ -28,123 +50,297 @@ def _of(pupils: dict[str, Any], path: str) -> dict[str, Any]:
     return {f"{path}__{key}": value for key, value in pupils.items()}
 
 
-def _cycles(pupils: dict[str, Any]) -> dict[int, list[compliance.Cycle]]:
+def _grouped(rows: Any) -> Rows:
+    """{first column: [the rest of each row]}."""
+    grouped: Rows = defaultdict(list)
+    for row in rows:
+        grouped[row[0]].append(row[1:])
+    return grouped
+
+
+def _targets(pupils: dict[str, Any], on: date | None) -> Rows:
+    """{plan id: [(baseline, measure, target value, date)]}. With `on`, only the plans of cycles
+    open on that day (NO_SMART_TARGETS reads no other): a whole LA's history has ~180,000."""
+    rows = Target.objects.filter(**_of(pupils, "plan__cycle__pupil"))
+    if on is not None:
+        rows = rows.filter(plan__cycle__opened_on__lte=on).filter(
+            Q(plan__cycle__closed_on__isnull=True) | Q(plan__cycle__closed_on__gt=on)
+        )
+    return _grouped(
+        rows.order_by().values_list("plan_id", "baseline", "measure", "target_value", "target_date")
+    )
+
+
+def _cycles(pupils: dict[str, Any], on: date | None) -> dict[int, list[compliance.Cycle]]:
     """{pupil id: cycles with their plan, targets and review}: two queries, plain values (the
     texts of plans and reviews are never loaded)."""
-    targets: dict[int, list[compliance.Target]] = {}
-    target_rows = (
-        Target.objects.filter(**_of(pupils, "plan__cycle__pupil"))
-        .order_by("plan_id", "position", "pk")
-        .values_list("plan_id", "baseline", "measure", "target_value", "target_date")
+    targets = _targets(pupils, on)
+    cycles: dict[int, list[compliance.Cycle]] = defaultdict(list)
+    # A parent's acknowledgement of the review record counts as the record given (issue 17).
+    found = Cycle.objects.filter(**_of(pupils, "pupil")).annotate(
+        acknowledged=_first_acknowledged()
     )
-    for plan_id, baseline, measure, value, target_date in target_rows:
-        target = compliance.Target(baseline, measure, value, target_date)
-        targets.setdefault(plan_id, []).append(target)
-    cycles: dict[int, list[compliance.Cycle]] = {}
-    rows = Cycle.objects.filter(**_of(pupils, "pupil")).values_list(
+    rows = found.order_by().values_list(
         "pupil_id", "number", "opened_on", "closed_on",
         "plan__pk", "plan__plan_date", "plan__review_date", "plan__parents_agreed_on",
         "review__pk", "review__held_on", "review__parent_attendance",
-        "review__overall_progress", "review__given_to_parents_on",
+        "review__overall_progress", "review__given_to_parents_on", "acknowledged",
     )  # fmt: skip
+    Plan, Review, Tgt = compliance.Plan, compliance.Review, compliance.Target
     for row in rows:
         pupil_id, number, opened, closed, plan_id, plan_date, review_date, agreed = row[:8]
-        review_id, held, how, progress, given = row[8:]
+        review_id, held, how, progress, given, acknowledged = row[8:]
+        given = min((d for d in (given, acknowledged) if d is not None), default=None)
         plan = (
-            compliance.Plan(plan_date, review_date, agreed, tuple(targets.get(plan_id, ())))
+            Plan(plan_date, review_date, agreed, tuple(Tgt(*t) for t in targets.get(plan_id, ())))
             if plan_id
             else None
         )
-        review = compliance.Review(held, how, progress, given) if review_id else None
-        cycles.setdefault(pupil_id, []).append(
-            compliance.Cycle(number, opened, closed, plan, review)
-        )
+        review = Review(held, how, progress, given) if review_id else None
+        cycles[pupil_id].append(compliance.Cycle(number, opened, closed, plan, review))
     return cycles
 
 
+def _first_acknowledged() -> Subquery:
+    """The first date a parent confirmed they received and read the cycle's review record
+    (family.Acknowledgement, issue 17): the record has then been given to the parents, whether
+    or not the SENCo also recorded giving it (RECORD_NOT_SHARED)."""
+    first = (
+        Acknowledgement.objects.filter(cycle=OuterRef("pk"), document=Document.REVIEW)
+        .values("cycle")
+        .annotate(first=Min("acknowledged_on"))
+        .values("first")
+    )
+    return Subquery(first)
+
+
 def _register(pupils: dict[str, Any]) -> dict[int, list[compliance.RegisterEntry]]:
-    register: dict[int, list[compliance.RegisterEntry]] = {}
+    register: dict[int, list[compliance.RegisterEntry]] = defaultdict(list)
     rows = (
         RegisterEntry.objects.filter(**_of(pupils, "pupil"))
         .order_by("start_date", "pk")
         .values_list("pupil_id", "provision", "start_date", "end_date", "parents_informed_on")
     )
     for pupil_id, provision, start, end, told in rows:
-        register.setdefault(pupil_id, []).append(
-            compliance.RegisterEntry(provision, start, end, told)
-        )
+        register[pupil_id].append(compliance.RegisterEntry(provision, start, end, told))
     return register
 
 
 def _specialists(pupils: dict[str, Any]) -> dict[int, list[compliance.SpecialistInvolvement]]:
+    """Each specialist involvement from the day the school asked, and each specialist's view
+    in an assessment from the day it was given: two queries."""
+    specialists: dict[int, list[compliance.SpecialistInvolvement]] = defaultdict(list)
     labels = dict(ViewSource.choices)
-    specialists: dict[int, list[compliance.SpecialistInvolvement]] = {}
-    rows = AssessmentView.objects.filter(
+    views = AssessmentView.objects.filter(
         **_of(pupils, "cycle__pupil"), source__in=SPECIALIST_SOURCES
     ).values_list("cycle__pupil_id", "given_on", "source")
-    for pupil_id, given_on, source in rows:
+    for pupil_id, given_on, source in views:
         involvement = compliance.SpecialistInvolvement(given_on, labels.get(source, source))
-        specialists.setdefault(pupil_id, []).append(involvement)
+        specialists[pupil_id].append(involvement)
+    involvements = SpecialistInvolvement.objects.filter(**_of(pupils, "pupil")).values_list(
+        "pupil_id", "asked_on", "specialist"
+    )
+    for pupil_id, asked_on, who in involvements:
+        specialists[pupil_id].append(compliance.SpecialistInvolvement(asked_on, who))
     return specialists
 
 
-def ehc_requests(pupil_id: int) -> tuple[compliance.EHCRequest, ...]:
-    """EHC needs assessment requests: none until the EHC records (statutory's models, the EHC
-    issue) exist; then read them for the school in one query in school_records, as the
-    cycles are, and hand each pupil theirs."""
-    return ()
+def _exception_letter(received: date, exceptions: list[clocks.LimitException]) -> str | None:
+    """The reg 10(4) exception that applies to a request: one that touched its 20 weeks (SEN2
+    Week20), the first such by date; None if none did."""
+    touching = [e for e in exceptions if clocks.week20_exceptions_apply(received, [e])]
+    if not touching:
+        return None
+    return EXCEPTION_LETTERS[min(touching, key=lambda e: e.start).kind]
 
 
-def ehc_plans(pupil_id: int) -> tuple[compliance.EHCPlan, ...]:
-    """EHC plans and their annual reviews: none until the EHC records exist (as ehc_requests)."""
-    return ()
+def _ehc_requests(
+    pupils: dict[str, Any], issued: dict[int, date]
+) -> dict[int, list[compliance.EHCRequest]]:
+    """{pupil id: requests}: two queries. `issued` is {request id: its plan's issue date}."""
+    exceptions: dict[int, list[clocks.LimitException]] = defaultdict(list)
+    for request_id, kind, start, end in RegException.objects.filter(
+        **_of(pupils, "request__pupil")
+    ).values_list("request_id", "kind", "start_date", "end_date"):
+        exceptions[request_id].append(clocks.LimitException(clocks.ExceptionKind(kind), start, end))
+    requests: dict[int, list[compliance.EHCRequest]] = defaultdict(list)
+    rows = EHCRequest.objects.filter(**_of(pupils, "pupil")).order_by().values_list(
+        "pk", "pupil_id", "received_date", "decision", "decision_date",
+        "assessment_outcome", "assessment_outcome_date", "draft_plan_date", "final_plan_date",
+    )  # fmt: skip
+    for pk, pupil_id, received, decision, decided, outcome, outcome_on, draft, final in rows:
+        if decision == "H":  # decided before the period SEN2 collects: decided, and agreed
+            decided = decided or received
+        final = final or issued.get(pk)
+        not_issuing = outcome_on if outcome in ("N", "W") else None
+        requests[pupil_id].append(
+            compliance.EHCRequest(
+                requested_on=received,
+                assessment_decided_on=decided if decision in ("Y", "N", "W", "H") else None,
+                assessment_agreed=decision in ("Y", "H"),
+                not_to_issue_on=not_issuing,
+                draft_issued_on=draft or final,
+                final_issued_on=final,
+                exception=_exception_letter(received, exceptions.get(pk, [])),
+            )
+        )
+    return requests
+
+
+def _ehc_plans(
+    pupils: dict[str, Any],
+) -> tuple[dict[int, list[compliance.EHCPlan]], dict[int, date]]:
+    """{pupil id: plans with their annual reviews and phase transfers} and {request id: issue
+    date}: three queries."""
+    reviews: Rows = _grouped(
+        AnnualReview.objects.filter(**_of(pupils, "plan__pupil"))
+        .order_by()
+        .values_list("plan_id", "meeting_date", "outcome", "decision_date", "amended_plan_date")
+    )
+    transfers: Rows = _grouped(
+        PhaseTransfer.objects.filter(**_of(pupils, "plan__pupil"))
+        .order_by()
+        .values_list("plan_id", "transfer_date", "final_date")
+    )
+    plans: dict[int, list[compliance.EHCPlan]] = defaultdict(list)
+    issued: dict[int, date] = {}
+    rows = (
+        EHCPlan.objects.filter(**_of(pupils, "pupil"))
+        .order_by()
+        .values_list("pk", "pupil_id", "request_id", "issue_date", "cease_date")
+    )
+    for pk, pupil_id, request_id, issue_date, cease_date in rows:
+        if request_id:
+            issued[request_id] = issue_date
+        plans[pupil_id].append(
+            compliance.EHCPlan(
+                issued_on=issue_date,
+                ceased_on=cease_date,
+                reviews=tuple(
+                    compliance.AnnualReview(
+                        meeting_on=met,
+                        decision=REVIEW_DECISIONS.get(outcome),
+                        decision_on=decided,
+                        amended_final_on=amended,
+                    )
+                    for met, outcome, decided, amended in reviews.get(pk, ())
+                ),
+                transfers=tuple(
+                    compliance.PhaseTransfer(moved, final) for moved, final in transfers.get(pk, ())
+                ),
+            )
+        )
+    return plans, issued
+
+
+def information_reports(schools: Any) -> dict[int, compliance.InformationReport]:
+    """{school id: its SEN information report's last publication} (duties.models) for the
+    schools in `schools` (a filter value for school_id__in), one query. A school that has not
+    started a report in sendpath is left out (no finding); a version started but never
+    published reads as never published."""
+    latest: dict[int, date | None] = {}
+    rows = InformationReport.objects.filter(school_id__in=schools).values_list(
+        "school_id", "published_on"
+    )
+    for school_id, published in rows:
+        if published is not None or school_id not in latest:
+            latest[school_id] = max(filter(None, (latest.get(school_id), published)), default=None)
+    return {k: compliance.InformationReport(published_on=v) for k, v in latest.items()}
 
 
 def information_report(school: School) -> compliance.InformationReport | None:
-    """The SEN information report's publication: None (no finding) until the school-duties
-    issue records it on the school."""
-    return None
+    """One school's (information_reports)."""
+    return information_reports([school.pk]).get(school.pk)
 
 
-def _pupil_records(pupils: dict[str, Any]) -> tuple[compliance.PupilRecords, ...]:
-    """The records of the pupils matching the filter `pupils` (on Pupil): five queries."""
-    register, cycles, specialists = _register(pupils), _cycles(pupils), _specialists(pupils)
-    rows = Pupil.objects.filter(**pupils).order_by("pk").values_list("pk", "upn", "nc_year")
-    return tuple(
-        compliance.PupilRecords(
-            upn=upn,
-            nc_year=nc_year,
-            register=tuple(register.get(pk, ())),
-            cycles=tuple(cycles.get(pk, ())),
-            specialists=tuple(specialists.get(pk, ())),
-            ehc_requests=ehc_requests(pk),
-            ehc_plans=ehc_plans(pk),
+def engine_phase(school: School) -> str:
+    """The phase the engine reads for who transfers (reg 2(1))."""
+    return PHASE_BY_HIGH_AGE.get(school.high_age or 0, school.phase)
+
+
+def _pupil_records(
+    pupils: dict[str, Any], on: date | None
+) -> dict[int, list[compliance.PupilRecords]]:
+    """{school id: the records of its pupils matching the filter `pupils` (on Pupil)}: ten
+    queries. Only pupils with a register entry, an EHC request or an EHC plan (no other pupil
+    can have a finding); none who had left by `on`."""
+    register, specialists = _register(pupils), _specialists(pupils)
+    cycles = _cycles(pupils, on)
+    plans, issued = _ehc_plans(pupils)
+    requests = _ehc_requests(pupils, issued)
+    rows = Pupil.objects.filter(**pupils)
+    if on is not None:
+        rows = rows.exclude(leaving_date__lte=on)
+    by_school: dict[int, list[compliance.PupilRecords]] = defaultdict(list)
+    for pk, school_id, upn, nc_year in rows.order_by("pk").values_list(
+        "pk", "school_id", "upn", "nc_year"
+    ):
+        if pk not in register and pk not in requests and pk not in plans:
+            continue
+        by_school[school_id].append(
+            compliance.PupilRecords(
+                upn=upn,
+                nc_year=nc_year,
+                register=tuple(register.get(pk, ())),
+                cycles=tuple(cycles.get(pk, ())),
+                specialists=tuple(specialists.get(pk, ())),
+                ehc_requests=tuple(requests.get(pk, ())),
+                ehc_plans=tuple(plans.get(pk, ())),
+            )
         )
-        for pk, upn, nc_year in rows
-    )
+    return by_school
 
 
-def school_records(school: School) -> compliance.SchoolRecords:
+def school_records(school: School, on: date | None = None) -> compliance.SchoolRecords:
     """Everything the engine reads for one school: pupils with their register, cycles (plan,
-    targets, review) and specialist views. Five queries, whatever the number of pupils."""
+    targets, review), specialists and EHC casework, in ten queries whatever the number of
+    pupils. With `on`, only what the findings on that day read (the SENCo page's 12 months of
+    counts need the whole history: no `on`)."""
+    pupils = _pupil_records({"school": school}, on)
     return compliance.SchoolRecords(
-        phase=school.phase,
-        pupils=_pupil_records({"school": school}),
+        phase=engine_phase(school),
+        pupils=tuple(pupils.get(school.pk, ())),
         information_report=information_report(school),
     )
 
 
+def schools_records(
+    schools: QuerySet[School], on: date
+) -> list[tuple[School, compliance.SchoolRecords]]:
+    """Each of `schools` (an LA's, a trust's) with its records on `on`, by URN: the same ten
+    queries as one school, whatever the number of schools."""
+    by_school = _pupil_records({"school__in": schools.values("pk")}, on)
+    reports = information_reports(schools.values("pk"))
+    return [
+        (
+            school,
+            compliance.SchoolRecords(
+                phase=engine_phase(school),
+                pupils=tuple(by_school.get(school.pk, ())),
+                information_report=reports.get(school.pk),
+            ),
+        )
+        for school in schools.order_by("urn")
+    ]
+
+
+def la_records(la: LocalAuthority, on: date) -> list[tuple[School, compliance.SchoolRecords]]:
+    """Every school of the LA with its records on `on`."""
+    return schools_records(School.objects.filter(la=la), on)
+
+
 def pupil_findings(pupil: Pupil, on: date) -> list[compliance.Finding]:
-    """One pupil's own findings on `on` (for the pupil record): five queries."""
+    """One pupil's own findings on `on` (for the pupil record): ten queries."""
+    pupils = _pupil_records({"pk": pupil.pk}, None)
     records = compliance.SchoolRecords(
-        phase=pupil.school.phase, pupils=_pupil_records({"pk": pupil.pk})
+        phase=engine_phase(pupil.school), pupils=tuple(pupils.get(pupil.school_id, ()))
     )
     return compliance.findings(records, on)
 
 
 def school_findings(school: School, on: date) -> list[compliance.Finding]:
     """The school's findings on `on`."""
-    return compliance.findings(school_records(school), on)
+    return compliance.findings(school_records(school, on), on)
 
 
 @dataclass(frozen=True)
@@ -184,9 +380,18 @@ def school_report(school: School, on: date) -> dict[str, Any]:
     return {"school": school.urn, "on": on.isoformat(), "findings": [f.as_json() for f in found]}
 
 
+def schools_findings(
+    schools: QuerySet[School], on: date
+) -> list[tuple[School, list[compliance.Finding]]]:
+    """Each of `schools` with its findings on `on`: one pass of reads."""
+    return [(school, compliance.findings(r, on)) for school, r in schools_records(schools, on)]
+
+
 def la_report(la: LocalAuthority, on: date) -> dict[str, Any]:
     """The same across an LA's schools, with `school` (its URN) on each finding."""
-    findings = []
-    for school in School.objects.filter(la=la).order_by("urn"):
-        findings += [{"school": school.urn, **f.as_json()} for f in school_findings(school, on)]
+    findings = [
+        {"school": school.urn, **f.as_json()}
+        for school, found in schools_findings(School.objects.filter(la=la), on)
+        for f in found
+    ]
     return {"la": la.code, "on": on.isoformat(), "findings": findings}

@@ -14,7 +14,7 @@ from accounts.models import LocalAuthority
 from provision.models import Provision
 from pupils.models import Pupil
 from statutory import clocks, sen2
-from support.models import Target
+from support.models import Target, private_storage
 
 USER = settings.AUTH_USER_MODEL
 
@@ -58,6 +58,14 @@ class EHCRequest(models.Model):
     assessment_tribunal = models.BooleanField(default=False)
     draft_plan_date = models.DateField("date the draft plan was sent", null=True, blank=True)
     final_plan_date = models.DateField("date the final plan was issued", null=True, blank=True)
+    caseworker = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ehc_requests_held",
+        help_text="The LA officer whose caseload it is in.",
+    )
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -188,6 +196,14 @@ class EHCPlan(models.Model):
         help_text="0 as first issued; one more for each amendment after an annual review. The "
         "versions it replaced are kept, read-only, as PlanVersion rows.",
     )
+    caseworker = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ehc_plans_held",
+        help_text="The LA officer whose caseload it is in.",
+    )
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -255,6 +271,13 @@ class AnnualReview(models.Model):
 
     plan = models.ForeignKey(EHCPlan, on_delete=models.CASCADE, related_name="reviews")
     meeting_date = models.DateField("date of the review meeting", help_text="SEN2 ReviewMeeting")
+    recommendation = models.CharField(
+        "the meeting's recommendation to the LA",
+        max_length=1,
+        choices=sen2.REVIEW_OUTCOME,
+        blank=True,
+        help_text="What the meeting recommends (maintain, amend or cease); the LA then decides.",
+    )
     outcome = models.CharField(
         "the LA's decision",
         max_length=1,
@@ -474,3 +497,75 @@ class PhaseTransfer(models.Model):
     def due(self) -> date:
         """SEN2 PhaseTransferDueDate."""
         return clocks.phase_transfer_due(clocks.Transfer(self.kind), self.transfer_date)
+
+
+def _case_upload_to(instance: "CaseDocument", filename: str) -> str:
+    # Like support's attachments: the stored name never uses the uploader's file name.
+    import secrets
+
+    return f"ehc/{instance.pupil_id}/{secrets.token_hex(16)}"
+
+
+class CaseDocument(models.Model):
+    """A document kept with an EHC case: the plan as the LA issued it (its PDF, entered by hand
+    section by section), and each document the school sent to the LA (the annual review report,
+    the evidence pack), with when it went and who sent it."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", "The EHC plan as the LA issued it"
+        EVIDENCE_PACK = "evidence_pack", "Evidence pack for the needs assessment request"
+        REVIEW_REPORT = "review_report", "The school's annual review report"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="ehc_documents")
+    la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="ehc_documents")
+    request = models.ForeignKey(
+        EHCRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    plan = models.ForeignKey(
+        EHCPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    review = models.ForeignKey(
+        AnnualReview, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    file = models.FileField(storage=private_storage, upload_to=_case_upload_to, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100, default="application/pdf")
+    size = models.PositiveIntegerField()
+    note = models.CharField(
+        max_length=500, blank=True, help_text="For a pack: what went in and what was left out."
+    )
+    sent_to_la = models.BooleanField(
+        default=False, help_text="Sent by the school to the LA (not a copy of the LA's own)."
+    )
+    added_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField("sent or added", default=timezone.now)
+
+    class Meta:
+        ordering = ["-added_at", "-pk"]
+        verbose_name = "EHC case document"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.added_at:%d/%m/%Y})"
+
+
+class OfficerCaseload(models.Model):
+    """An LA officer narrowed to a caseload: at this LA they reach only the requests and plans
+    whose caseworker they are (access.reach.ehc_reach reads it)."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="ehc_caseloads")
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "la"], name="ehc_caseload_once_per_la")
+        ]
+
+    def __str__(self) -> str:
+        return f"Caseload only: {self.user} at {self.la}"

@@ -51,8 +51,12 @@ def plan_limits(plan: EHCPlan, today: date) -> list[Limit]:
     """The plan's next annual review (reg 20), and for the latest review its LA decision
     (4 weeks) and, when amending, its final amended plan (12 weeks)."""
     reviews = sorted(plan.reviews.all(), key=lambda r: r.meeting_date)
-    due = plan.review_due()
-    limits = [Limit("Next annual review", "reg 20", due, None, clocks.clock(due, None, today))]
+    limits: list[Limit] = []
+    if plan.cease_date is None:  # a ceased plan has no next review
+        due = plan.review_due()
+        limits.append(
+            Limit("Next annual review", "reg 20", due, None, clocks.clock(due, None, today))
+        )
     if reviews:
         last = reviews[-1]
         d = clocks.review_decision_due(last.meeting_date)
@@ -220,3 +224,101 @@ def family_plan(plan: EHCPlan, today: date) -> FamilyPlan:
         amending=amending_review(plan),
         transfers=list(plan.transfers.all()),
     )
+
+
+# ---- F is in place; progress towards E -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemInPlace:
+    """One section F item with the provision records that deliver it, to `today`."""
+
+    item: Any
+    provisions: list[tuple[Any, Any, bool]]  # (Provision, its Delivery, running today)
+
+    @property
+    def delivered(self) -> int:
+        return sum(d.delivered for _p, d, _r in self.provisions)
+
+    @property
+    def planned(self) -> int:
+        return sum(d.planned_to_date for _p, d, _r in self.provisions)
+
+    @property
+    def state(self) -> str:
+        """ "none" (no provision delivers it), "running" (one is running today), "ended"."""
+        if not self.provisions:
+            return "none"
+        return "running" if any(running for _p, _d, running in self.provisions) else "ended"
+
+
+def f_in_place(plan: EHCPlan, today: date) -> list[ItemInPlace]:
+    """Each F item with the provision linked to it, its sessions delivered against planned (to
+    today): three queries whatever the number of items."""
+    from provision import selectors as provision_selectors
+    from provision.models import Provision
+
+    items = list(plan.provision_items.order_by("position", "pk").prefetch_related("provisions"))
+    ids = {p.pk for item in items for p in item.provisions.all()}
+    delivery = provision_selectors.with_delivery(
+        Provision.objects.filter(pk__in=ids).select_related("intervention"), today=today
+    )
+    by_pk = {p.pk: (p, d) for p, d in delivery}
+    out = []
+    for item in items:
+        rows = []
+        for p in sorted(item.provisions.all(), key=lambda p: (p.start_date, p.pk)):
+            provision, figures = by_pk[p.pk]
+            rows.append((provision, figures, provision.start_date <= today <= provision.end_date))
+        out.append(ItemInPlace(item, rows))
+    return out
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    target: Any
+    rating: Any  # the latest TargetRating up to the date asked, or None
+
+
+@dataclass(frozen=True)
+class OutcomeProgress:
+    outcome: Any
+    targets: list[TargetProgress]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """How many linked targets were achieved, partly achieved, not achieved, not yet rated."""
+        counts = {"achieved": 0, "partly_achieved": 0, "not_achieved": 0, "not_yet": 0}
+        for t in self.targets:
+            key = t.rating.outcome if t.rating else "not_yet"
+            counts[key if key in counts else "not_yet"] += 1
+        return counts
+
+
+def e_progress(plan: EHCPlan, *, up_to: date) -> list[OutcomeProgress]:
+    """Each E outcome with the school's plan targets linked to it and, for each, its latest
+    rating at a review held on or before `up_to` (its outcome: achieved, partly, not achieved)."""
+    from django.db.models import Prefetch
+
+    from support.models import Target, TargetRating
+
+    ratings = TargetRating.objects.filter(review__held_on__lte=up_to).select_related("review")
+    outcomes = list(
+        plan.outcomes.order_by("position", "pk").prefetch_related(
+            Prefetch(
+                "targets",
+                Target.objects.select_related("plan__cycle").prefetch_related(
+                    Prefetch("ratings", ratings, to_attr="rated")
+                ),
+            )
+        )
+    )
+    out = []
+    for outcome in outcomes:
+        rows = []
+        for target in sorted(outcome.targets.all(), key=lambda t: (t.plan.plan_date, t.pk)):
+            rated = target.rated  # type: ignore[attr-defined]
+            latest = max(rated, key=lambda r: (r.review.held_on, r.pk), default=None)
+            rows.append(TargetProgress(target, latest))
+        out.append(OutcomeProgress(outcome, rows))
+    return out

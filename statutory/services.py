@@ -61,7 +61,7 @@ PLAN_SECTIONS = (
 # What the LA decides on a request (the school records the request: source, received_date).
 REQUEST_DECISION_FIELDS = REQUEST_FIELDS[2:]
 # What the school records of an annual review, and what the LA decides after it.
-REVIEW_SCHOOL_FIELDS = ("meeting_date", "report_sent_date")
+REVIEW_SCHOOL_FIELDS = ("meeting_date", "recommendation", "report_sent_date")
 REVIEW_LA_FIELDS = (
     "outcome",
     "decision_date",
@@ -228,11 +228,46 @@ def annual_review_record(
     _unknown(fields, REVIEW_FIELDS)
     review = AnnualReview(plan=plan, created_by=by, **fields)
     review.full_clean()
+    _not_after_cease(plan, review)
     review.save()
     audit.log(AuditAction.CREATE, by, review, dict(fields), request=request, pupil_id=plan.pupil_id)
     if review.outcome == "A":
         _start_amendment(review, by=by, request=request)
+    _follow_cease(review, was="", by=by, request=request)
     return review
+
+
+def _not_after_cease(plan: EHCPlan, review: AnnualReview) -> None:
+    """A ceased plan has no later review (a review dated after the cease is refused)."""
+    ended = EHCPlan.objects.filter(pk=plan.pk).values_list("cease_date", flat=True).first()
+    if ended is not None and review.meeting_date > ended:
+        raise ValidationError(
+            {"meeting_date": f"The plan ceased on {ended:%d/%m/%Y}: a review after that date "
+             "cannot be recorded."}
+        )  # fmt: skip
+
+
+def _follow_cease(review: AnnualReview, *, was: str, by: User, request: HttpRequest | None) -> None:
+    """A decision to cease ends the plan: its cease date is the decision's, its reason the SEN2
+    CeaseReason given. A decision changed away from cease re-opens it."""
+    plan = EHCPlan.objects.select_for_update().get(pk=review.plan_id)
+    if review.outcome == "C":
+        later = plan.reviews.filter(meeting_date__gt=review.meeting_date)
+        if later.exists():
+            raise ValidationError(
+                {"outcome": "A later annual review is recorded: the plan cannot cease at this "
+                 "one."}
+            )  # fmt: skip
+        ends = {"cease_date": review.decision_date, "cease_reason": review.cease_reason}
+    elif was == "C" and plan.cease_date is not None:
+        ends = {"cease_date": None, "cease_reason": ""}
+    else:
+        return
+    changed = _changes(plan, ends)
+    if changed:
+        plan.full_clean()
+        plan.save(update_fields=list(changed))
+        audit.log(AuditAction.UPDATE, by, plan, changed, request=request)
 
 
 def _start_amendment(review: AnnualReview, *, by: User, request: HttpRequest | None) -> None:
@@ -288,6 +323,8 @@ def annual_review_update(
             {"outcome": "The plan is being amended after this review: the decision to amend "
              "stands (record the final amended plan's date instead)."}
         )  # fmt: skip
+    if "meeting_date" in changed:
+        _not_after_cease(review.plan, review)
     if changed:
         review.save()
         audit.log(
@@ -295,6 +332,7 @@ def annual_review_update(
         )
     if review.outcome == "A" and not started:
         _start_amendment(review, by=by, request=request)
+    _follow_cease(review, was=was, by=by, request=request)
     return review
 
 
@@ -441,3 +479,52 @@ def phase_transfer_record(
         pupil_id=plan.pupil_id,
     )
     return transfer
+
+
+@transaction.atomic
+def plan_links_set(
+    *,
+    plan: EHCPlan,
+    outcome_targets: dict[int, list[int]],
+    item_provisions: dict[int, list[int]],
+    by: User,
+    request: HttpRequest | None = None,
+) -> EHCPlan:
+    """Link each section E outcome to the school's plan targets that work towards it, and each
+    section F item to the provision records that deliver it (the pupil's own targets, and
+    provision the pupil is enrolled on). Outcomes and items not named keep their links."""
+    from provision.models import Provision
+    from support.models import Target
+
+    own_targets = set(
+        Target.objects.filter(plan__cycle__pupil_id=plan.pupil_id).values_list("pk", flat=True)
+    )
+    own_provisions = set(
+        Provision.objects.filter(enrolments__pupil_id=plan.pupil_id).values_list("pk", flat=True)
+    )
+    errors: dict[str, str] = {}
+    rows: dict[str, tuple[Any, set[int]]] = {}
+    for prefix, related, wanted, own, what in (
+        ("outcome", plan.outcomes, outcome_targets, own_targets, "plan targets"),
+        ("item", plan.provision_items, item_provisions, own_provisions, "provision"),
+    ):
+        found = {row.pk: row for row in related.all()}
+        for pk, ids in wanted.items():
+            key = f"{prefix}_{pk}"
+            if pk not in found:
+                errors[key] = "That is not part of this plan."
+            elif set(ids) - own:
+                errors[key] = f"Choose from {plan.pupil.forename}'s own {what}."
+            else:
+                rows[key] = (found[pk], set(ids))
+    if errors:
+        raise ValidationError(errors)
+    changed: dict[str, int] = {}
+    for key, (row, chosen) in rows.items():
+        links = row.targets if key.startswith("outcome") else row.provisions
+        if set(links.values_list("pk", flat=True)) != chosen:
+            links.set(chosen)
+            changed[("E" if key.startswith("outcome") else "F") + str(row.position)] = len(chosen)
+    if changed:
+        audit.log(AuditAction.UPDATE, by, plan, {"links": changed}, request=request)
+    return plan

@@ -21,6 +21,8 @@ from accounts.models import User
 from audit import log as audit
 from audit import reads
 from audit.models import AuditAction
+from pupils import census
+from pupils.services import current_provision
 from statutory import evidence, selectors, services
 from statutory.forms import (
     AnnualReviewForm,
@@ -30,6 +32,7 @@ from statutory.forms import (
     EvidencePackForm,
     InvitationForm,
     PhaseTransferForm,
+    PlanLinksForm,
     RegExceptionForm,
     ReviewDecisionForm,
 )
@@ -182,6 +185,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": selectors.plan_versions(plan),
             "amending": selectors.amending_review(plan),
             "can_record": access.may(user, Action.RECORD_EHC, plan),
+            "still_e": plan.cease_date is not None
+            and current_provision(plan.pupil) == census.SENProvision.EHC_PLAN.value,
         },
     )
 
@@ -348,6 +353,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pupil": review.plan.pupil,
             "invitations": list(review.invitations.all()),
             "limits": selectors.review_limits(review, timezone.localdate()),
+            "progress": selectors.e_progress(review.plan, up_to=review.meeting_date),
             "can_record": access.may(user, Action.RECORD_EHC, review),
             "can_decide": access.may(user, Action.DECIDE_EHC, review),
         },
@@ -450,3 +456,90 @@ def plan_sections(request: HttpRequest, pk: int) -> HttpResponse:
         "statutory/plan_sections_form.html",
         {"form": form, "plan": plan, "pupil": plan.pupil},
     )
+
+
+def _plan_for(request: HttpRequest, pk: int, action: Action) -> Any:
+    user = _user(request)
+    return access.get_for_user(
+        request,
+        access.visible_ehc_plans(user, reach="staff").select_related("pupil__school"),
+        pk,
+        action,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_links(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link each E outcome to the school's plan targets and each F item to the provision that
+    delivers it: what "F is in place" and the annual review's progress towards E read."""
+    from provision.models import Provision
+    from support.models import Target
+
+    user = _user(request)
+    plan = _plan_for(request, pk, Action.RECORD_EHC)
+    targets = list(
+        Target.objects.filter(plan__cycle__pupil=plan.pupil)
+        .select_related("plan__cycle")
+        .order_by("-plan__plan_date", "position", "pk")
+    )
+    provisions = list(
+        Provision.objects.filter(enrolments__pupil=plan.pupil)
+        .select_related("intervention")
+        .distinct()
+        .order_by("-start_date", "pk")
+    )
+    form = PlanLinksForm(plan, targets, provisions, request.POST or None)
+    done = _saved(
+        request,
+        form,
+        lambda _data: services.plan_links_set(
+            plan=plan, by=user, request=request, **form.service_input()
+        ),
+        "The links have been saved.",
+        redirect("ehc_plan", pk=plan.pk),
+    )
+    return done or render(
+        request,
+        "statutory/plan_links_form.html",
+        {"form": form, "plan": plan, "pupil": plan.pupil, "targets": targets,
+         "provisions": provisions},
+    )  # fmt: skip
+
+
+def _f_context(request: HttpRequest, pk: int, *, export: bool = False) -> dict[str, Any]:
+    user = _user(request)
+    plan = _plan_for(request, pk, Action.READ_EHC)
+    today = timezone.localdate()
+    if export:
+        audit.log(AuditAction.EXPORT, user, plan, {"format": "pdf", "document": "f_in_place"},
+                  request=request)  # fmt: skip
+    else:
+        audit.log(AuditAction.VIEW, user, plan, {"page": "f_in_place"}, request=request)
+    return {
+        "plan": plan,
+        "pupil": plan.pupil,
+        "school": plan.pupil.school,
+        "today": today,
+        "items": selectors.f_in_place(plan, today),
+        "created": timezone.now(),
+        "can_record": access.may(user, Action.RECORD_EHC, plan),
+    }
+
+
+@login_required
+def f_in_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """F is in place: each section F item, the provision that delivers it, and its sessions
+    delivered against those planned so far (seed 004: "ensure provisions specified in EHC plans
+    are in place")."""
+    return render(request, "statutory/f_in_place.html", _f_context(request, pk))
+
+
+@login_required
+def f_in_place_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _f_context(request, pk, export=True)
+    body = pdf.render_pdf("statutory/pdf/f_in_place.html", context)
+    response = HttpResponse(body, content_type="application/pdf")
+    name = slugify(context["pupil"].full_name) or f"pupil-{context['pupil'].pk}"
+    response["Content-Disposition"] = f'inline; filename="{name}-section-f-in-place.pdf"'
+    return response

@@ -1,7 +1,7 @@
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Layout, Size
 from django import forms
 from django.db import models
 from django.utils import timezone
@@ -21,6 +21,7 @@ from support.models import (
     Passport,
     Plan,
     Review,
+    Specialist,
     Target,
     ViewSource,
 )
@@ -279,10 +280,19 @@ class ReviewForm(_EnteredForm):
             "pupil_views": "The pupil's views",
         }
 
-    def __init__(self, *args: Any, targets: list[Target], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        targets: list[Target],
+        evidence: Mapping[int, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         _today_default(self, "held_on")
         self.targets = targets
+        # Markup rendered by a page above support (records/ composes the provision evidence);
+        # keyed by the target's id as a string for the template variable below.
+        self.evidence = {str(pk): html for pk, html in (evidence or {}).items()}
         for target in targets:
             self.fields[f"rating_{target.pk}"] = forms.TypedChoiceField(
                 label=escaped_label("Target {}: {}", target.position, target.description),
@@ -311,6 +321,9 @@ class ReviewForm(_EnteredForm):
         self.helper = gds_helper()
         rating_fields: list[Any] = []
         for target in targets:
+            if str(target.pk) in self.evidence:
+                # A variable, not the markup itself, so nothing in it is read as a template.
+                rating_fields.append(HTML("{{ form.evidence." + str(target.pk) + " }}"))
             rating_fields += [
                 Field.radios(f"rating_{target.pk}", legend_size=Size.SMALL),
                 Field.text(f"value_{target.pk}", field_width=20),
@@ -484,3 +497,52 @@ class RegisterDecisionForm(RegisterChangeForm):
         if removing and "needs" in self.fields and not data.get("needs"):
             self.add_error("needs", "Say what happens to the pupil's recorded needs.")
         return data
+
+
+class _TargetChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(escaped_label("Cycle {}: {}", obj.plan.cycle.number, obj.description[:120]))
+
+
+class SpecialistInvolvementForm(forms.Form):
+    """A specialist's involvement: who, when asked and seen, the advice and its document, and
+    the plan targets that take up their recommendations."""
+
+    specialist = forms.ChoiceField(label="Who is involved?", choices=Specialist.choices)
+    name = forms.CharField(label="Name or service (optional)", required=False, max_length=120)
+    asked_on = GovDateField(label="Date the school asked for their involvement")
+    seen_on = GovDateField(label="Date they saw the pupil (optional)", required=False)
+    advice_received_on = GovDateField(
+        label="Date their advice was received (optional)", required=False
+    )
+    advice = forms.FileField(
+        label="Their advice or report (optional)",
+        required=False,
+        help_text="PDF, image, Word, Excel or PowerPoint, up to 10 MB.",
+    )
+    recommendations = forms.CharField(
+        label="Their recommendations", required=False, widget=_textarea(4), max_length=6000
+    )
+    targets = _TargetChoices(
+        label="Plan targets that take up the recommendations (optional)",
+        queryset=Target.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, targets: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _today_default(self, "asked_on")
+        if targets is not None:
+            self.fields["targets"].queryset = targets  # type: ignore[attr-defined]
+        self.helper = gds_helper()
+        self.helper.layout = Layout(
+            Field.select("specialist"),
+            Field.text("name", field_width=20),
+            Field("asked_on"),
+            Field("seen_on"),
+            Field("advice_received_on"),
+            Field("advice"),
+            Field.textarea("recommendations"),
+            Field.checkboxes("targets"),
+        )

@@ -479,3 +479,64 @@ REVIEW_FIELDS = entered_fields(
     Review, kept=("cycle", "completed_by", "completed_at", "given_to_parents_on")
 )
 PASSPORT_FIELDS = entered_fields(Passport, kept=("pupil", "updated_by", "updated_at", "version"))
+
+
+class Specialist(models.TextChoices):
+    EDUCATIONAL_PSYCHOLOGIST = "educational_psychologist", "Educational psychologist"
+    SPEECH_LANGUAGE_THERAPIST = "speech_language_therapist", "Speech and language therapist"
+    OUTREACH = "outreach", "Outreach or advisory teacher"
+    CAMHS = "camhs", "CAMHS (child and adolescent mental health services)"
+    OCCUPATIONAL_THERAPIST = "occupational_therapist", "Occupational therapist"
+    OTHER = "other", "Other specialist"
+
+
+class SpecialistInvolvement(models.Model):
+    """A specialist involved with the pupil (CoP 6.58-6.62): who, when the school asked, when
+    they saw the pupil, the advice they sent (a document) and their recommendations, linked to
+    the plan targets that take them up. SPECIALIST_NOT_INVOLVED (statutory.compliance) reads it
+    from the day the school asked."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="specialists")
+    specialist = models.CharField("Who", max_length=32, choices=Specialist.choices)
+    name = models.CharField("Name or service", max_length=120, blank=True)
+    asked_on = models.DateField("Date the school asked for their involvement")
+    seen_on = models.DateField("Date they saw the pupil", null=True, blank=True)
+    advice_received_on = models.DateField("Date their advice was received", null=True, blank=True)
+    advice = models.ForeignKey(
+        Attachment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="specialist_advice",
+        verbose_name="Advice received (document)",
+    )
+    recommendations = models.TextField("Their recommendations", blank=True)
+    targets = models.ManyToManyField(
+        Target,
+        blank=True,
+        related_name="specialist_recommendations",
+        verbose_name="Plan targets that take up the recommendations",
+    )
+    recorded_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-asked_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seen_on__isnull=True) | Q(seen_on__gte=F("asked_on")),
+                name="specialist_seen_after_asked",
+                violation_error_message="They cannot have seen the pupil before they were asked.",
+            ),
+            models.CheckConstraint(
+                condition=Q(advice_received_on__isnull=True)
+                | Q(advice_received_on__gte=F("asked_on")),
+                name="specialist_advice_after_asked",
+                violation_error_message="The advice cannot come before they were asked.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_specialist_display()} asked {self.asked_on:%d/%m/%Y}"

@@ -14,14 +14,5 @@ urlpatterns = [
         name="cycle_review_given",
     ),
     path("staff/pupils/<id:pk>/passport.pdf", pdf_views.passport_pdf, name="pupil_passport_pdf"),
-    path(
-        "family/cycles/<id:pk>/plan.pdf",
-        pdf_views.family_plan_pdf,
-        name="family_cycle_plan_pdf",
-    ),
-    path(
-        "family/cycles/<id:pk>/review.pdf",
-        pdf_views.family_review_pdf,
-        name="family_cycle_review_pdf",
-    ),
+    # The parents' plan and review PDFs are records.family_urls' (with the signposting).
 ]

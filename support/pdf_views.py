@@ -68,9 +68,13 @@ def _filename(pupil: Pupil, what: str) -> str:
     return f"{slugify(pupil.full_name) or f'pupil-{pupil.pk}'}-{what}.pdf"
 
 
-def _plan(request: HttpRequest, pk: int, *, family: bool) -> HttpResponse:
+def plan_document(
+    request: HttpRequest, pk: int, *, family: bool, extra: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The plan PDF. `extra` adds to the template's context (the family area's signposting,
+    which records/family_views passes: the parents' PDFs are served from there)."""
     cycle = _cycle(request, pk, family=family)
-    context = pdf.plan_context(cycle)
+    context = {**pdf.plan_context(cycle), **(extra or {})}
     return _pdf_response(
         request,
         template="support/pdf/plan.html",
@@ -82,9 +86,12 @@ def _plan(request: HttpRequest, pk: int, *, family: bool) -> HttpResponse:
     )
 
 
-def _review(request: HttpRequest, pk: int, *, family: bool) -> HttpResponse:
+def review_document(
+    request: HttpRequest, pk: int, *, family: bool, extra: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The review record PDF (`extra` as for plan_document)."""
     cycle = _cycle(request, pk, family=family)
-    context = pdf.review_context(cycle)
+    context = {**pdf.review_context(cycle), **(extra or {})}
     return _pdf_response(
         request,
         template="support/pdf/review.html",
@@ -100,28 +107,14 @@ def _review(request: HttpRequest, pk: int, *, family: bool) -> HttpResponse:
 @login_required
 @require_GET
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan(request, pk, family=False)
+    return plan_document(request, pk, family=False)
 
 
 @never_cache
 @login_required
 @require_GET
 def review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review(request, pk, family=False)
-
-
-@never_cache
-@login_required
-@require_GET
-def family_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan(request, pk, family=True)
-
-
-@never_cache
-@login_required
-@require_GET
-def family_review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review(request, pk, family=True)
+    return review_document(request, pk, family=False)
 
 
 @never_cache

@@ -15,6 +15,7 @@ from support.models import (
     Passport,
     Plan,
     Review,
+    SpecialistInvolvement,
     Target,
     TargetRating,
 )
@@ -95,6 +96,7 @@ def pupil_support(pupil: Pupil) -> dict[str, Any]:
         .order_by("-raised_on", "-pk")
     )
     attachments = list(Attachment.objects.filter(pupil=pupil).select_related("uploaded_by"))
+    specialists = list(pupil_specialists(pupil))
     # The pupil record reads the passport with the pupil (pupils.selectors.pupil_record).
     try:
         passport: Passport | None = pupil.passport  # type: ignore[attr-defined]
@@ -108,8 +110,30 @@ def pupil_support(pupil: Pupil) -> dict[str, Any]:
         "open_concerns": [c for c in concerns if c.is_open],
         "attachments": attachments,
         "passport": passport,
+        "specialists": specialists,
         "events": _events(cycles, concerns),
     }
+
+
+def pupil_targets(pupil: Pupil) -> QuerySet[Target]:
+    """Every target of the pupil's plans, newest cycle first (to link a specialist's advice)."""
+    return (
+        Target.objects.filter(plan__cycle__pupil=pupil)
+        .select_related("plan__cycle")
+        .order_by("-plan__cycle__number", "position", "pk")
+    )
+
+
+def pupil_specialists(pupil: Pupil) -> QuerySet[SpecialistInvolvement]:
+    """The pupil's specialists, newest first, with the advice document and the linked targets
+    (three queries)."""
+    return (
+        SpecialistInvolvement.objects.filter(pupil=pupil)
+        .select_related("advice")
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.select_related("plan__cycle"))
+        )
+    )
 
 
 def _events(cycles: list[Cycle], concerns: list[Concern]) -> list[dict[str, Any]]:

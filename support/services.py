@@ -39,6 +39,7 @@ from support.models import (
     Passport,
     Plan,
     Review,
+    SpecialistInvolvement,
     Target,
     TargetRating,
 )
@@ -949,3 +950,71 @@ def passport_save(
         request=request,
     )
     return passport
+
+
+# --- specialist involvement ---------------------------------------------------------------------
+
+SPECIALIST_FIELDS = (
+    "specialist",
+    "name",
+    "asked_on",
+    "seen_on",
+    "advice_received_on",
+    "recommendations",
+)
+
+
+@transaction.atomic
+def specialist_involvement_add(
+    *,
+    pupil: Pupil,
+    data: Mapping[str, Any],
+    targets: list[Target] | None = None,
+    advice: UploadedFile | None = None,
+    by: User,
+    request: HttpRequest | None = None,
+) -> SpecialistInvolvement:
+    """Record a specialist's involvement with its real dates (a school entering its history
+    gives past ones), the advice document if one came, and the plan targets that take up the
+    recommendations (targets of this pupil's plans only)."""
+    errors: Errors = {}
+    for field, what in (
+        ("asked_on", "The date they were asked"),
+        ("seen_on", "The date they saw the pupil"),
+        ("advice_received_on", "The date the advice came"),
+    ):
+        _not_future(errors, field, data.get(field), what)
+    targets = list(targets or [])
+    if any(t.plan.cycle.pupil_id != pupil.pk for t in targets):
+        errors.setdefault("targets", []).append("Link only this pupil's plan targets.")
+    _fail(errors)
+    involvement = SpecialistInvolvement(
+        pupil=pupil, recorded_by=by, **{k: data[k] for k in SPECIALIST_FIELDS if k in data}
+    )
+    involvement.full_clean(exclude=["advice"])
+    if advice is not None:
+        cycle = pupil.cycles.filter(closed_on__isnull=True).first()
+        involvement.advice = attachment_add(
+            pupil=pupil,
+            upload=advice,
+            cycle=cycle,
+            description=f"Advice: {involvement.get_specialist_display()}"[:200],
+            by=by,
+            request=request,
+        )
+    involvement.save()
+    involvement.targets.set(targets)
+    audit.log(
+        AuditAction.CREATE,
+        by,
+        involvement,
+        {
+            "specialist": involvement.specialist,
+            "asked_on": involvement.asked_on.isoformat(),
+            "notes": involvement.recommendations,
+            "targets": [t.pk for t in targets],
+        },
+        request=request,
+        pupil_id=pupil.pk,
+    )
+    return involvement

@@ -1,6 +1,7 @@
 """Staff pages of the graduated approach: concerns, the cycle (Assess, Plan, Do, Review),
 documents and the pupil passport. Views authorise, validate with a form, call one service."""
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -8,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import access
 from access import Action
@@ -20,7 +21,7 @@ from pupils import census
 from pupils import services as pupil_services
 from pupils.models import Pupil
 from support import forms, rules, selectors, services
-from support.models import Attachment, Concern, Cycle, Passport, Plan, Target
+from support.models import Attachment, Concern, ConcernSource, Cycle, Passport, Plan, Target
 from ui.forms import add_service_errors
 
 
@@ -96,6 +97,28 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
         submit="Record the concern",
         back=f"/staff/pupils/{pupil.pk}/",
         intro="Describe what you have seen. Slow progress on its own does not mean a pupil has SEN: the SENCo will look at other factors too.",
+    )
+
+
+@login_required
+@require_GET
+def concern_list(request: HttpRequest) -> HttpResponse:
+    """The SENCo's list of concerns waiting for a decision at their school, with who raised
+    each (a parent's from the family area shows as raised by a parent), the newest first."""
+    school = access.current_school_for(request, Action.RUN_CYCLE)
+    concerns = (
+        access.visible_concerns(_user(request))
+        .filter(pupil__school=school, outcome="")
+        .select_related("pupil")
+        .order_by("-raised_on", "-pk")
+    )
+    source = request.GET.get("source", "")
+    if source in ConcernSource.values:
+        concerns = concerns.filter(source=source)
+    return render(
+        request,
+        "support/concern_list.html",
+        {"concerns": list(concerns), "sources": ConcernSource.choices, "source": source},
     )
 
 
@@ -344,7 +367,13 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(
+    request: HttpRequest,
+    pk: int,
+    evidence: Callable[[Cycle, list[Target]], Mapping[int, str]] | None = None,
+) -> HttpResponse:
+    """The review form. `evidence`, given by the page above support that serves this URL
+    (records.review_views), renders the provision evidence beside each target."""
     cycle = _cycle(request, pk, Action.RUN_CYCLE)
     plan = selectors.plan_of(cycle)
     if cycle.is_locked:
@@ -356,7 +385,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if plan is None:
         messages.error(request, "There is no plan to review yet: write the plan first.")
         return redirect("cycle_detail", pk=cycle.pk)
-    form = forms.ReviewForm(request.POST or None, targets=list(plan.targets.all()))
+    targets = list(plan.targets.all())
+    form = forms.ReviewForm(
+        request.POST or None,
+        targets=targets,
+        evidence=evidence(cycle, targets) if evidence else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _, next_cycle = services.review_complete(
@@ -453,6 +487,45 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         submit="Upload",
         back=f"/staff/pupils/{pupil.pk}/",
         intro="Reports, assessments and work samples. Documents are only shown to people who work with the pupil.",
+        multipart=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def specialist_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a specialist's involvement (the SENCo, who runs the cycle)."""
+    pupil = _pupil(request, pk, Action.RUN_CYCLE)
+    targets = selectors.pupil_targets(pupil)
+    form = forms.SpecialistInvolvementForm(
+        request.POST or None, request.FILES or None, targets=targets
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.specialist_involvement_add(
+                pupil=pupil,
+                data=data,
+                targets=list(data["targets"]),
+                advice=data.get("advice"),
+                by=_user(request),
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The specialist's involvement has been recorded.")
+            return redirect(f"/staff/pupils/{pupil.pk}/#specialists")
+    return _form_page(
+        request,
+        form,
+        title="Record a specialist's involvement",
+        pupil=pupil,
+        submit="Record the involvement",
+        back=f"/staff/pupils/{pupil.pk}/",
+        intro="An educational psychologist, a speech and language therapist, an outreach "
+        "teacher, CAMHS, an occupational therapist or another specialist. Enter the real dates: "
+        "the compliance page counts the involvement from the day the school asked.",
         multipart=True,
     )
 

@@ -51,6 +51,8 @@ def urls(w: World) -> dict[str, str]:
         "cycle_new": reverse("cycle_open", args=[w.amy.pk]),
         "cycle": reverse("cycle_detail", args=[cycle.pk]),
         "view_new": reverse("view_add", args=[cycle.pk]),
+        "specialist_new": reverse("specialist_add", args=[w.amy.pk]),
+        "compliance": reverse("compliance_school"),
         "plan": reverse("plan_edit", args=[cycle.pk]),
         "review": reverse("review", args=[cycle.pk]),
         "amend": reverse("amend", args=[cycle.pk]),
@@ -82,6 +84,9 @@ def urls(w: World) -> dict[str, str]:
         "ehc_plan": reverse("ehc_plan", args=[plan.pk]),
         "ehc_review_new": reverse("ehc_review_add", args=[plan.pk]),
         "ehc_plan_sections": reverse("ehc_plan_sections", args=[plan.pk]),
+        "ehc_plan_links": reverse("ehc_plan_links", args=[plan.pk]),
+        "ehc_f_in_place": reverse("ehc_f_in_place", args=[plan.pk]),
+        "ehc_f_in_place_pdf": reverse("ehc_f_in_place_pdf", args=[plan.pk]),
         "ehc_review": reverse("ehc_review", args=[review.pk]),
         "ehc_review_decision": reverse("ehc_review_decision", args=[review.pk]),
         "ehc_invitation_add": reverse("ehc_invitation_add", args=[review.pk]),
@@ -94,6 +99,25 @@ def urls(w: World) -> dict[str, str]:
         "identification_settings": reverse("identification_settings"),
         "attainment_import": reverse("attainment_import"),
         "amy_progress": reverse("pupil_progress", args=[w.amy.pk]),
+        **_family_urls(w),
+        **_duties_urls(w),
+    }
+
+
+def _duties_urls(w: World) -> dict[str, str]:
+    """The school's duties (duties/): Oak's SEN information report, a draft."""
+    from duties import services
+    from duties.models import InformationReport
+
+    report = InformationReport.objects.filter(school=w.oak).first() or services.report_start(
+        school=w.oak, start_year=2025, by=w.users["senco"]
+    )
+    return {
+        "info_report": reverse("information_report"),
+        "info_report_version": reverse("information_report_version", args=[report.pk]),
+        "info_report_edit": reverse("information_report_edit", args=[report.pk]),
+        "info_report_publish": reverse("information_report_publish", args=[report.pk]),
+        "family_info_report": reverse("family_information_report"),
     }
 
 
@@ -118,6 +142,24 @@ def _people_urls(w: World) -> dict[str, str]:
         "ta_assignments": reverse("ta_assignments"),
         "school_rollover": reverse("school_rollover"),
         "installation": reverse("installation"),
+    }
+
+
+def _family_urls(w: World) -> dict[str, str]:
+    """Families as partners (issue 17): the parents' pages of their own child, and the staff's
+    communication log, key person and signposting."""
+    return {
+        "family_log_amy": reverse("family_log", args=[w.amy.pk]),
+        "family_log_ben": reverse("family_log", args=[w.ben.pk]),
+        "family_concern_amy": reverse("family_concern", args=[w.amy.pk]),
+        "family_concern_ben": reverse("family_concern", args=[w.ben.pk]),
+        "family_voice_amy": reverse("family_voice", args=[w.amy.pk]),
+        "family_my_targets_amy": reverse("family_my_targets", args=[w.amy.pk]),
+        "family_my_targets_ben": reverse("family_my_targets", args=[w.ben.pk]),
+        "pupil_log": reverse("pupil_log", args=[w.amy.pk]),
+        "concern_list": reverse("concern_list"),
+        "key_person": reverse("key_person_edit", args=[w.amy.pk]),
+        "school_signposting": reverse("school_signposting"),
     }
 
 
@@ -178,6 +220,8 @@ EXPECTED = {
     "cycle_new":              [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "cycle":                  [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
     "view_new":               [OK , OK , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "specialist_new":         [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "compliance":             [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
     "plan":                   [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "review":                 [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "amend":                  [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
@@ -211,6 +255,9 @@ EXPECTED = {
     "ehc_plan":               [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_review_new":         [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_plan_sections":      [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_plan_links":         [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_f_in_place":         [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_f_in_place_pdf":     [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_review":             [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_review_decision":    [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_invitation_add":     [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
@@ -238,6 +285,28 @@ EXPECTED = {
     "identification_settings":[OK , F  , F  , F  , F  , F  , F  , F  , OK , F  , F  , F],
     "attainment_import":      [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "amy_progress":           [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    # Families as partners: a parent reaches their own child's pages only; the staff's log is
+    # for those who reach the pupil as staff; the key person and signposting for the SENCo and
+    # the administrator.
+    "family_log_amy":         [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
+    "family_log_ben":         [N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N],
+    "family_concern_amy":     [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
+    "family_concern_ben":     [N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N],
+    "family_voice_amy":       [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
+    "family_my_targets_amy":  [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
+    "family_my_targets_ben":  [N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N],
+    "pupil_log":              [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    "concern_list":           [OK , F  , F  , F  , F  , F  , F  , F  , OK , F  , F  , F],
+    "key_person":             [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
+    "school_signposting":     [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    # The SEN information report (duties/): read by the SENCo, senior leaders, the governor and
+    # the administrator of the school; written by the SENCo and senior leaders; the family page
+    # answers every signed-in user (a parent sees only a draft shared with them).
+    "info_report":            [OK , F  , F  , OK , OK , F  , OK , F  , OK , F  , F  , F],
+    "info_report_version":    [OK , F  , F  , OK , OK , F  , OK , N  , N  , N  , N  , N],
+    "info_report_edit":       [OK , F  , F  , OK , F  , F  , F  , N  , N  , N  , N  , N],
+    "info_report_publish":    [OK , F  , F  , OK , F  , F  , F  , N  , N  , N  , N  , N],
+    "family_info_report":     [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
 }
 # fmt: on
 

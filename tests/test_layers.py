@@ -30,6 +30,9 @@ PURE = frozenset(
         "statutory.compliance",
         "people.years",
         "people.tables",
+        "family.signposts",
+        "family.languages",
+        "duties.tally",
     }
 )
 # The domain apps, lowest first. An app may use a lower app's models, selectors and services, never
@@ -44,9 +47,11 @@ DOMAIN_APPS = (
     "attainment",
     "support",
     "provision",
+    "family",
     "statutory",
     "interop",
     "people",
+    "duties",
 )
 # The layers, lowest first. Within "models" and "apps" the rank is also the app's DOMAIN_APPS place.
 LAYERS = ("pure rules", "ui", "models", "access", "apps", "records", "perf", "api", "sendpath")

@@ -48,6 +48,12 @@ NO_NAMED_PUPILS = frozenset(
         # attainment/: the thresholds and the import's first step.
         "identification_settings",
         "attainment_import",
+        # duties/: the SEN information report (figures with small numbers suppressed).
+        "info_report",
+        "info_report_version",
+        "info_report_edit",
+        "info_report_publish",
+        "family_info_report",
     }
 )
 
@@ -125,6 +131,9 @@ NOT_AMY = {
     "ehc_plan": ("dan",),  # the EHC plan the matrix names is Dan's
     "ehc_review_new": ("dan",),
     "ehc_plan_sections": ("dan",),
+    "ehc_plan_links": ("dan",),
+    "ehc_f_in_place": ("dan",),
+    "ehc_f_in_place_pdf": ("dan",),
     "ehc_review": ("dan",),
     "ehc_review_decision": ("dan",),
     "ehc_invitation_add": ("dan",),

@@ -51,6 +51,8 @@ from api.schemas_support import (
     PlanOut,
     ReviewIn,
     ReviewOut,
+    SpecialistInvolvementIn,
+    SpecialistInvolvementOut,
     TargetIn,
     TargetOut,
 )
@@ -69,6 +71,7 @@ from support.models import (
     Passport,
     Plan,
     Review,
+    SpecialistInvolvement,
     Target,
 )
 
@@ -470,6 +473,50 @@ def create_amendment(request: HttpRequest, cycle_id: int, payload: AmendmentIn) 
     except DjangoValidationError as exc:
         return _refused(exc, lambda f: ["body", "changes", f] if f in fields else ["body", f])
     return Status(201, cycle.amendments.order_by("made_at", "pk").last())
+
+
+# ---- specialist involvement -------------------------------------------------------------------------
+
+
+def _specialists_of(pupil: Pupil) -> QuerySet[SpecialistInvolvement]:
+    return SpecialistInvolvement.objects.filter(pupil=pupil).prefetch_related("targets")
+
+
+@passports.get(
+    "/{int:pupil_id}/specialist-involvements",
+    response=list[SpecialistInvolvementOut],
+    summary="List a pupil's specialist involvements",
+)
+@paginate(ApiPagination)
+def list_specialists(request: HttpRequest, pupil_id: int) -> QuerySet[SpecialistInvolvement]:
+    user = api_user(request)
+    staff = pupil_rows(access.visible_pupils(user, reach="staff"))
+    pupil = access.get_for_user(request, staff, pupil_id, Action.READ)
+    return _specialists_of(pupil).order_by("-asked_on", "-pk")
+
+
+@passports.post(
+    "/{int:pupil_id}/specialist-involvements",
+    response={201: SpecialistInvolvementOut},
+    summary="Record a specialist's involvement (with its real past dates)",
+    description="The SENCo. `targets` are ids of this pupil's plan targets. Dates in the future, "
+    "a visit or advice before the request, or another pupil's target are 422 and nothing is "
+    "written. SPECIALIST_NOT_INVOLVED counts the involvement from `asked_on`.",
+)
+def create_specialist(
+    request: HttpRequest, pupil_id: int, payload: SpecialistInvolvementIn
+) -> Status[SpecialistInvolvement]:
+    user = api_user(request)
+    pupil = access.get_for_user(user, _pupils(user), pupil_id, Action.RUN_CYCLE)
+    data = payload.model_dump(exclude={"targets"})
+    wanted = set(payload.targets)
+    found = list(Target.objects.filter(pk__in=wanted).select_related("plan__cycle"))
+    if len(found) != len(wanted):
+        raise DjangoValidationError({"targets": ["No such target for this pupil."]})
+    involvement = services.specialist_involvement_add(
+        pupil=pupil, data=data, targets=found, by=user, request=request
+    )
+    return Status(201, _specialists_of(pupil).get(pk=involvement.pk))
 
 
 # ---- passports -------------------------------------------------------------------------------------

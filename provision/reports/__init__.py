@@ -381,20 +381,31 @@ class CostedMap:
     period: Period
     lines: list[CostedLine]
     top_up: TopUpFunding | None
+    # The pupil's own lines of the notional budget for the school year (in-class support by a
+    # TA, a bought-in service for them): a year's commitment, not sessions.
+    other: list[spending.BudgetLine] = field(default_factory=list)
     share: Decimal = field(init=False)
     planned_share: Decimal = field(init=False)
     hours_attended: Decimal = field(init=False)
+    other_cost: Decimal = field(init=False)
 
     def __post_init__(self) -> None:
         self.share = costing.money(sum((line.share for line in self.lines), ZERO))
         self.planned_share = costing.money(sum((line.planned_share for line in self.lines), ZERO))
         self.hours_attended = sum((line.hours_attended for line in self.lines), ZERO)
+        self.other_cost = sum((line.cost for line in self.other), ZERO)
+
+    @property
+    def planned_total(self) -> Decimal:
+        """The year's planned cost of all the pupil's additional support: the provision's
+        planned share and the pupil's own budget lines (for a term, the provision only)."""
+        return self.planned_share + (ZERO if self.period.term else self.other_cost)
 
 
 def costed_map(pupil: Pupil, period: Period, *, today: date) -> CostedMap:
     """The pupil's individual costed provision map for a period: each provision they were in,
     how often, who delivers it and the pupil's share of its cost (costing.pupil_shares), planned
-    and so far, and the EHC top-up funding for the year. Five queries."""
+    and so far, and the EHC top-up funding for the year. Six queries."""
     qs = school_provisions(pupil.school, period).filter(
         Q(enrolments__end_date__isnull=True) | Q(enrolments__end_date__gte=period.start),
         enrolments__pupil=pupil,
@@ -413,7 +424,8 @@ def costed_map(pupil: Pupil, period: Period, *, today: date) -> CostedMap:
         for p in provisions
     ]
     top_up = TopUpFunding.objects.filter(pupil=pupil, start_year=period.start_year).first()
-    return CostedMap(pupil=pupil, period=period, lines=lines, top_up=top_up)
+    other = spending.budget_lines(pupil.school, period.start_year, pupil_id=pupil.pk)
+    return CostedMap(pupil=pupil, period=period, lines=lines, top_up=top_up, other=other)
 
 
 def _costed_line(

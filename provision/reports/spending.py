@@ -44,6 +44,10 @@ class BudgetLine:
     hourly_rate: Decimal | None
     spending: costing.Spending
 
+    @property
+    def category_label(self) -> str:
+        return CATEGORY_LABELS[self.category]
+
 
 @dataclass(frozen=True)
 class CategoryRow:
@@ -55,11 +59,16 @@ class CategoryRow:
     lines: list[BudgetLine]
 
 
-def budget_lines(school: School, start_year: int) -> list[BudgetLine]:
-    """The school's spending lines for the school year, each costed."""
+def budget_lines(
+    school: School, start_year: int, *, pupil_id: int | None = None
+) -> list[BudgetLine]:
+    """The school's spending lines for the school year (or only those for one pupil), each
+    costed."""
     rows = SpendingLine.objects.filter(school=school, start_year=start_year).select_related(
         "staff_role", "pupil"
     )
+    if pupil_id is not None:
+        rows = rows.filter(pupil_id=pupil_id)
     out = []
     for r in rows:
         rate = r.staff_role.hourly_cost if r.staff_role else None

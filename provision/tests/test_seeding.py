@@ -74,7 +74,8 @@ def test_sessions_fall_on_the_provisions_days_and_never_after_today(seeded):
             assert s.missed_reason and s.minutes == 0 and s.delivered_by_id is None
         delivered[s.delivered] += 1
     share = delivered[True] / delivered.total()
-    assert 0.86 <= share <= 0.95
+    # Below the fidelity drawn (about 95%): a one-to-one session whose pupil is away is missed.
+    assert 0.8 <= share <= 0.95
     reasons = set(Session.objects.filter(delivered=False).values_list("missed_reason", flat=True))
     assert {"TA covering a class", "Pupil absent"} <= reasons
 
@@ -90,7 +91,8 @@ def test_attendance_is_marked_only_for_pupils_in_the_group_that_day(seeded):
         (e,) = [e for e in enrolments[s.provision_id] if e.pupil_id == a.pupil_id]
         assert e.start_date <= s.on and (e.end_date is None or s.on <= e.end_date)
         marks[a.present] += 1
-    assert 0.86 <= marks[True] / marks.total() <= 0.96
+    # Above the pupils' presence (about 92%): a session nobody came to is missed, not marked.
+    assert 0.86 <= marks[True] / marks.total() <= 0.98
     for s in Session.objects.filter(delivered=True).prefetch_related("attendance"):
         running = [
             e.pupil_id

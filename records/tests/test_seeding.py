@@ -287,3 +287,9 @@ def test_demo_logins_tell_one_story():
     assert Measure.objects.filter(enrolment__provision__school=primary, kind="exit").exists()
     la_officer = Membership.objects.select_related("la").get(user__username="la@demo.sendpath")
     assert la_officer.la and la_officer.la.code == "820"
+    # The school's duties: a published SEN information report at its public address, training.
+    from duties.models import InformationReport, TrainingRecord
+
+    published = InformationReport.objects.get(school=primary, status="published")
+    assert published.sent_to_la_on and published.figures["register"]["K"] > 0
+    assert TrainingRecord.objects.filter(course__school=primary).exists()

@@ -263,6 +263,10 @@ def test_parents_see_the_plan_and_reviews_of_their_own_child(world, cycle):
 
 
 def test_a_parent_gives_views_before_the_review(world, cycle):
+    from family.models import Signposting
+
+    # The views open a set number of days before the review (issue 17): open them now.
+    Signposting.objects.create(school=world.oak, views_open_days=400)
     client = client_for(world, "parent")
     response = client.post(
         reverse("family_views", args=[world.amy.pk]),

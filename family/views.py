@@ -1,0 +1,150 @@
+"""The staff's side of the family area: a pupil's communication log (entries, replies to the
+family's messages), the pupil's key person, and the school's signposting for families."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+import access
+from access import Action
+from accounts.models import Membership, User
+from audit import log as audit
+from audit.models import AuditAction
+from family import selectors, services
+from family.forms import KeyPersonForm, LogEntryForm, ReplyForm, SignpostingForm
+from family.models import KeyPerson, LogKind, Signposting
+from pupils.models import Pupil
+from ui.forms import add_service_errors
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _pupil(request: HttpRequest, pk: int, action: Action = Action.READ) -> Pupil:
+    reached = access.visible_pupils(_user(request)).select_related("school")
+    return access.get_for_user(request, reached, pk, action)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pupil_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every entry of the pupil's communication log (staff-only ones too), a new entry, and a
+    reply box under each message from the family."""
+    pupil = _pupil(request, pk, Action.READ_NAMED)
+    user = _user(request)
+    form = LogEntryForm(request.POST or None)
+    if request.method == "POST":
+        _pupil(request, pk, Action.KEEP_LOG)
+        if form.is_valid():
+            try:
+                services.log_entry_add(pupil=pupil, by=user, request=request, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "The entry is in the log.")
+                return redirect("pupil_log", pk=pupil.pk)
+    entries = access.visible_log_entries(user, reach="staff").filter(pupil=pupil)
+    audit.log(AuditAction.VIEW, user, pupil, {"page": "pupil_log"}, request=request)
+    return render(
+        request,
+        "family/staff_log.html",
+        {
+            "pupil": pupil,
+            "form": form,
+            "entries": list(entries.select_related("in_reply_to")),
+            "can_write": access.may(user, Action.KEEP_LOG, pupil),
+            "key_person": selectors.key_person(pupil),
+            "can_set_key_person": access.may(user, Action.MANAGE_SIGNPOSTING, pupil),
+        },
+    )
+
+
+@login_required
+@require_POST
+def pupil_log_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reply in the log to a family's message: the parents are emailed that it is there."""
+    pupil = _pupil(request, pk, Action.KEEP_LOG)
+    user = _user(request)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        messages_ = access.visible_log_entries(user, reach="staff").filter(
+            pupil=pupil, kind=LogKind.MESSAGE
+        )
+        message = access.get_for_user(request, messages_, form.cleaned_data["message"])
+        try:
+            services.log_reply(
+                message=message,
+                text=form.cleaned_data["text"],
+                by=user,
+                base_url=request.build_absolute_uri("/")[:-1],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Your reply is in the log and the family has been told.")
+    else:
+        messages.error(request, "Write a reply first.")
+    return redirect("pupil_log", pk=pupil.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name the family's key person for a pupil (else it is the SENCo)."""
+    pupil = _pupil(request, pk, Action.MANAGE_SIGNPOSTING)
+    staff = User.objects.filter(
+        pk__in=Membership.objects.filter(
+            school=pupil.school, role__in=access.NAMED_RECORD_ROLES
+        ).values("user_id")
+    ).order_by("last_name", "first_name")
+    instance = KeyPerson.objects.filter(pupil=pupil).first() or KeyPerson(pupil=pupil)
+    form = KeyPersonForm(request.POST or None, instance=instance, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        audit.log(
+            AuditAction.UPDATE,
+            _user(request),
+            saved,
+            {"key_person": saved.user_id},
+            request=request,
+        )
+        messages.success(request, "The key person is saved.")
+        return redirect("pupil_log", pk=pupil.pk)
+    return render(
+        request,
+        "support/form_page.html",
+        {
+            "form": form,
+            "title": "The family's key person",
+            "pupil": pupil,
+            "submit": "Save the key person",
+            "back": f"/staff/pupils/{pupil.pk}/log/",
+            "intro": "The family area leads with this person: their name, email and phone. "
+            "Without one, it is the SENCo.",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_signposting(request: HttpRequest) -> HttpResponse:
+    """The school's signposting for families (over its LA's): shown in the family area and at
+    the foot of every parent PDF."""
+    school = access.current_school_for(request, Action.MANAGE_SIGNPOSTING)
+    instance = Signposting.objects.filter(school=school).first() or Signposting(school=school)
+    form = SignpostingForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        audit.log(AuditAction.UPDATE, _user(request), saved, {"signposting": True}, request=request)
+        messages.success(request, "The signposting is saved.")
+        return redirect("school_signposting")
+    return render(
+        request,
+        "family/signposting_edit.html",
+        {"form": form, "school": school, "merged": selectors.signposting(school)},
+    )
