@@ -446,3 +446,78 @@ def peer_band_series(
                 rows.append(ChartRow(cohort.windows[i][0], score, None, None, None, 0))
         out[subject] = rows
     return dict(sorted(out.items()))
+
+
+@dataclass(frozen=True)
+class PeriodProgress:
+    """A pupil's progress in one subject over a period (a cycle of the graduated approach), from
+    their last assessment before it began to their last in it, beside their peers' over the same
+    assessments (same year group and baseline band)."""
+
+    subject: str
+    start: date
+    end: date
+    progress: float
+    peer_low: float
+    peer_median: float
+    peers: int
+    little_or_no: bool
+
+    def words(self) -> str:
+        what = "little or no progress" if self.little_or_no else "progress"
+        return (
+            f"{self.subject}: {_n(self.progress)} from {self.start:%d %B %Y} to {self.end:%d %B %Y}"
+            f"; pupils who started in the same band made {_n(self.peer_median)} (lowest quarter "
+            f"below {_n(self.peer_low)}, {self.peers} pupils): {what}."
+        )
+
+
+def period_progress(
+    points: Iterable[Point],
+    scales: dict[str, Scale],
+    pupil: str,
+    start: date,
+    end: date,
+    thresholds: Thresholds | None = None,
+) -> list[PeriodProgress]:
+    """The pupil's progress in each subject over [start, end]. Little or no progress: below the
+    peers' `percentile` and at least half of `slower_margin_pct` below their median (with too few
+    peers, at or below nought)."""
+    t = thresholds or Thresholds()
+    out = []
+    for (subject, _), cohort in _cohorts(points, end, scales).items():
+        mine = cohort.scores.get(pupil)
+        if not mine:
+            continue
+        before = [i for i in mine if cohort.windows[i][0] <= start]
+        during = [i for i in mine if start < cohort.windows[i][0] <= end]
+        if not before or not during:
+            continue
+        a, b = max(before), max(during)
+        starting = sorted(by[a] for by in cohort.scores.values() if a in by and b in by)
+        band = _band(mine[a], starting)
+        peers = sorted(
+            by[b] - by[a]
+            for by in cohort.scores.values()
+            if a in by and b in by and _band(by[a], starting) == band
+        )
+        progress = mine[b] - mine[a]
+        low, median = percentile(peers, t.percentile), percentile(peers, 50)
+        if len(peers) < t.min_peers:
+            little = progress <= 0
+        else:
+            margin = t.slower_margin_pct * scales[subject].span / 200
+            little = progress < low and median - progress >= margin
+        out.append(
+            PeriodProgress(
+                subject,
+                cohort.windows[a][0],
+                cohort.windows[b][1],
+                progress,
+                low,
+                median,
+                len(peers),
+                little,
+            )  # fmt: skip
+        )
+    return sorted(out, key=lambda p: p.subject)

@@ -3,7 +3,7 @@ number of queries, whatever the size of the school."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import Q
@@ -167,3 +167,86 @@ def pupil_progress(
             r.explanation = r.explanation or criteria.explain(r, scales[r.subject], t)
             results[r.subject] = r
     return series, results, subjects
+
+
+def _year_group_points(
+    pupil_id: int, school_id: int, since: date, until: date
+) -> tuple[list[criteria.Point], dict[str, criteria.Scale], criteria.Thresholds]:
+    subjects = {s.pk: s for s in Subject.objects.filter(school_id=school_id)}
+    year = Pupil.objects.filter(pk=pupil_id).values_list("nc_year", flat=True).first()
+    rows = AssessmentPoint.objects.filter(
+        subject__school_id=school_id, pupil__nc_year=year, assessed_on__gte=since,
+        assessed_on__lte=until,
+    ).values_list("pupil_id", "subject_id", "assessed_on", "score")  # fmt: skip
+    points = [criteria.Point(str(p), subjects[s].name, year or "", d, v) for p, s, d, v in rows]
+    scales = {s.name: s.scale for s in subjects.values()}
+    return points, scales, thresholds_for(school_id)
+
+
+@dataclass(frozen=True)
+class CycleProgress:
+    """What the assessment data says about the latest cycles of a pupil on the register."""
+
+    latest: list[criteria.PeriodProgress]  # the latest cycle, each subject
+    little_or_no: list[str]  # subjects with little or no progress in each of the latest two
+
+    @property
+    def summary(self) -> str:
+        if not self.little_or_no:
+            return ""
+        return (
+            f"The assessment data shows little or no progress in {', '.join(self.little_or_no)} "
+            "across the latest two cycles."
+        )
+
+
+def cycle_progress(
+    pupil_id: int, school_id: int, periods: list[tuple[date, date]]
+) -> CycleProgress:
+    """The pupil's progress over each period (the latest cycles, oldest first), and the subjects
+    where each of the latest two shows little or no progress. Two queries and the settings."""
+    if not periods:
+        return CycleProgress([], [])
+    since = min(start for start, _ in periods) - timedelta(days=366)
+    points, scales, t = _year_group_points(pupil_id, school_id, since, max(e for _, e in periods))
+    found = [criteria.period_progress(points, scales, str(pupil_id), s, e, t) for s, e in periods]
+    little = []
+    if len(found) >= 2:
+        last_two = [{p.subject for p in f if p.little_or_no} for f in found[-2:]]
+        little = sorted(last_two[0] & last_two[1])
+    return CycleProgress(found[-1], little)
+
+
+def school_little_progress(
+    school_id: int, periods: dict[int, list[tuple[date, date]]]
+) -> dict[int, list[str]]:
+    """For each pupil given with their latest cycles' periods (oldest first), the subjects where
+    each of the latest two shows little or no progress; pupils with none are left out. Three
+    queries whatever the number of pupils: the points are read once and split by year group."""
+    wanted = {pk: p[-2:] for pk, p in periods.items() if len(p) >= 2}
+    if not wanted:
+        return {}
+    subjects = {s.pk: s for s in Subject.objects.filter(school_id=school_id)}
+    years = dict(Pupil.objects.filter(school_id=school_id).values_list("pk", "nc_year"))
+    since = min(s for p in wanted.values() for s, _ in p) - timedelta(days=366)
+    until = max(e for p in wanted.values() for _, e in p)
+    by_year: dict[str, list[criteria.Point]] = {}
+    rows = AssessmentPoint.objects.filter(
+        subject__school_id=school_id, assessed_on__gte=since, assessed_on__lte=until
+    ).values_list("pupil_id", "subject_id", "assessed_on", "score")
+    for p, s, d, v in rows:
+        year = years.get(p, "")
+        by_year.setdefault(year, []).append(criteria.Point(str(p), subjects[s].name, year, d, v))
+    scales = {s.name: s.scale for s in subjects.values()}
+    t = thresholds_for(school_id)
+    out = {}
+    for pk, (first, second) in wanted.items():
+        points = by_year.get(years.get(pk, ""), [])
+        little = [
+            {p.subject for p in criteria.period_progress(points, scales, str(pk), *period, t)
+             if p.little_or_no}
+            for period in (first, second)
+        ]  # fmt: skip
+        if found := sorted(little[0] & little[1]):
+            out[pk] = found
+    return out
