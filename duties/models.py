@@ -181,6 +181,11 @@ class TrainingRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.course} ({self.completed_on})"
 
+    @property
+    def school_id(self) -> int:
+        """The school of the course (access.school_id_of reads it)."""
+        return self.course.school_id
+
 
 class Layer(models.TextChoices):
     """The White Paper's layers of support (standards.md §7.1)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duties import views
+from duties import governors_views, training_views, views
 
 urlpatterns = [
     path("report/", views.report_home, name="information_report"),
@@ -11,4 +11,20 @@ urlpatterns = [
     path("report/<id:pk>/publish/", views.report_publish, name="information_report_publish"),
     path("report/<id:pk>/sent-to-la/", views.report_sent_to_la, name="information_report_sent"),
     path("report/comments/<id:pk>/answer/", views.comment_answer, name="report_comment_answer"),
+]
+
+urlpatterns += [
+    path("training/", training_views.training, name="duties_training"),
+    path("training/add/", training_views.training_add, name="duties_training_add"),
+    path(
+        "training/courses/<id:pk>/",
+        training_views.course_requirements,
+        name="duties_course_requirements",
+    ),
+    path("training/<id:pk>/certificate/", training_views.certificate, name="duties_certificate"),
+]
+
+urlpatterns += [
+    path("governors/", governors_views.governors_report, name="duties_governors"),
+    path("governors/pdf/", governors_views.governors_report_pdf, name="duties_governors_pdf"),
 ]

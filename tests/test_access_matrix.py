@@ -118,6 +118,10 @@ def _duties_urls(w: World) -> dict[str, str]:
         "info_report_edit": reverse("information_report_edit", args=[report.pk]),
         "info_report_publish": reverse("information_report_publish", args=[report.pk]),
         "family_info_report": reverse("family_information_report"),
+        "duties_training": reverse("duties_training"),
+        "duties_training_add": reverse("duties_training_add"),
+        "duties_governors": reverse("duties_governors"),
+        "duties_governors_pdf": reverse("duties_governors_pdf"),
     }
 
 
@@ -307,6 +311,12 @@ EXPECTED = {
     "info_report_edit":       [OK , F  , F  , OK , F  , F  , F  , N  , N  , N  , N  , N],
     "info_report_publish":    [OK , F  , F  , OK , F  , F  , F  , N  , N  , N  , N  , N],
     "family_info_report":     [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
+    # Staff SEND training: the SENCo, senior leaders and the administrator; the governors'
+    # report (figures only): the SENCo, senior leaders and the SEN governor.
+    "duties_training":        [OK , F  , F  , OK , F  , F  , OK , F  , OK , F  , F  , F],
+    "duties_training_add":    [OK , F  , F  , OK , F  , F  , OK , F  , OK , F  , F  , F],
+    "duties_governors":       [OK , F  , F  , OK , OK , F  , F  , F  , OK , F  , F  , F],
+    "duties_governors_pdf":   [OK , F  , F  , OK , OK , F  , F  , F  , OK , F  , F  , F],
 }
 # fmt: on
 

@@ -54,6 +54,10 @@ NO_NAMED_PUPILS = frozenset(
         "info_report_edit",
         "info_report_publish",
         "family_info_report",
+        "duties_training",  # staff's training, no pupil
+        "duties_training_add",
+        "duties_governors",  # figures only
+        "duties_governors_pdf",
     }
 )
 

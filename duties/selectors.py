@@ -1,0 +1,146 @@
+"""Reads of the school's duties that decide joins: training records and needs, provision run by
+someone untrained for it, TA deployment. Each costs a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from accounts.models import Membership, Role, School, User
+from duties import tally
+from duties.figures import register_rows
+from duties.models import TrainingCourse, TrainingRecord
+from provision.models import Provision, Session
+from pupils import census
+
+
+def training_records(school: School) -> QuerySet[TrainingRecord]:
+    return TrainingRecord.objects.filter(course__school=school).select_related("course", "staff")
+
+
+def trained(school: School, on: date) -> dict[int, set[int]]:
+    """{course id: ids of staff who completed it on or before `on`} (one query)."""
+    out: dict[int, set[int]] = defaultdict(set)
+    rows = TrainingRecord.objects.filter(course__school=school, completed_on__lte=on).values_list(
+        "course_id", "staff_id"
+    )
+    for course, staff in rows:
+        out[course].add(staff)
+    return out
+
+
+@dataclass
+class AreaNeed:
+    area: str
+    pupils: int  # on the register today with their primary need in the area
+    staff_trained: int
+    records: int
+    hours: Decimal
+
+
+def needs_by_area(school: School, today: date) -> list[AreaNeed]:
+    """The school's needs by broad area (pupils on the register today) against who is trained in
+    each area (three queries): what the SEN information report's item 5 draws on."""
+    provision, areas = register_rows(school, today, today)
+    table = tally.by_area(provision, areas)
+    staff: dict[str, set[int]] = defaultdict(set)
+    records: dict[str, int] = defaultdict(int)
+    hours: dict[str, Decimal] = defaultdict(Decimal)
+    rows = TrainingRecord.objects.filter(course__school=school, completed_on__lte=today)
+    for staff_id, area, h in rows.values_list("staff_id", "course__area", "hours"):
+        key = area or "NA"
+        staff[key].add(staff_id)
+        records[key] += 1
+        hours[key] += h
+    return [
+        AreaNeed(a, table[a]["K"] + table[a]["E"], len(staff[a]), records[a], hours[a])
+        for a in tally.AREAS
+    ]
+
+
+@dataclass
+class UntrainedProvision:
+    """A provision whose intervention needs training its deliverer (or the adult who delivered
+    some of its sessions) has not completed."""
+
+    provision: Provision
+    missing: list[str]  # the courses its lead has not completed
+    sessions_untrained: int  # sessions delivered by someone without every required course
+    sessions_delivered: int
+
+    @property
+    def share_untrained(self) -> int | None:
+        return tally.percent(self.sessions_untrained, self.sessions_delivered)
+
+
+def untrained_provisions(school: School, today: date) -> list[UntrainedProvision]:
+    """Provisions running this school year whose intervention names training that whoever runs
+    them lacks: flagged on the training page, the TA deployment and beside fidelity (four
+    queries)."""
+    year_start = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    required: dict[int, list[TrainingCourse]] = defaultdict(list)
+    courses = TrainingCourse.objects.filter(school=school).prefetch_related("required_for")
+    for course in courses:
+        for intervention in course.required_for.all():
+            required[intervention.pk].append(course)
+    if not required:
+        return []
+    done = trained(school, today)
+    provisions = list(
+        Provision.objects.filter(
+            school=school, intervention_id__in=list(required), end_date__gte=year_start
+        ).select_related("staff", "intervention")
+    )
+    sessions: dict[int, list[int | None]] = defaultdict(list)
+    rows = Session.objects.filter(provision__in=provisions, delivered=True).values_list(
+        "provision_id", "delivered_by_id"
+    )
+    for provision_id, delivered_by in rows:
+        sessions[provision_id].append(delivered_by)
+    out = []
+    for p in provisions:
+        needed = required[p.intervention_id]
+
+        def lacks(user_id: int | None, needed: list[TrainingCourse] = needed) -> bool:
+            return user_id is None or any(user_id not in done[c.pk] for c in needed)
+
+        missing = [c.name for c in needed if p.staff_id is None or p.staff_id not in done[c.pk]]
+        deliverers = [b if b is not None else p.staff_id for b in sessions[p.pk]]
+        untrained = sum(1 for b in deliverers if lacks(b))
+        if missing or untrained:
+            out.append(UntrainedProvision(p, missing, untrained, len(deliverers)))
+    return out
+
+
+def school_staff(school: School) -> list[tuple[int, str]]:
+    """(user id, name) of the school's staff who may deliver provision, for a form."""
+    rows = (
+        Membership.objects.filter(school=school)
+        .exclude(role__in=[Role.PARENT, Role.SEN_GOVERNOR, Role.DATA_PROTECTION_OFFICER])
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    seen: dict[int, str] = {}
+    for m in rows:
+        seen.setdefault(m.user_id, m.user.get_full_name() or m.user.get_username())
+    return list(seen.items())
+
+
+@dataclass
+class Deployment:
+    """One adult's support: pupils assigned in class, provision they lead, hours a week, cost,
+    and the impact of their interventions."""
+
+    user: User
+    role_names: list[str] = field(default_factory=list)
+    in_class: list[int] = field(default_factory=list)  # pupil ids assigned
+    provisions: list[Provision] = field(default_factory=list)
+    intervention_pupils: set[int] = field(default_factory=set)
+    hours_a_week: Decimal = Decimal(0)
+    cost_a_week: Decimal = Decimal(0)
+
+
+def area_label(code: str) -> str:
+    return census.BROAD_AREA_LABELS.get(code, code)
