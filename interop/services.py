@@ -22,8 +22,8 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 
-from attainment import services as attainment_services
 from accounts.models import LocalAuthority, Phase, School, User
+from attainment import services as attainment_services
 from audit import log as audit
 from audit.models import AuditAction
 from interop import ctf

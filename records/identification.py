@@ -90,8 +90,8 @@ def pupils_to_look_at(user: User, school_id: int, today: date) -> dict[str, list
     )
     grouped: dict[str, list[PupilToLookAt]] = defaultdict(list)
     for pupil in listed:
-        concern = concerns.get(pupil.pk)
-        item = PupilToLookAt(pupil, by_pupil[pupil.pk], _context(pupil, concern, today), concern)
+        latest = concerns.get(pupil.pk)
+        item = PupilToLookAt(pupil, by_pupil[pupil.pk], _context(pupil, latest, today), latest)
         grouped[classes.get(pupil.pk, "No class this year")].append(item)
     return dict(sorted(grouped.items()))
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import access
 from access import Action
-from attainment import selectors as attainment_selectors
 from accounts.models import User
+from attainment import selectors as attainment_selectors
 from audit import log as audit
 from audit.models import AuditAction
 from audit.versions import refuse_stale
