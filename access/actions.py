@@ -65,6 +65,11 @@ class Action(StrEnum):
     # Bring assessment points in from a file, and the school's thresholds for the criteria.
     IMPORT_ATTAINMENT = "import_attainment"
     SET_IDENTIFICATION = "set_identification"
+    # A pupil leaves: the leaving date and destination, their CTF and SEN file (transfer pack)
+    # written for the next school, marking them sent, archiving a primary's copy (interop).
+    TRANSFER_RECORDS = "transfer_records"
+    # The read-only list of leavers whose SEN files the school keeps (IRMS): the SENCo and the DPO.
+    READ_LEAVERS = "read_leavers"
     # Families as partners (issue 17). A parent's own writes about their child: acknowledging a
     # plan or review record, messages to the key person, concerns, views and the pupil's voice.
     RESPOND_AS_FAMILY = "respond_as_family"
@@ -121,6 +126,8 @@ EHC_READERS = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
 EHC_RECORDERS = SENCO_ONLY
 # Who runs the school's people and its year: the SENCo and the school administrator.
 SCHOOL_ADMINISTRATORS = frozenset({Role.SENCO, Role.ADMIN})
+# Who keeps the leavers' SEN files in view (retention): the SENCo and the data protection officer.
+LEAVERS_READERS = frozenset({Role.SENCO, Role.DATA_PROTECTION_OFFICER})
 # The school's duties (duties/).
 INFORMATION_REPORT_READERS = frozenset(
     {Role.SENCO, Role.SENIOR_LEADER, Role.SEN_GOVERNOR, Role.ADMIN}
@@ -161,6 +168,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.DISMISS_FLAG: frozenset({Role.SENCO, Role.TEACHER}),
     Action.IMPORT_ATTAINMENT: PUPIL_DETAIL_WRITERS,
     Action.SET_IDENTIFICATION: SENCO_ONLY,
+    Action.TRANSFER_RECORDS: PUPIL_DETAIL_WRITERS,
+    Action.READ_LEAVERS: LEAVERS_READERS,
     Action.RESPOND_AS_FAMILY: frozenset({Role.PARENT}),
     Action.KEEP_LOG: NAMED_RECORD_ROLES,
     Action.MANAGE_SIGNPOSTING: SCHOOL_ADMINISTRATORS,
@@ -213,6 +222,10 @@ REFUSALS: dict[Action, str] = {
     Action.DISMISS_FLAG: "The SENCo and the pupil's teachers set a flag aside.",
     Action.IMPORT_ATTAINMENT: "The SENCo and the school administrator import assessment data.",
     Action.SET_IDENTIFICATION: "The SENCo sets the thresholds of the progress criteria.",
+    Action.TRANSFER_RECORDS: "The SENCo and the school administrator record leavers and send "
+    "their records on.",
+    Action.READ_LEAVERS: "The list of leavers' SEN files is for the SENCo and the data protection "
+    "officer.",
     Action.RESPOND_AS_FAMILY: "Only the child's parents and carers answer here.",
     Action.KEEP_LOG: "Your role cannot write in this pupil's communication log.",
     Action.MANAGE_SIGNPOSTING: "The SENCo and the school administrator keep the school's "

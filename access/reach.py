@@ -36,10 +36,10 @@ from provision.models import (
     StaffRole,
 )
 from pupils.models import FamilyLink, Need, Pupil, PupilAssignment, RegisterEntry, TeachingGroup
-from statutory.models import AnnualReview, EHCPlan, EHCRequest, PhaseTransfer
+from statutory.models import AnnualReview, CaseDocument, EHCPlan, EHCRequest, PhaseTransfer
 from support.models import Concern, Cycle, Passport, Target
 
-from .actions import NAMED_RECORD_ROLES, STAFF_ROLES, WHOLE_SCHOOL_ROLES
+from .actions import LEAVERS_READERS, NAMED_RECORD_ROLES, STAFF_ROLES, WHOLE_SCHOOL_ROLES
 
 Reach = Literal["staff", "family", "any"]
 
@@ -140,6 +140,16 @@ def _reach_of(m: Membership, user: User, today: date | None) -> Q:
     return Q(pk__in=[])
 
 
+def visible_leavers(user: User, school: School) -> QuerySet[Pupil]:
+    """The school's leavers (a leaving date set), for the roles that keep their SEN files in
+    view (the SENCo and the DPO, who otherwise sees no named pupil): the leavers page only."""
+    if not user.is_authenticated or not user.is_active:
+        return Pupil.objects.none()
+    if not roles_at(user, school.pk) & LEAVERS_READERS:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(school=school, leaving_date__isnull=False)
+
+
 def _pupil_ids(user: User, reach: Reach) -> QuerySet[Pupil, Any]:
     # Used as a subquery (pupil__in=...): it selects the pupils' ids only.
     return visible_pupils(user, reach=reach).values("pk")
@@ -234,6 +244,12 @@ def visible_annual_reviews(user: User, *, reach: Reach = "any") -> QuerySet[Annu
 
 def visible_phase_transfers(user: User, *, reach: Reach = "any") -> QuerySet[PhaseTransfer]:
     return PhaseTransfer.objects.filter(ehc_reach(user, "plan__la_id", "plan__pupil", reach=reach))
+
+
+def visible_case_documents(user: User) -> QuerySet[CaseDocument]:
+    """Documents kept with an EHC case (the plan's PDF, what the school sent to the LA): the
+    school's SENCo, senior leaders and administrators, and the LA's officers (staff reach)."""
+    return CaseDocument.objects.filter(ehc_reach(user, reach="staff"))
 
 
 # ---- schools -----------------------------------------------------------------------------------

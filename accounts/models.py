@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -84,6 +84,11 @@ class School(models.Model):
     )
     trust = models.ForeignKey(
         Trust, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools"
+    )
+    # The CTF version the school's MIS speaks (17 to 25): the last imported CTF's, and the one
+    # a leaver's CTF is written in (interop).
+    ctf_version = models.PositiveSmallIntegerField(
+        "CTF version", default=25, validators=[MinValueValidator(17), MaxValueValidator(25)]
     )
     # How long after a provision ends its deliverer may still fill in its register and its entry
     # and exit data (late entries); see access.reach.delivers.

@@ -152,6 +152,9 @@ def _import(
     if school is None:
         return
     result.school = school.urn
+    if school.ctf_version != header.version_number:  # the version its MIS now speaks
+        school.ctf_version = header.version_number
+        school.save(update_fields=["ctf_version"])
     seen: set[str] = set()
     nc_years: set[str] = set()
     batch: list[ctf.Pupil] = []
@@ -289,7 +292,9 @@ def _write(
         return  # the file will be rolled back: check the rest, write nothing more
     existing = {
         p.upn: p
-        for p in Pupil.objects.filter(upn__in=[p.upn for p in batch]).prefetch_related(
+        for p in Pupil.objects.filter(
+            school=school, upn__in=[p.upn for p in batch]
+        ).prefetch_related(
             Prefetch(
                 "register_entries",
                 queryset=RegisterEntry.objects.filter(end_date__isnull=True),
@@ -302,12 +307,17 @@ def _write(
             "key_stage_results",
         )
     }
+    # A pupil still on another school's roll must leave there first; a leaver there (their
+    # record kept by that school) comes in as a new record here.
+    elsewhere = set(
+        Pupil.objects.filter(upn__in=[p.upn for p in batch], leaving_date__isnull=True)
+        .exclude(school=school)
+        .values_list("upn", flat=True)
+    )
     new = []
     for pupil in batch:
         known = existing.get(pupil.upn)
-        if known is None:
-            new.append(pupil)
-        elif known.school_id != school.pk:
+        if pupil.upn in elsewhere:
             result.errors.append(
                 Problem(
                     "this UPN is on another school's roll in sendpath; record the pupil as "
@@ -317,6 +327,8 @@ def _write(
                     pupil.position,
                 )
             )
+        elif known is None:
+            new.append(pupil)
         else:
             try:
                 changed = _update(known, pupil, header, by, request)

@@ -62,6 +62,12 @@ class RegisterFilterForm(forms.Form):
         widget=Select,
         choices=[("", "Any year")] + list(census.NC_YEARS),
     )
+    told = forms.ChoiceField(
+        label="Parents told",
+        required=False,
+        widget=Select,
+        choices=[("", "Told or not"), ("no", "Parents not yet told"), ("yes", "Parents told")],
+    )
     group = _GroupField(
         label="Class",
         required=False,

@@ -44,7 +44,7 @@ def validate_not_future(value: date) -> None:
 
 class Pupil(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
-    upn = models.CharField("UPN", max_length=13, unique=True, validators=[validate_upn])
+    upn = models.CharField("UPN", max_length=13, validators=[validate_upn])
     legal_forename = models.CharField(max_length=100)
     legal_surname = models.CharField(max_length=100)
     middle_names = models.CharField(max_length=100, blank=True)
@@ -86,6 +86,16 @@ class Pupil(models.Model):
             models.Index(fields=["school", "leaving_date"], name="pupil_on_roll_by_school"),
         ]
         constraints = [
+            # A UPN is one pupil's for life: on one school's roll at a time, and once at each
+            # school. A leaver's record stays at the old school (kept until DOB + 31 years) while
+            # the next school has its own (interop: CTF and transfer pack).
+            models.UniqueConstraint(fields=["school", "upn"], name="pupil_upn_once_per_school"),
+            models.UniqueConstraint(
+                fields=["upn"],
+                condition=Q(leaving_date__isnull=True),
+                name="pupil_upn_on_one_roll",
+                violation_error_message="This UPN is already on a school's roll.",
+            ),
             models.CheckConstraint(
                 condition=Q(leaving_date__isnull=True)
                 | Q(admission_date__isnull=True)

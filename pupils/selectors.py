@@ -56,6 +56,7 @@ class RegisterFilters:
     area: str = ""
     year: str = ""
     group: TeachingGroup | None = None
+    told: str = ""  # "no": decisions not yet told to the parents; "yes": told
 
 
 def _matching(filters: RegisterFilters, *, provision: str) -> Q:
@@ -83,6 +84,12 @@ def _matching(filters: RegisterFilters, *, provision: str) -> Q:
         where &= Q(_has_open_need(census.types_in_area(filters.area)))
     if filters.year:
         where &= Q(nc_year=filters.year)
+    if filters.told in ("no", "yes"):
+        # The annotation on the register's rows; the joined column in register_counts.
+        informed = (
+            "parents_informed_on" if provision == "provision" else "open_entry__parents_informed_on"
+        )
+        where &= Q(**{f"{informed}__isnull": filters.told == "no"})
     if filters.group is not None:
         members = TeachingGroup.pupils.through.objects.filter(
             teachinggroup=filters.group, pupil=OuterRef("pk")

@@ -3,7 +3,6 @@ from django.urls import path
 from pupils import views
 
 urlpatterns = [
-    path("", views.school_home, name="school_home"),
     path("switch-school/", views.school_switch, name="school_switch"),
     path("register/", views.register, name="register"),
     path("register.<exportfmt:fmt>", views.register_export, name="register_export"),

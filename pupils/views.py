@@ -1,6 +1,7 @@
 """Staff pages: the school home, the SEN register and register decisions (the pupil record, which
 shows support and provision too, is in records/views.py)."""
 
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
@@ -46,7 +47,11 @@ def _user(request: HttpRequest) -> User:
 
 
 @login_required
-def school_home(request: HttpRequest) -> HttpResponse:
+def school_home(
+    request: HttpRequest, panels: Callable[[HttpRequest, School], list[str]] | None = None
+) -> HttpResponse:
+    """The school's home. `panels`, given by the page above pupils that serves this URL
+    (records.home_views), renders what other apps add (the concerns waiting for a decision)."""
     school = access.current_school_for(request, Action.USE_STAFF_AREA)
     user = _user(request)
     named = access.may(user, Action.READ_NAMED, school)
@@ -63,6 +68,7 @@ def school_home(request: HttpRequest) -> HttpResponse:
             "can_read_costs": access.may(user, Action.READ_COSTS, school),
             "can_read_compliance": access.may(user, Action.READ_COMPLIANCE, school),
             "can_look_at": access.may(user, Action.READ_PROGRESS_FLAGS, school),
+            "panels": panels(request, school) if panels else [],
             # Shown only to those who cannot change the register (they see a part of it).
             "my_pupils": access.visible_pupils(user, school).count()
             if named and not can_change
@@ -88,6 +94,7 @@ def _register_filters(
         area=data["area"],
         year=data["year"],
         group=data["group"],
+        told=data["told"],
     )
 
 

@@ -3,9 +3,11 @@ the pupils to look at (records/identification.py)."""
 
 from django.urls import path
 
-from records import identification, review_views, views
+from records import home_views, identification, review_views, views
 
 urlpatterns = [
+    # The home lists support's concerns waiting for a decision, so records/ serves it.
+    path("", home_views.school_home, name="school_home"),
     path("pupils/<id:pk>/", views.pupil_detail, name="pupil_detail"),
     # The review form shows provision's evidence, so records/ serves it (support's view inside).
     path("cycles/<id:pk>/review/", review_views.review, name="review"),

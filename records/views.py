@@ -14,6 +14,8 @@ from accounts.models import User
 from accounts.schooldates import school_year_start
 from audit import log as audit
 from audit.models import AuditAction
+from interop import leaving, rules
+from interop.models import Leaving, TransferredFile
 from provision import selectors as provision_selectors
 from provision.models import Provision
 from pupils import census
@@ -59,11 +61,18 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if access.may(user, Action.READ_COMPLIANCE, pupil.school)
         else None
     )
+    can_transfer = access.may(user, Action.TRANSFER_RECORDS, pupil)
+    left = Leaving.objects.filter(pupil=pupil).first()
     return render(
         request,
         "records/pupil_detail.html",
         {
             "pupil": pupil,
+            "can_transfer": can_transfer,
+            "left": left,
+            "clock": leaving.transfer_clock(left, timezone.localdate()) if left else None,
+            "total_days": rules.TRANSFER_SCHOOL_DAYS,
+            "transferred": list(TransferredFile.objects.filter(pupil=pupil)),
             "findings": findings,
             "current": current,
             "provision": current.provision if current else "N",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/school/", include("people.urls")),
     path("", include("people.public_urls")),
     path("staff/import/", include("interop.urls")),
+    path("staff/", include("interop.staff_urls")),
     path("staff/compliance/", include("statutory.compliance_urls")),
     path("staff/", include("family.urls")),
     path("staff/duties/", include("duties.urls")),

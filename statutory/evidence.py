@@ -13,9 +13,17 @@ from django.db.models import Prefetch
 from accounts.schooldates import school_year_start
 from provision import reports
 from provision import selectors as provision_selectors
-from provision.models import Provision
+from provision.models import Measure, Provision
 from pupils.models import Pupil
-from support.models import AssessmentView, Cycle, Review, Target, TargetRating, ViewSource
+from support.models import (
+    AssessmentView,
+    Attachment,
+    Cycle,
+    Review,
+    Target,
+    TargetRating,
+    ViewSource,
+)
 
 # The first £6,000 of a pupil's additional support costs is the school's, from its notional SEN
 # budget; the LA's top-up pays above it (standards.md §7.4).
@@ -47,6 +55,8 @@ class EvidencePack:
     included: list[str]
     left_out: list[tuple[str, str]]  # (section label, why)
     data: dict[str, Any] = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)  # in the zip
+    attachments_left_out: list[tuple[Attachment, str]] = field(default_factory=list)
 
     @property
     def contents(self) -> list[tuple[str, str]]:
@@ -54,18 +64,36 @@ class EvidencePack:
 
 
 def evidence_pack(
-    pupil: Pupil, *, today: date, include: set[str] | None = None, why_left_out: str = ""
+    pupil: Pupil,
+    *,
+    today: date,
+    include: set[str] | None = None,
+    why_left_out: str = "",
+    reasons: dict[str, str] | None = None,
+    attachment_ids: set[int] | None = None,
 ) -> EvidencePack:
     """The pack for `pupil`: every section in `include` (all by default), each read in a few
-    queries; the others listed as left out, with `why_left_out`."""
+    queries; the others listed as left out, each with its reason in `reasons` (else
+    `why_left_out`). The pupil's attached documents in `attachment_ids` (all by default) go in
+    the zip and are listed in the PDF; the others are listed as left out too."""
     chosen = [key for key in SECTIONS if include is None or key in include]
+    reasons = reasons or {}
     why = why_left_out.strip() or "Left out by the SENCo."
     pack = EvidencePack(
         pupil=pupil,
         today=today,
         included=chosen,
-        left_out=[(label, why) for key, label in SECTIONS.items() if key not in chosen],
+        left_out=[
+            (label, (reasons.get(key) or "").strip() or why)
+            for key, label in SECTIONS.items()
+            if key not in chosen
+        ],
     )
+    for attachment in pupil.attachments.order_by("uploaded_at", "pk"):
+        if attachment_ids is None or attachment.pk in attachment_ids:
+            pack.attachments.append(attachment)
+        else:
+            pack.attachments_left_out.append((attachment, why))
     if "register" in chosen:
         pack.data["entries"] = list(pupil.register_entries.order_by("start_date", "pk"))
         pack.data["needs"] = list(pupil.needs.order_by("start_date", "rank"))
@@ -89,9 +117,17 @@ def evidence_pack(
         provisions = Provision.objects.filter(enrolments__pupil=pupil).select_related(
             "intervention"
         )
-        pack.data["provisions"] = provision_selectors.with_delivery(
+        delivered = provision_selectors.with_delivery(
             provisions.distinct().order_by("start_date", "pk"), today=today
         )
+        measures: dict[int, dict[str, Measure]] = {}
+        for m in Measure.objects.filter(enrolment__pupil=pupil).select_related("enrolment"):
+            measures.setdefault(m.enrolment.provision_id, {})[m.kind] = m
+        pack.data["provisions"] = [
+            (p, f, {"per_week": len(p.weekdays), "minutes": p.session_minutes},
+             measures.get(p.pk, {}))
+            for p, f in delivered
+        ]  # fmt: skip
         period = reports.period_for(pupil.school, school_year_start(today))
         costed = reports.costed_map(pupil, period, today=today)
         pack.data["costed"] = costed

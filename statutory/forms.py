@@ -168,13 +168,72 @@ class EvidencePackForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Said in the pack beside each section or document left out, unless a reason "
+        "is given for it below.",
+    )
+    attachments = forms.TypedMultipleChoiceField(
+        label="Attached documents that go in the zip",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    action = forms.ChoiceField(
+        label="What to do with the pack",
+        choices=[
+            ("pdf", "Download the PDF"),
+            ("zip", "Download the attached documents as a zip"),
+            ("send", "Send the PDF and the zip to the local authority with the request"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        initial="pdf",
+    )
+
+    def __init__(self, *args: Any, attachments: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("sections", list(evidence.SECTIONS))
+        self.initial.setdefault("action", "pdf")
+        docs = list(attachments)
+        self.fields["attachments"].choices = [  # type: ignore[attr-defined]
+            (a.pk, f"{a.original_name}{f' – {a.description}' if a.description else ''} "
+                   f"({a.uploaded_at:%d/%m/%Y})")
+            for a in docs
+        ]  # fmt: skip
+        self.initial.setdefault("attachments", [a.pk for a in docs])
+        reasons = []
+        for key, label in evidence.SECTIONS.items():
+            self.fields[f"why_{key}"] = forms.CharField(
+                label=f"If “{label}” is left out, why (optional)",
+                required=False,
+                max_length=300,
+            )
+            reasons.append(Field.text(f"why_{key}"))
+        layout = [Field.checkboxes("sections"), *reasons, Field.textarea("why_left_out")]
+        if docs:
+            layout.append(Field.checkboxes("attachments"))
+        else:
+            del self.fields["attachments"]
+        layout.append(Field.radios("action"))
+        self.helper = gds_helper()
+        self.helper.layout = Layout(*layout)
+
+    def reasons(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"why_{key}", "") for key in evidence.SECTIONS}
+
+    def attachment_ids(self) -> set[int] | None:
+        if "attachments" not in self.fields:
+            return None
+        return set(self.cleaned_data.get("attachments") or [])
+
+
+class PlanDocumentForm(forms.Form):
+    file = forms.FileField(
+        label="The plan's PDF", help_text="The final plan as the local authority issued it."
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("sections", list(evidence.SECTIONS))
         self.helper = gds_helper()
-        self.helper.layout = Layout(Field.checkboxes("sections"), Field.textarea("why_left_out"))
 
 
 def _lines(value: str) -> list[str]:
@@ -255,6 +314,11 @@ class EHCPlanForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    document = forms.FileField(
+        label="The plan's PDF (optional)",
+        required=False,
+        help_text="Kept with the case beside the sections entered from it.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -281,6 +345,7 @@ class EHCPlanForm(forms.Form):
             Field.textarea("j_personal_budget"),
             Field.select("j_direct_payments"),
             Field.textarea("k_advice"),
+            Field("document"),
         )
 
     @classmethod
@@ -291,6 +356,8 @@ class EHCPlanForm(forms.Form):
         initial["outcomes"] = "\n".join(o.description for o in plan.outcomes.all())
         initial["provision_items"] = "\n".join(p.description for p in plan.provision_items.all())
         form = cls(data, initial=initial)
+        del form.fields["document"]  # the plan page keeps further PDFs (plan_document)
+        form.helper.layout.fields.pop()
         if plan.amendment:
             del form.fields["issue_date"]
             form.helper.layout.fields.pop(0)
@@ -300,6 +367,8 @@ class EHCPlanForm(forms.Form):
         data = dict(self.cleaned_data)
         data["outcomes"] = _lines(data["outcomes"])
         data["provision_items"] = _lines(data["provision_items"])
+        if data.pop("document", None) is not None:
+            data["document"] = self.cleaned_data["document"]
         return data
 
 

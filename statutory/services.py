@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -154,12 +155,13 @@ def ehc_plan_issue(
     ehc_request: EHCRequest | None = None,
     outcomes: tuple[str, ...] | list[str] = (),
     provision_items: tuple[str, ...] | list[str] = (),
+    document: UploadedFile | None = None,
     request: HttpRequest | None = None,
     **sections: Any,
 ) -> EHCPlan:
     """Enter an EHC plan the LA issued (from its request, or one issued before sendpath knew of
-    it), section by section (E's outcomes and F's provision one per line), and put the pupil on
-    the register as E from its issue date."""
+    it), section by section (E's outcomes and F's provision one per line), keep its PDF
+    (`document`) with the case, and put the pupil on the register as E from its issue date."""
     _unknown(sections, PLAN_SECTIONS)
     if ehc_request is not None and ehc_request.pupil_id != pupil.pk:
         raise ValidationError({"ehc_request": "That request is for another pupil."})
@@ -202,6 +204,13 @@ def ehc_plan_issue(
         },
         request=request,
     )
+    if document is not None:
+        from statutory import documents
+
+        try:
+            documents.plan_document_add(plan=plan, upload=document, by=by, request=request)
+        except ValidationError as exc:
+            raise ValidationError({"document": exc.message_dict.get("file", exc.messages)}) from exc
     if pupil_services.current_provision(pupil) != census.SENProvision.EHC_PLAN.value:
         try:
             pupil_services.register_change(

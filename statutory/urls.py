@@ -18,7 +18,11 @@ urlpatterns = [
     path("plans/<id:pk>/links/", views.plan_links, name="ehc_plan_links"),
     path("plans/<id:pk>/f-in-place/", views.f_in_place, name="ehc_f_in_place"),
     path("plans/<id:pk>/f-in-place.pdf", views.f_in_place_pdf, name="ehc_f_in_place_pdf"),
+    path("plans/<id:pk>/documents/new/", views.plan_document_add, name="ehc_plan_document_add"),
+    path("documents/<id:pk>/", views.document_download, name="ehc_document"),
     path("reviews/<id:pk>/", views.review_detail, name="ehc_review"),
+    path("reviews/<id:pk>/report.pdf", views.review_report, name="ehc_review_report"),
+    path("reviews/<id:pk>/report/send/", views.review_report_send, name="ehc_review_report_send"),
     path("reviews/<id:pk>/decision/", views.review_decision, name="ehc_review_decision"),
     path("reviews/<id:pk>/invitations/new/", views.invitation_add, name="ehc_invitation_add"),
     path(

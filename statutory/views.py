@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,7 +23,7 @@ from audit import reads
 from audit.models import AuditAction
 from pupils import census
 from pupils.services import current_provision
-from statutory import evidence, selectors, services
+from statutory import documents, evidence, selectors, services
 from statutory.forms import (
     AnnualReviewForm,
     DecisionForm,
@@ -32,6 +32,7 @@ from statutory.forms import (
     EvidencePackForm,
     InvitationForm,
     PhaseTransferForm,
+    PlanDocumentForm,
     PlanLinksForm,
     RegExceptionForm,
     ReviewDecisionForm,
@@ -42,6 +43,11 @@ from ui.forms import add_service_errors
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
+
+
+def _documents(user: User, **case: Any) -> list[Any]:
+    """The documents kept with a request, a plan (its own and its reviews'), or a review."""
+    return list(access.visible_case_documents(user).filter(**case).select_related("added_by"))
 
 
 @login_required
@@ -109,6 +115,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ehc": ehc,
             "pupil": ehc.pupil,
             "limits": selectors.request_limits(ehc, timezone.localdate()),
+            "documents": _documents(user, request=ehc),
             "can_record": access.may(user, Action.RECORD_EHC, ehc),
             "can_decide": access.may(user, Action.DECIDE_EHC, ehc),
         },
@@ -184,6 +191,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": sorted(plan.reviews.all(), key=lambda r: r.meeting_date, reverse=True),
             "versions": selectors.plan_versions(plan),
             "amending": selectors.amending_review(plan),
+            "documents": _documents(user, plan=plan),
             "can_record": access.may(user, Action.RECORD_EHC, plan),
             "still_e": plan.cease_date is not None
             and current_provision(plan.pupil) == census.SENProvision.EHC_PLAN.value,
@@ -217,39 +225,96 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_pack(request: HttpRequest, pk: int) -> HttpResponse:
-    """The SENCo chooses what goes in; the pack comes as a tagged PDF with a contents page."""
+    """The SENCo chooses what goes in; the pack comes as a tagged PDF with a contents page, plus
+    a zip of the attached documents; either can be sent to the LA with the request."""
     user = _user(request)
     pupil = access.get_for_user(request, access.visible_pupils(user), pk, Action.RECORD_EHC)
-    form = EvidencePackForm(request.POST if request.method == "POST" else None)
+    attachments = list(pupil.attachments.order_by("uploaded_at", "pk"))
+    form = EvidencePackForm(
+        request.POST if request.method == "POST" else None, attachments=attachments
+    )
     if request.method == "POST" and form.is_valid():
-        today = timezone.localdate()
         pack = evidence.evidence_pack(
             pupil,
-            today=today,
+            today=timezone.localdate(),
             include=set(form.cleaned_data["sections"]),
             why_left_out=form.cleaned_data["why_left_out"],
+            reasons=form.reasons(),
+            attachment_ids=form.attachment_ids(),
         )
-        body = pdf.render_pdf(
-            "statutory/pdf/evidence_pack.html",
-            {"pack": pack, "d": pack.data, "pupil": pupil, "school": pupil.school,
-             "created": timezone.now()},
-        )  # fmt: skip
-        audit.log(
-            AuditAction.EXPORT,
-            user,
-            pupil,
-            {"format": "pdf", "document": "evidence_pack.html", "sections": pack.included},
-            request=request,
-        )
-        response = HttpResponse(body, content_type="application/pdf")
+        action = form.cleaned_data.get("action") or "pdf"
         name = slugify(pupil.full_name) or f"pupil-{pupil.pk}"
-        response["Content-Disposition"] = f'inline; filename="{name}-evidence-pack.pdf"'
-        return response
+        if action == "zip" and not pack.attachments:
+            form.add_error("action", "No attached document is chosen: there is nothing to zip.")
+        elif action == "zip":
+            return _evidence_zip(request, user, pupil, pack, name)
+        else:
+            return _evidence_pdf(request, user, pupil, pack, name, form, send=action == "send")
     return render(request, "statutory/evidence_form.html", {"form": form, "pupil": pupil})
 
 
+def _evidence_zip(
+    request: HttpRequest, user: User, pupil: Any, pack: Any, name: str
+) -> HttpResponse:
+    body = documents.attachments_zip(pack.attachments)
+    audit.log(
+        AuditAction.EXPORT, user, pupil,
+        {"format": "zip", "document": "evidence_pack_attachments",
+         "attachments": len(pack.attachments)},
+        request=request,
+    )  # fmt: skip
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}-attached-documents.zip"'
+    return response
+
+
+def _evidence_pdf(
+    request: HttpRequest, user: User, pupil: Any, pack: Any, name: str, form: Any, *, send: bool
+) -> HttpResponse:
+    open_request = None
+    if send:
+        open_request = (
+            access.visible_ehc_requests(user, reach="staff")
+            .filter(pupil=pupil)
+            .exclude(decision="W")
+            .order_by("-received_date", "-pk")
+            .first()
+        )
+        if open_request is None:
+            form.add_error(
+                "action",
+                "Record the request for an EHC needs assessment first: the pack is kept with it.",
+            )
+            return render(request, "statutory/evidence_form.html", {"form": form, "pupil": pupil})
+    body = pdf.render_pdf(
+        "statutory/pdf/evidence_pack.html",
+        {"pack": pack, "d": pack.data, "pupil": pupil, "school": pupil.school,
+         "created": timezone.now()},
+    )  # fmt: skip
+    if open_request is not None:
+        left_out = "; ".join(label for label, _why in pack.left_out) or "nothing"
+        documents.evidence_pack_send(
+            ehc_request=open_request, body=body, name=f"{name}-evidence-pack.pdf",
+            attachments=pack.attachments, note=f"Left out: {left_out}", by=user,
+            request=request,
+        )  # fmt: skip
+        messages.success(request, "The evidence pack has been sent to the local authority.")
+        return redirect("ehc_request", pk=open_request.pk)
+    audit.log(
+        AuditAction.EXPORT,
+        user,
+        pupil,
+        {"format": "pdf", "document": "evidence_pack.html", "sections": pack.included},
+        request=request,
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}-evidence-pack.pdf"'
+    return response
+
+
 def _plan_form(request: HttpRequest, user: User, pupil: Any, ehc: Any) -> HttpResponse:
-    form = EHCPlanForm(request.POST if request.method == "POST" else None)
+    post = request.method == "POST"
+    form = EHCPlanForm(request.POST if post else None, request.FILES if post else None)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.ehc_plan_issue(
@@ -354,6 +419,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invitations": list(review.invitations.all()),
             "limits": selectors.review_limits(review, timezone.localdate()),
             "progress": selectors.e_progress(review.plan, up_to=review.meeting_date),
+            "documents": _documents(user, review=review),
             "can_record": access.may(user, Action.RECORD_EHC, review),
             "can_decide": access.may(user, Action.DECIDE_EHC, review),
         },
@@ -543,3 +609,107 @@ def f_in_place_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     name = slugify(context["pupil"].full_name) or f"pupil-{context['pupil'].pk}"
     response["Content-Disposition"] = f'inline; filename="{name}-section-f-in-place.pdf"'
     return response
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A document kept with the case, for the school and the LA's caseworker; audited."""
+    user = _user(request)
+    document = access.get_for_user(
+        request, access.visible_case_documents(user), pk, Action.READ_EHC
+    )
+    audit.log(
+        AuditAction.EXPORT, user, document, {"kind": document.kind}, request=request,
+        pupil_id=document.pupil_id,
+    )  # fmt: skip
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep the plan's PDF as the LA issued it (a later version's too)."""
+    user = _user(request)
+    plan = _plan_for(request, pk, Action.RECORD_EHC)
+    post = request.method == "POST"
+    form = PlanDocumentForm(request.POST if post else None, request.FILES if post else None)
+    done = _saved(
+        request,
+        form,
+        lambda data: documents.plan_document_add(
+            plan=plan, upload=data["file"], by=user, request=request
+        ),
+        "The plan's PDF is kept with the case.",
+        redirect("ehc_plan", pk=plan.pk),
+    )
+    return done or render(
+        request,
+        "statutory/plan_document_form.html",
+        {"form": form, "plan": plan, "pupil": plan.pupil},
+    )
+
+
+def _report_context(review: Any, today: Any) -> dict[str, Any]:
+    plan = review.plan
+    return {
+        "review": review,
+        "plan": plan,
+        "pupil": plan.pupil,
+        "school": plan.pupil.school,
+        "invitations": list(review.invitations.all()),
+        "progress": selectors.e_progress(plan, up_to=review.meeting_date),
+        "items": selectors.f_in_place(plan, review.meeting_date),
+        "today": today,
+        "created": timezone.now(),
+    }
+
+
+def _report_pdf(review: Any) -> tuple[bytes, str]:
+    body = pdf.render_pdf(
+        "statutory/pdf/review_report.html", _report_context(review, timezone.localdate())
+    )
+    pupil = review.plan.pupil
+    name = slugify(pupil.full_name) or f"pupil-{pupil.pk}"
+    return body, f"{name}-annual-review-{review.meeting_date:%Y-%m-%d}.pdf"
+
+
+@login_required
+def review_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The school's report of the annual review meeting, as a PDF: the meeting, who was
+    invited and whose advice came, progress towards each E outcome, F in place, the
+    recommendation."""
+    user = _user(request)
+    review = _review(request, pk, Action.READ_EHC)
+    body, name = _report_pdf(review)
+    audit.log(
+        AuditAction.EXPORT, user, review, {"format": "pdf", "document": "review_report"},
+        request=request, pupil_id=review.plan.pupil_id,
+    )  # fmt: skip
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_report_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the report to the LA: the PDF is kept with the review (reg 20(7))."""
+    user = _user(request)
+    review = _review(request, pk, Action.RECORD_EHC)
+    if request.method == "POST":
+        body, name = _report_pdf(review)
+        documents.review_report_send(review=review, body=body, name=name, by=user, request=request)
+        messages.success(request, "The report has been sent to the local authority.")
+        return redirect("ehc_review", pk=review.pk)
+    return render(
+        request,
+        "statutory/review_send.html",
+        {"review": review, "plan": review.plan, "pupil": review.plan.pupil},
+    )

@@ -12,7 +12,7 @@ from typing import Any, TypedDict, cast
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -548,7 +548,11 @@ def target_remove(*, target: Target, by: User, request: HttpRequest | None = Non
         request=request,
         pupil_id=target.plan.cycle.pupil_id,
     )
+    plan, removed = target.plan, target.position
     target.delete()
+    # One numbering everywhere: the targets after it move up, so the page, the review form and
+    # the PDFs (which count 1, 2, 3) all say "target 2" of the same target.
+    plan.targets.filter(position__gt=removed).update(position=F("position") - 1)
 
 
 # --- do ---------------------------------------------------------------------------------------

@@ -316,6 +316,7 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
         "target_form": form,
         "can_run": True,
         "added": added,
+        "oob": bool(request.htmx),  # type: ignore[attr-defined]  # the live count in "Plan"
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "support/cycle_detail.html#targets", context)

@@ -87,6 +87,10 @@ def urls(w: World) -> dict[str, str]:
         "ehc_plan_links": reverse("ehc_plan_links", args=[plan.pk]),
         "ehc_f_in_place": reverse("ehc_f_in_place", args=[plan.pk]),
         "ehc_f_in_place_pdf": reverse("ehc_f_in_place_pdf", args=[plan.pk]),
+        "ehc_plan_document_add": reverse("ehc_plan_document_add", args=[plan.pk]),
+        "ehc_document": reverse("ehc_document", args=[plan.documents.get().pk]),
+        "ehc_review_report": reverse("ehc_review_report", args=[review.pk]),
+        "ehc_review_report_send": reverse("ehc_review_report_send", args=[review.pk]),
         "ehc_review": reverse("ehc_review", args=[review.pk]),
         "ehc_review_decision": reverse("ehc_review_decision", args=[review.pk]),
         "ehc_invitation_add": reverse("ehc_invitation_add", args=[review.pk]),
@@ -99,6 +103,13 @@ def urls(w: World) -> dict[str, str]:
         "identification_settings": reverse("identification_settings"),
         "attainment_import": reverse("attainment_import"),
         "amy_progress": reverse("pupil_progress", args=[w.amy.pk]),
+        # A leaver's records (interop): the leaving page, the SEN file, the imports, the leavers.
+        "amy_leaving": reverse("leaving", args=[w.amy.pk]),
+        "amy_sen_file_json": reverse("sen_file_json", args=[w.amy.pk]),
+        "amy_sen_file_pdf": reverse("sen_file_pdf", args=[w.amy.pk]),
+        "ctf_upload": reverse("ctf_upload"),
+        "sen_file_upload": reverse("sen_file_upload"),
+        "leavers": reverse("leavers"),
         **_family_urls(w),
         **_duties_urls(w),
     }
@@ -187,6 +198,13 @@ def _ehc_records(w: World) -> tuple[Any, Any]:
         services.review_invitation_add(
             review=review, invitee="parent", invited_date=today, by=senco
         )
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from statutory import documents
+
+        documents.plan_document_add(
+            plan=plan, upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan"), by=senco
+        )
     return ehc, plan
 
 
@@ -262,6 +280,10 @@ EXPECTED = {
     "ehc_plan_links":         [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_f_in_place":         [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_f_in_place_pdf":     [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_plan_document_add":  [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_document":           [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_review_report":      [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
+    "ehc_review_report_send": [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_review":             [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_review_decision":    [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_invitation_add":     [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
@@ -289,6 +311,15 @@ EXPECTED = {
     "identification_settings":[OK , F  , F  , F  , F  , F  , F  , F  , OK , F  , F  , F],
     "attainment_import":      [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "amy_progress":           [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    # Leavers (interop): the SENCo and the administrator record a leaving and write the pupil's
+    # CTF and SEN file; they import CTFs and transfer packs; the leavers page is the SENCo's and
+    # the DPO's (the outsider is Elm's SENCo).
+    "amy_leaving":            [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
+    "amy_sen_file_json":      [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
+    "amy_sen_file_pdf":       [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
+    "ctf_upload":             [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "sen_file_upload":        [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "leavers":                [OK , F  , F  , F  , F  , OK , F  , F  , OK , F  , F  , F],
     # Families as partners: a parent reaches their own child's pages only; the staff's log is
     # for those who reach the pupil as staff; the key person and signposting for the SENCo and
     # the administrator.

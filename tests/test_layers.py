@@ -21,6 +21,7 @@ PURE = frozenset(
         "pupils.names",
         "attainment.criteria",
         "interop.ctf",
+        "interop.rules",
         "support.rules",
         "support.smart",
         "provision.costing",

@@ -48,6 +48,9 @@ NO_NAMED_PUPILS = frozenset(
         # attainment/: the thresholds and the import's first step.
         "identification_settings",
         "attainment_import",
+        # interop: the upload forms.
+        "ctf_upload",
+        "sen_file_upload",
         # duties/: the SEN information report (figures with small numbers suppressed).
         "info_report",
         "info_report_version",
@@ -138,6 +141,10 @@ NOT_AMY = {
     "ehc_plan_links": ("dan",),
     "ehc_f_in_place": ("dan",),
     "ehc_f_in_place_pdf": ("dan",),
+    "ehc_plan_document_add": ("dan",),
+    "ehc_document": ("dan",),
+    "ehc_review_report": ("dan",),
+    "ehc_review_report_send": ("dan",),
     "ehc_review": ("dan",),
     "ehc_review_decision": ("dan",),
     "ehc_invitation_add": ("dan",),
@@ -145,6 +152,7 @@ NOT_AMY = {
     "family_ehc_ben": (),
     # No assessment data in this world, so no pupil to look at (attainment/tests read the page).
     "pupils_to_look_at": (),
+    "leavers": (),  # no leavers in this world (interop/tests/test_transfer.py reads one)
 }
 
 

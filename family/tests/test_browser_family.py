@@ -1,0 +1,175 @@
+"""Issue 17, the parent's journey: accept the invitation, read the plan in Polish, send views
+before the review, message the key person, raise a concern, acknowledge the review record. By
+keyboard only (Tab to each control, Enter to act, arrows in radios), axe-clean on every page,
+at 320 px and at desktop width."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from family.models import Acknowledgement, LogEntry, Signposting
+from people import services as people_services
+from pupils.models import Contact, FamilyLink
+from sendpath.testing import review_data
+from support import services
+from support.models import AssessmentView, Concern
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+PASSWORD = "plum orbit candle ferry"  # noqa: S105
+
+
+def tab_to(page, element_id: str, limit: int = 120) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"#{element_id} cannot be reached with Tab")
+
+
+def tab_to_link(page, href_part: str, limit: int = 120) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement && document.activeElement.href || ''")
+        if href_part in href:
+            return
+    raise AssertionError(f"no link to {href_part} is reachable with Tab")
+
+
+def press_enter_and_wait(page) -> None:
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def _records(world):
+    """Amy's first cycle reviewed (its record to acknowledge), the next one open with its plan;
+    the views open now; a Polish-speaking mother invited by email."""
+    senco, today = world.users["senco"], timezone.localdate()
+    cycle = services.cycle_open(pupil=world.amy, opened_on=today - timedelta(days=60), by=senco)
+    plan = services.plan_save(
+        cycle=cycle,
+        by=senco,
+        version=0,
+        data={
+            "plan_date": today - timedelta(days=60),
+            "review_date": today - timedelta(days=1),
+            "outcomes": "Amy reads for pleasure",
+        },
+    )
+    target = services.target_add(
+        plan=plan, by=senco, data={"description": "Read 20 tricky words", "target_date": today}
+    )
+    services.review_complete(
+        cycle=cycle,
+        data=review_data(
+            held_on=today - timedelta(days=1), next_review_date=today + timedelta(days=20)
+        ),
+        by=senco,
+        ratings={target.pk: {"rating": 1, "value_reached": "15", "outcome": "partly_achieved"}},
+    )
+    Signposting.objects.create(
+        la=world.la, sendiass_name="Testshire SENDIASS", sendiass_phone="01384 236677"
+    )
+    Signposting.objects.create(school=world.oak, views_open_days=30)
+    contact = Contact.objects.create(
+        school=world.oak,
+        forename="Ola",
+        surname="Adams",
+        email="ola@example.org",
+        preferred_language="Polish",
+    )
+    FamilyLink.objects.create(pupil=world.amy, contact=contact, relationship="mother")
+    sent = people_services.parent_invite(contact=contact, method="email", by=senco, base_url="")
+    return cycle, sent.link
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_a_parent_takes_part_in_polish_by_keyboard(page, live_server, world, axe_check, width):
+    reviewed, link = _records(world)
+    page.set_viewport_size({"width": width, "height": 900})
+
+    # Accept the invitation: make an account.
+    page.goto(live_server.url + link)
+    axe_check(page)
+    for field, value in [
+        ("id_first_name", "Ola"),
+        ("id_last_name", "Adams"),
+        ("id_password1", PASSWORD),
+        ("id_password2", PASSWORD),
+    ]:
+        tab_to(page, field)
+        page.keyboard.type(value)
+    tab_to(page, "accept")
+    press_enter_and_wait(page)
+    # The family area, in the family link's language: Polish.
+    assert page.locator("html").get_attribute("lang") == "pl"
+    assert page.locator("h1").inner_text() == "Twoje dzieci"
+    axe_check(page)
+
+    # Read the plan in Polish.
+    tab_to_link(page, f"/family/children/{world.amy.pk}/")
+    press_enter_and_wait(page)
+    assert "Plan prostymi słowami" in page.locator("main").inner_text()
+    assert "Testshire SENDIASS" in page.locator("#signposting").inner_text()
+    axe_check(page)
+    no_sideways_scroll(page, width)
+
+    # Send views before the review.
+    tab_to_link(page, f"/family/children/{world.amy.pk}/views/")
+    press_enter_and_wait(page)
+    axe_check(page)
+    tab_to(page, "id_views")
+    page.keyboard.type("Amy czyta bratu przed snem.")
+    tab_to(page, "send-views")
+    press_enter_and_wait(page)
+    assert "Dziękujemy" in page.locator(".govuk-notification-banner").inner_text()
+    axe_check(page)
+
+    # Message the key person (the SENCo).
+    tab_to_link(page, f"/family/children/{world.amy.pk}/messages/")
+    press_enter_and_wait(page)
+    axe_check(page)
+    tab_to(page, "id_text")
+    page.keyboard.type("Czy możemy porozmawiać o pisowni?")
+    tab_to(page, "send-message")
+    press_enter_and_wait(page)
+    assert "Czy możemy porozmawiać" in page.locator("main").inner_text()
+    axe_check(page)
+
+    # Raise a concern.
+    page.goto(live_server.url + f"/family/children/{world.amy.pk}/")
+    tab_to_link(page, f"/family/children/{world.amy.pk}/concern/")
+    press_enter_and_wait(page)
+    axe_check(page)
+    tab_to(page, "id_area_1")  # the radios are one Tab stop; an arrow moves to the next
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "id_what_was_seen")
+    page.keyboard.type("Amy płacze w poniedziałki przed szkołą.")
+    tab_to(page, "send-concern")
+    press_enter_and_wait(page)
+    axe_check(page)
+
+    # Acknowledge the review record.
+    tab_to_link(page, f"/family/children/{world.amy.pk}/reviews/{reviewed.pk}/")
+    press_enter_and_wait(page)
+    axe_check(page)
+    tab_to(page, "acknowledge-review")
+    press_enter_and_wait(page)
+    assert page.locator("#ack-done").is_visible()
+    axe_check(page)
+
+    parent = Contact.objects.get(email="ola@example.org").user
+    assert AssessmentView.objects.get(source="parent", recorded_by=parent).views.startswith("Amy")
+    assert Concern.objects.get(source="parent").area == "SEMH"
+    assert LogEntry.objects.get(kind="message").author == parent
+    assert Acknowledgement.objects.get(parent=parent).cycle == reviewed
+
+
+def no_sideways_scroll(page, width: int) -> None:
+    """At 320 px nothing makes the page scroll sideways (WCAG 1.4.10 reflow)."""
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"the page is {scroll} px wide at {width} px"
