@@ -113,3 +113,18 @@ class ResetRequestForm(PasswordResetForm):
         send_password_reset.enqueue(
             email=self.cleaned_data["email"], domain=domain, use_https=use_https
         )
+
+
+class PersonalSettingsForm(forms.Form):
+    reminder_days = forms.IntegerField(
+        label="Email me what falls due in the next",
+        min_value=0,
+        max_value=90,
+        help_text="A number of days, up to 90. Enter 0 for no reminders. One email a day at "
+        "most, only when something falls due.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()

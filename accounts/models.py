@@ -19,6 +19,15 @@ class User(AbstractUser):
     """A person who signs in. Staff, parents and officers alike; what they reach comes from
     their memberships."""
 
+    # The daily reminder (statutory/reminders.py): what falls due in the next N days, one digest
+    # a day; 0 turns it off. A personal setting (/accounts/settings/).
+    reminder_days = models.PositiveSmallIntegerField(
+        "Remind me of duties falling due in the next",
+        default=14,
+        validators=[MaxValueValidator(90)],
+        help_text="Days, up to 90. 0 sends no reminders.",
+    )
+
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 

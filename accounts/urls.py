@@ -25,5 +25,6 @@ urlpatterns = [
     path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("tokens/", views.api_tokens, name="api_tokens"),
+    path("settings/", views.personal_settings, name="personal_settings"),
     path("tokens/<id:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

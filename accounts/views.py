@@ -18,6 +18,7 @@ from accounts import schooldates, throttle, two_factor
 from accounts.forms import (
     ApiTokenForm,
     ClosureDayForm,
+    PersonalSettingsForm,
     ResetRequestForm,
     TermDatesForm,
     TwoFactorCodeForm,
@@ -31,6 +32,24 @@ from ui.forms import add_service_errors
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def personal_settings(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own settings: how far ahead the daily reminder looks."""
+    user = _user(request)
+    form = PersonalSettingsForm(request.POST or None, initial={"reminder_days": user.reminder_days})
+    if request.method == "POST" and form.is_valid():
+        was, user.reminder_days = user.reminder_days, form.cleaned_data["reminder_days"]
+        user.save(update_fields=["reminder_days"])
+        audit.log(
+            AuditAction.UPDATE, user, user, {"reminder_days": [was, user.reminder_days]},
+            request=request,
+        )  # fmt: skip
+        messages.success(request, "Your settings have been saved.")
+        return redirect("personal_settings")
+    return render(request, "accounts/settings.html", {"form": form})
 
 
 @login_required

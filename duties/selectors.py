@@ -5,15 +5,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from accounts import schooldates
 from accounts.models import Membership, Role, School, User
 from duties import tally
 from duties.figures import register_rows
 from duties.models import TrainingCourse, TrainingRecord
+from provision import reports
 from provision.models import Provision, Session
 from pupils import census
+from pupils.models import PupilAssignment
 
 
 def training_records(school: School) -> QuerySet[TrainingRecord]:
@@ -129,17 +133,74 @@ def school_staff(school: School) -> list[tuple[int, str]]:
 
 
 @dataclass
+class DeployedProvision:
+    provision: Provision
+    pupils: int
+    hours_a_week: Decimal
+    cost_a_week: Decimal
+    impact: Any  # provision.reports.ImpactLine, or None before any session
+    untrained: bool
+
+
+@dataclass
 class Deployment:
-    """One adult's support: pupils assigned in class, provision they lead, hours a week, cost,
-    and the impact of their interventions."""
+    """One teaching assistant's support: pupils they support in class (open assignments), the
+    interventions they deliver with hours a week, cost and impact (the EEF's "Making best use of
+    teaching assistants" asks for exactly this)."""
 
     user: User
-    role_names: list[str] = field(default_factory=list)
-    in_class: list[int] = field(default_factory=list)  # pupil ids assigned
-    provisions: list[Provision] = field(default_factory=list)
-    intervention_pupils: set[int] = field(default_factory=set)
-    hours_a_week: Decimal = Decimal(0)
-    cost_a_week: Decimal = Decimal(0)
+    in_class: list[Any] = field(default_factory=list)  # PupilAssignment rows
+    provisions: list[DeployedProvision] = field(default_factory=list)
+
+    @property
+    def hours_a_week(self) -> Decimal:
+        return sum((p.hours_a_week for p in self.provisions), Decimal(0))
+
+    @property
+    def cost_a_week(self) -> Decimal:
+        return sum((p.cost_a_week for p in self.provisions), Decimal(0))
+
+    @property
+    def intervention_pupils(self) -> int:
+        return sum(p.pupils for p in self.provisions)
+
+
+def ta_deployment(school: School, today: date) -> list[Deployment]:
+    """Every teaching assistant of the school with their in-class pupils and the provision they
+    lead this school year: a fixed number of queries."""
+    tas = {
+        m.user_id: Deployment(m.user)
+        for m in Membership.objects.filter(school=school, role=Role.TEACHING_ASSISTANT)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    }
+    assigned = PupilAssignment.objects.filter(
+        staff_id__in=list(tas), pupil__school=school, end_date__isnull=True
+    ).select_related("pupil")
+    for a in assigned.order_by("pupil__legal_surname"):
+        tas[a.staff_id].in_class.append(a)
+    year = schooldates.school_year_start(today)
+    period = reports.period_for(school, year)
+    lines = {line.name: line for line in reports.impact(school, period, today=today).provisions}
+    flagged = {u.provision.pk for u in untrained_provisions(school, today)}
+    running = (
+        Provision.objects.filter(school=school, staff_id__in=list(tas), end_date__gte=period.start)
+        .select_related("staff_role", "intervention")
+        .annotate(pupils=Count("enrolments", filter=Q(enrolments__end_date__isnull=True)))
+    )
+    for p in running.order_by("name"):
+        hours = Decimal(len(p.weekdays) * p.session_minutes) / 60
+        tas[p.staff_id].provisions.append(  # type: ignore[index]
+            DeployedProvision(
+                provision=p,
+                pupils=p.pupils,  # type: ignore[attr-defined]
+                hours_a_week=hours.quantize(Decimal("0.1")),
+                cost_a_week=(hours * p.staff_role.hourly_cost).quantize(Decimal("0.01")),
+                impact=lines.get(p.name),
+                untrained=p.pk in flagged,
+            )
+        )
+    return list(tas.values())
 
 
 def area_label(code: str) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duties import governors_views, training_views, views
+from duties import deployment_views, governors_views, isp_views, trace_views, training_views, views
 
 urlpatterns = [
     path("report/", views.report_home, name="information_report"),
@@ -27,4 +27,16 @@ urlpatterns += [
 urlpatterns += [
     path("governors/", governors_views.governors_report, name="duties_governors"),
     path("governors/pdf/", governors_views.governors_report_pdf, name="duties_governors_pdf"),
+]
+
+urlpatterns += [
+    path("traces/", trace_views.sample, name="duties_traces"),
+    path("traces/sample.pdf", trace_views.sample_pdf, name="duties_trace_sample_pdf"),
+    path("traces/<id:pk>/", trace_views.pupil_trace, name="duties_trace"),
+    path("traces/<id:pk>/pdf/", trace_views.pupil_trace_pdf, name="duties_trace_pdf"),
+    path("pupils/<id:pk>/plan/", isp_views.layer, name="duties_layer"),
+]
+
+urlpatterns += [
+    path("teaching-assistants/", deployment_views.ta_deployment, name="duties_ta_deployment"),
 ]

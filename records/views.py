@@ -1,10 +1,13 @@
 """Pages that compose several apps: the staff pupil record (the register from pupils, the cycles
 from support, the provision from provision) and the LA and trust overview."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 import access
@@ -20,8 +23,10 @@ from provision import selectors as provision_selectors
 from provision.models import Provision
 from pupils import census
 from pupils import selectors as pupil_selectors
+from statutory import compliance
 from statutory import inputs as compliance_inputs
 from statutory import selectors as statutory_selectors
+from statutory.compliance_forms import CODE_LABELS
 from support import selectors as support_selectors
 
 
@@ -142,5 +147,100 @@ def overview_home(request: HttpRequest) -> HttpResponse:
                 (c, label, shown(needs[c])) for c, label, _ in census.SEN_TYPES if needs.get(c)
             ],
             "awaiting": awaiting,
+        },
+    )
+
+
+REQUEST_CODES = frozenset(
+    {"EHCNA_DECISION_OVERDUE", "EHCP_NOT_ISSUE_DECISION_OVERDUE", "EHCP_FINAL_OVERDUE"}
+)
+
+
+def _ehc_cases(user: User, schools: Any) -> dict[tuple[int, str], tuple[str, str, str]]:
+    """{(school id, UPN): (name, request URL, plan URL)} for the pupils whose EHC casework the
+    user reaches (an LA officer: every request and plan of their LA), from two queries. Only
+    these are named on the LA's compliance page."""
+    cases: dict[tuple[int, str], tuple[str, str, str]] = {}
+    requests = (
+        access.visible_ehc_requests(user, reach="staff")
+        .filter(pupil__school__in=schools)
+        .select_related("pupil")
+        .order_by("received_date", "pk")
+    )
+    plans = (
+        access.visible_ehc_plans(user, reach="staff")
+        .filter(pupil__school__in=schools)
+        .select_related("pupil")
+        .order_by("issue_date", "pk")
+    )
+    for r in requests:  # the latest request wins
+        key = (r.pupil.school_id, r.pupil.upn)
+        plan_url = cases.get(key, ("", "", ""))[2]
+        cases[key] = (r.pupil.full_name, reverse("ehc_request", args=[r.pk]), plan_url)
+    for p in plans:
+        key = (p.pupil.school_id, p.pupil.upn)
+        request_url = cases.get(key, ("", "", ""))[1]
+        cases[key] = (p.pupil.full_name, request_url, reverse("ehc_plan", args=[p.pk]))
+    return cases
+
+
+@login_required
+def overview_compliance(request: HttpRequest) -> HttpResponse:
+    """The compliance findings of every school an LA or trust officer oversees, as figures: by
+    code and by school. The EHC clocks are named only for the cases the officer's EHC casework
+    reaches (their LA's requests and plans); a trust officer gets them as figures."""
+    user = _user(request)
+    if not access.overview_scopes(user):
+        raise PermissionDenied("This page is for LA and trust officers.")
+    on = timezone.localdate()
+    schools = access.overview_schools(user)
+    found = compliance_inputs.schools_findings(schools, on)
+    threshold = access.small_number_threshold(user)
+
+    def shown(n: int) -> str:
+        return disclosure.count_shown(n, threshold)
+
+    every = [f for _, fs in found for f in fs]
+    totals = compliance.counts(every)
+    by_code = [
+        (code, CODE_LABELS[code], shown(totals[code]["breach"]), shown(totals[code]["due_soon"]))
+        for code in compliance.CODES
+        if any(totals[code].values())
+    ]
+    rows = []
+    for school, fs in found:
+        table = compliance.counts(fs)
+        rows.append(
+            {
+                "school": school,
+                "breaches": shown(len(compliance.breaches(fs))),
+                "due_soon": shown(sum(f.severity == compliance.DUE_SOON for f in fs)),
+                "pupils": shown(len({f.upn for f in fs if f.upn})),
+                "cells": [shown(table[code]["breach"]) for code, *_ in by_code],
+            }
+        )
+    cases = _ehc_cases(user, schools) if access.officer_las(user) else {}
+    clocks = []
+    for school, fs in found:
+        for f in fs:
+            case = cases.get((school.pk, f.upn or "")) if f.code in compliance.EHC_CODES else None
+            if case:
+                name, request_url, plan_url = case
+                url = request_url if f.code in REQUEST_CODES else plan_url
+                clocks.append((school, f, CODE_LABELS[f.code], name, url or request_url))
+    return render(
+        request,
+        "records/overview_compliance.html",
+        {
+            "on": on,
+            "scopes": access.overview_scopes(user),
+            "by_code": by_code,
+            "rows": rows,
+            "breaches": shown(len(compliance.breaches(every))),
+            "clocks": clocks,
+            "ehc_casework": bool(access.officer_las(user)),
+            "ehc_figures": [
+                (label, b, d) for code, label, b, d in by_code if code in compliance.EHC_CODES
+            ],
         },
     )

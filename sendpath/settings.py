@@ -294,3 +294,6 @@ LOGGING = {
 # Figure-only readers (the SEN governor, LA and trust officers) see a count of pupils below this
 # as "fewer than N" (accounts/disclosure.py, issue 12).
 SENDPATH_SMALL_NUMBER_THRESHOLD = int(os.environ.get("SENDPATH_SMALL_NUMBER_THRESHOLD", "3"))
+# Links in mail sent without a request (the daily reminders): the address people open sendpath
+# at, e.g. https://sendpath.example.sch.uk.
+SENDPATH_BASE_URL = os.environ.get("SENDPATH_BASE_URL", "http://127.0.0.1:8000")

@@ -324,7 +324,9 @@ def _on_register_since(pupil: PupilRecords, on: date) -> date | None:
     return since
 
 
-def _parents_not_notified(pupil: PupilRecords, on: date) -> Iterator[Finding]:
+def _parents_not_notified(
+    pupil: PupilRecords, on: date, soon: timedelta = SOON
+) -> Iterator[Finding]:
     previous: str | None = None
     for entry in _entries(pupil, on):
         was, now = previous, entry.provision
@@ -345,6 +347,7 @@ def _parents_not_notified(pupil: PupilRecords, on: date) -> Iterator[Finding]:
             on,
             f"{what} ({entry.provision}) on {_d(entry.start)}; no record of telling the parents "
             f"(due by {_d(due)}, 14 days after)",
+            soon=soon,
         )
         if found:
             yield found
@@ -364,7 +367,9 @@ def _open_cycle(pupil: PupilRecords, on: date) -> Cycle | None:
     return max(open_cycles, key=lambda c: c.number, default=None)
 
 
-def _plan_missing(pupil: PupilRecords, since: date, on: date) -> Finding | None:
+def _plan_missing(
+    pupil: PupilRecords, since: date, on: date, soon: timedelta = SOON
+) -> Finding | None:
     cycle = _open_cycle(pupil, on)
     if cycle and cycle.plan and cycle.plan.parents_agreed_on and cycle.plan.parents_agreed_on <= on:
         return None
@@ -379,10 +384,11 @@ def _plan_missing(pupil: PupilRecords, since: date, on: date) -> Finding | None:
         due,
         on,
         f"{start} {_d(gap_from)}; {state} in an open cycle (an agreed plan due by {_d(due)})",
+        soon=soon,
     )
 
 
-def _review_overdue(pupil: PupilRecords, on: date) -> Finding | None:
+def _review_overdue(pupil: PupilRecords, on: date, soon: timedelta = SOON) -> Finding | None:
     cycle = _open_cycle(pupil, on)
     if cycle is None or cycle.plan is None:
         return None
@@ -395,6 +401,7 @@ def _review_overdue(pupil: PupilRecords, on: date) -> Finding | None:
         due,
         on,
         f"{last}; the plan set the next review for {_d(due)}",
+        soon=soon,
     )
 
 
@@ -444,7 +451,7 @@ def _no_smart_targets(pupil: PupilRecords, on: date) -> Finding | None:
     )
 
 
-def _record_not_shared(pupil: PupilRecords, on: date) -> Iterator[Finding]:
+def _record_not_shared(pupil: PupilRecords, on: date, soon: timedelta = SOON) -> Iterator[Finding]:
     for review in _completed_reviews(pupil, on):
         shared = review.given_to_parents_on
         if shared is not None and shared <= on:
@@ -457,6 +464,7 @@ def _record_not_shared(pupil: PupilRecords, on: date) -> Iterator[Finding]:
             on,
             f"review held {_d(review.held_on)}; its record has not been given to the parents "
             f"(due by {_d(due)})",
+            soon=soon,
         )
         if found:
             yield found
@@ -484,19 +492,19 @@ def _specialist_not_involved(pupil: PupilRecords, on: date) -> Finding | None:
     )
 
 
-def sen_support_findings(pupil: PupilRecords, on: date) -> list[Finding]:
+def sen_support_findings(pupil: PupilRecords, on: date, soon: timedelta = SOON) -> list[Finding]:
     """The SEN support duties for one pupil on `on`. Off the register, only the parents'
     notification of the removal (or of any earlier change) still stands."""
-    found: list[Finding | None] = list(_parents_not_notified(pupil, on))
+    found: list[Finding | None] = list(_parents_not_notified(pupil, on, soon))
     since = _on_register_since(pupil, on)
     if since is not None:
         found += [
-            _plan_missing(pupil, since, on),
-            _review_overdue(pupil, on),
+            _plan_missing(pupil, since, on, soon),
+            _review_overdue(pupil, on, soon),
             _fewer_than_three(pupil, since, on),
             _no_smart_targets(pupil, on),
             _specialist_not_involved(pupil, on),
-            *_record_not_shared(pupil, on),
+            *_record_not_shared(pupil, on, soon),
         ]
     return [f for f in found if f is not None]
 
@@ -520,7 +528,9 @@ def _excepted(found: Finding | None, request: EHCRequest) -> Finding | None:
     )
 
 
-def _request_findings(upn: str, request: EHCRequest, on: date) -> Iterator[Finding | None]:
+def _request_findings(
+    upn: str, request: EHCRequest, on: date, soon: timedelta = SOON
+) -> Iterator[Finding | None]:
     asked = request.requested_on
     decided = request.assessment_decided_on
     if decided is None or decided > on:
@@ -531,6 +541,7 @@ def _request_findings(upn: str, request: EHCRequest, on: date) -> Iterator[Findi
             due,
             on,
             f"assessment requested {_d(asked)}; no decision yet (due by {_d(due)}, 6 weeks after)",
+            soon=soon,
         )
         return
     if not request.assessment_agreed:
@@ -545,6 +556,7 @@ def _request_findings(upn: str, request: EHCRequest, on: date) -> Iterator[Findi
             on,
             f"assessment agreed {_d(decided)} on a request of {_d(asked)}; neither a draft plan "
             f"nor a decision not to issue (due by {_d(due)}, 16 weeks after the request)",
+            soon=soon,
         )
     not_issuing = request.not_to_issue_on is not None and request.not_to_issue_on <= on
     final = request.final_issued_on is not None and request.final_issued_on <= on
@@ -557,6 +569,7 @@ def _request_findings(upn: str, request: EHCRequest, on: date) -> Iterator[Findi
             on,
             f"assessment requested {_d(asked)}; no final plan yet (due by {_d(due)}, 20 weeks "
             "after the request)",
+            soon=soon,
         )
 
 
@@ -565,18 +578,22 @@ def _last_review_meeting(plan: EHCPlan, on: date) -> AnnualReview | None:
     return max(held, key=lambda r: r.meeting_on, default=None)
 
 
-def _annual_review(upn: str, plan: EHCPlan, on: date) -> Finding | None:
+def _annual_review(upn: str, plan: EHCPlan, on: date, soon: timedelta = SOON) -> Finding | None:
     last = _last_review_meeting(plan, on)
     since = last.meeting_on if last else plan.issued_on
     due = add_months(since, 12)
     what = f"last annual review meeting {_d(since)}" if last else f"plan issued {_d(since)}"
     reason = f"{what}; the next annual review is due by {_d(due)}"
     if on > due:
-        return _finding("ANNUAL_REVIEW_OVERDUE", upn, due, on, reason)
-    return _finding("ANNUAL_REVIEW_DUE", upn, due, on, reason, soon=ANNUAL_REVIEW_WARNING)
+        return _finding("ANNUAL_REVIEW_OVERDUE", upn, due, on, reason, soon=soon)
+    return _finding(
+        "ANNUAL_REVIEW_DUE", upn, due, on, reason, soon=max(soon, ANNUAL_REVIEW_WARNING)
+    )
 
 
-def _after_review(upn: str, review: AnnualReview, on: date) -> Iterator[Finding | None]:
+def _after_review(
+    upn: str, review: AnnualReview, on: date, soon: timedelta = SOON
+) -> Iterator[Finding | None]:
     met = review.meeting_on
     decided = review.decision is not None and review.decision_on is not None
     if not decided or (review.decision_on is not None and review.decision_on > on):
@@ -588,6 +605,7 @@ def _after_review(upn: str, review: AnnualReview, on: date) -> Iterator[Finding 
             on,
             f"annual review meeting {_d(met)}; no LA decision yet (due by {_d(due)}, 4 weeks "
             "after)",
+            soon=soon,
         )
     elif review.decision == "amend" and (
         review.amended_final_on is None or review.amended_final_on > on
@@ -600,6 +618,7 @@ def _after_review(upn: str, review: AnnualReview, on: date) -> Iterator[Finding 
             on,
             f"annual review meeting {_d(met)} decided to amend the plan; no final amended plan "
             f"(due by {_d(due)}, 12 weeks after the meeting)",
+            soon=soon,
         )
 
 
@@ -614,7 +633,9 @@ def transfer_deadline(phase: str, nc_year: str, on: date) -> date | None:
     return date(transfer_year, 2, 15)
 
 
-def _phase_transfer(upn: str, phase: str, nc_year: str, plan: EHCPlan, on: date) -> Finding | None:
+def _phase_transfer(
+    upn: str, phase: str, nc_year: str, plan: EHCPlan, on: date, soon: timedelta = SOON
+) -> Finding | None:
     deadline = transfer_deadline(phase, nc_year, on)
     if deadline is None:
         return None
@@ -640,31 +661,37 @@ def _phase_transfer(upn: str, phase: str, nc_year: str, plan: EHCPlan, on: date)
         on,
         f"moves phase in September {deadline.year} (Year {nc_year}); the amended plan naming "
         f"the next setting must be final by {_d(deadline)}",
-        soon=ANNUAL_REVIEW_WARNING,
+        soon=max(soon, ANNUAL_REVIEW_WARNING),
     )
 
 
-def ehc_findings(pupil: PupilRecords, phase: str, on: date) -> list[Finding]:
+def ehc_findings(
+    pupil: PupilRecords, phase: str, on: date, soon: timedelta = SOON
+) -> list[Finding]:
     """The EHC clocks for one pupil on `on`."""
     found: list[Finding | None] = []
     for request in pupil.ehc_requests:
         if request.requested_on <= on:
-            found += [_excepted(f, request) for f in _request_findings(pupil.upn, request, on)]
+            found += [
+                _excepted(f, request) for f in _request_findings(pupil.upn, request, on, soon)
+            ]
     for plan in pupil.ehc_plans:
         if plan.issued_on > on or (plan.ceased_on is not None and plan.ceased_on <= on):
             continue
-        found.append(_annual_review(pupil.upn, plan, on))
+        found.append(_annual_review(pupil.upn, plan, on, soon))
         for review in plan.reviews:
             if review.meeting_on <= on:
-                found += list(_after_review(pupil.upn, review, on))
-        found.append(_phase_transfer(pupil.upn, phase, pupil.nc_year, plan, on))
+                found += list(_after_review(pupil.upn, review, on, soon))
+        found.append(_phase_transfer(pupil.upn, phase, pupil.nc_year, plan, on, soon))
     return [f for f in found if f is not None]
 
 
 # --- the school ----------------------------------------------------------------------------------
 
 
-def _information_report(report: InformationReport | None, on: date) -> Finding | None:
+def _information_report(
+    report: InformationReport | None, on: date, soon: timedelta = SOON
+) -> Finding | None:
     if report is None:
         return None
     if report.published_on is None:
@@ -684,16 +711,18 @@ def _information_report(report: InformationReport | None, on: date) -> Finding |
         on,
         f"the SEN information report was last published {_d(report.published_on)}; it is due "
         f"for review by {_d(due)}",
+        soon=soon,
     )
 
 
-def findings(school: SchoolRecords, on: date) -> list[Finding]:
-    """Every finding for the school on `on`, in a stable order: due date, code, UPN."""
+def findings(school: SchoolRecords, on: date, soon: timedelta = SOON) -> list[Finding]:
+    """Every finding for the school on `on`, in a stable order: due date, code, UPN. A duty
+    shows as due soon from `soon` before its date (the reminders look further ahead)."""
     found: list[Finding] = []
     for pupil in school.pupils:
-        found += sen_support_findings(pupil, on)
-        found += ehc_findings(pupil, school.phase, on)
-    report = _information_report(school.information_report, on)
+        found += sen_support_findings(pupil, on, soon)
+        found += ehc_findings(pupil, school.phase, on, soon)
+    report = _information_report(school.information_report, on, soon)
     if report:
         found.append(report)
     return sorted(found, key=lambda f: (f.due, f.code, f.upn or "", f.reason))

@@ -6,4 +6,5 @@ from statutory import compliance_views as views
 
 urlpatterns = [
     path("", views.compliance_school, name="compliance_school"),
+    path("summary/", views.compliance_summary, name="compliance_summary"),
 ]

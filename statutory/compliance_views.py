@@ -41,6 +41,9 @@ PUPIL_FIXES = {
 EHC_FIX = "Open the pupil's EHC casework"
 
 
+SUMMARY_DAYS = timedelta(days=14)
+
+
 @dataclass(frozen=True)
 class Row:
     finding: compliance.Finding
@@ -49,6 +52,7 @@ class Row:
     pupil: inputs.PupilRef | None
     fix_url: str
     fix_text: str
+    anchor: str  # the row's id: a reminder links to it (statutory/reminders.py)
 
 
 def _fix(finding: compliance.Finding, pupil: inputs.PupilRef | None) -> tuple[str, str]:
@@ -92,6 +96,7 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
     found = compliance.findings(records, on)
     refs = inputs.pupil_refs(access.visible_pupils(user, school), start_year)
     rows = []
+    anchors: set[str] = set()
     for f in found:
         pupil = refs.get(f.upn) if f.upn else None
         if f.upn and pupil is None:
@@ -105,9 +110,16 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
         if wanted.get("within") is not None and f.due > on + timedelta(days=wanted["within"]):
             continue
         fix_url, fix_text = _fix(f, pupil)
+        anchor = f"finding-{f.code}-{pupil.pk if pupil else 'school'}"
+        while anchor in anchors:  # a second record not shared for the same pupil
+            anchor += "-more"
+        anchors.add(anchor)
         rows.append(
-            Row(f, CODE_LABELS[f.code], SEVERITY_LABELS[f.severity], pupil, fix_url, fix_text)
-        )
+            Row(
+                f, CODE_LABELS[f.code], SEVERITY_LABELS[f.severity], pupil, fix_url, fix_text,
+                anchor,
+            )
+        )  # fmt: skip
     history_days, history = _history(records, on)
     return render(
         request,
@@ -122,5 +134,28 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
             "pupils_with_findings": len({f.upn for f in found if f.upn}),
             "history": history,
             "history_days": history_days,
+        },
+    )
+
+
+@login_required
+@require_GET
+def compliance_summary(request: HttpRequest) -> HttpResponse:
+    """The banner leading the SENCo's home: breaches and what falls due in the next 14 days
+    (loaded by htmx after the home page, which lives below statutory)."""
+    school = access.current_school_for(request, Action.READ_COMPLIANCE)
+    on = timezone.localdate()
+    found = inputs.school_findings(school, on)
+    breaches = compliance.breaches(found)
+    soon = [f for f in found if f.severity == compliance.DUE_SOON and f.due <= on + SUMMARY_DAYS]
+    return render(
+        request,
+        "statutory/_compliance_banner.html",
+        {
+            "loaded": True,
+            "breaches": len(breaches),
+            "due_soon": len(soon),
+            "days": SUMMARY_DAYS.days,
+            "pupils": len({f.upn for f in (*breaches, *soon) if f.upn}),
         },
     )

@@ -8,7 +8,7 @@ the register with no EHC casework can have no finding."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Min, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -382,10 +382,13 @@ def school_report(school: School, on: date) -> dict[str, Any]:
 
 
 def schools_findings(
-    schools: QuerySet[School], on: date
+    schools: QuerySet[School], on: date, soon: timedelta = compliance.SOON
 ) -> list[tuple[School, list[compliance.Finding]]]:
-    """Each of `schools` with its findings on `on`: one pass of reads."""
-    return [(school, compliance.findings(r, on)) for school, r in schools_records(schools, on)]
+    """Each of `schools` with its findings on `on`: one pass of reads. `soon`: how far ahead a
+    duty shows as due soon (the reminders look as far as their readers ask)."""
+    return [
+        (school, compliance.findings(r, on, soon)) for school, r in schools_records(schools, on)
+    ]
 
 
 def la_report(la: LocalAuthority, on: date) -> dict[str, Any]:

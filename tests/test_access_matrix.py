@@ -43,8 +43,10 @@ def urls(w: World) -> dict[str, str]:
         "family_amy": reverse("family_pupil", args=[w.amy.pk]),
         "family_ben": reverse("family_pupil", args=[w.ben.pk]),
         "overview": reverse("overview_home"),
+        "overview_compliance": reverse("overview_compliance"),
         "switch_school": reverse("school_switch"),
         "api_tokens": reverse("api_tokens"),
+        "personal_settings": reverse("personal_settings"),
         "school_terms": reverse("school_terms"),
         "concern_new": reverse("concern_create", args=[w.amy.pk]),
         "concern_decide": reverse("concern_decide", args=[concern.pk]),
@@ -53,6 +55,7 @@ def urls(w: World) -> dict[str, str]:
         "view_new": reverse("view_add", args=[cycle.pk]),
         "specialist_new": reverse("specialist_add", args=[w.amy.pk]),
         "compliance": reverse("compliance_school"),
+        "compliance_summary": reverse("compliance_summary"),
         "plan": reverse("plan_edit", args=[cycle.pk]),
         "review": reverse("review", args=[cycle.pk]),
         "amend": reverse("amend", args=[cycle.pk]),
@@ -133,6 +136,11 @@ def _duties_urls(w: World) -> dict[str, str]:
         "duties_training_add": reverse("duties_training_add"),
         "duties_governors": reverse("duties_governors"),
         "duties_governors_pdf": reverse("duties_governors_pdf"),
+        "duties_traces": reverse("duties_traces"),
+        "duties_trace_amy": reverse("duties_trace", args=[w.amy.pk]),
+        "duties_trace_pdf_amy": reverse("duties_trace_pdf", args=[w.amy.pk]),
+        "duties_layer_amy": reverse("duties_layer", args=[w.amy.pk]),
+        "duties_ta_deployment": reverse("duties_ta_deployment"),
     }
 
 
@@ -234,8 +242,10 @@ EXPECTED = {
     "family_amy":             [N  , N  , N  , N  , N  , N  , N  , OK , N  , N  , N  , N],
     "family_ben":             [N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N  , N],
     "overview":               [F  , F  , F  , F  , F  , F  , F  , F  , F  , OK , OK , F],
+    "overview_compliance":    [F  , F  , F  , F  , F  , F  , F  , F  , F  , OK , OK , F],
     "switch_school":          [OK , OK , OK , OK , OK , OK , OK , F  , OK , F  , F  , F],
     "api_tokens":             [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
+    "personal_settings":      [OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK , OK],
     "school_terms":           [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "concern_new":            [OK , OK , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "concern_decide":         [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
@@ -244,6 +254,7 @@ EXPECTED = {
     "view_new":               [OK , OK , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "specialist_new":         [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "compliance":             [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
+    "compliance_summary":     [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
     "plan":                   [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "review":                 [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "amend":                  [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
@@ -348,6 +359,13 @@ EXPECTED = {
     "duties_training_add":    [OK , F  , F  , OK , F  , F  , OK , F  , OK , F  , F  , F],
     "duties_governors":       [OK , F  , F  , OK , OK , F  , F  , F  , OK , F  , F  , F],
     "duties_governors_pdf":   [OK , F  , F  , OK , OK , F  , F  , F  , OK , F  , F  , F],
+    # The case trace and the plan's layer and annual review: the SENCo and senior leaders, for
+    # pupils within their reach.
+    "duties_traces":          [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
+    "duties_trace_amy":       [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
+    "duties_trace_pdf_amy":   [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
+    "duties_layer_amy":       [OK , F  , N  , OK , N  , N  , F  , N  , N  , N  , N  , N],
+    "duties_ta_deployment":   [OK , F  , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
 }
 # fmt: on
 

@@ -127,6 +127,8 @@ ALSO = {
     "dan": (),
 }
 NOT_AMY = {
+    # duties/: the TA deployment names the pupils the TA supports in class (Ben).
+    "duties_ta_deployment": ("ben",),
     # people/: the assignments list Ben (the TA's) and every pupil on roll in the form's choices;
     # the rollover names its leavers (none in this world).
     "school_rollover": (),

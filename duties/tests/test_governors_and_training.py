@@ -145,3 +145,17 @@ def test_the_training_needs_view_sets_needs_against_who_is_trained(world):
     assert needs["CI"].pupils == 0 and needs["CI"].staff_trained == 1
     page = _client(senco).get(reverse("duties_training")).content.decode()
     assert "No one trained" in page
+
+
+@pytest.mark.django_db
+def test_ta_deployment_shows_in_class_pupils_and_interventions_with_hours_and_cost(world):
+    ta = world.users["ta"]
+    provision, _ = _provision(world, ta)  # Mondays and Wednesdays, 30 minutes, £18 an hour
+    (d,) = selectors.ta_deployment(world.oak, timezone.localdate())
+    assert d.user == ta and [a.pupil for a in d.in_class] == [world.ben]
+    (p,) = d.provisions
+    assert p.provision == provision and p.hours_a_week == Decimal("1.0")
+    assert p.cost_a_week == Decimal("18.00") and d.cost_a_week == Decimal("18.00")
+    page = _client(world.users["slt"]).get(reverse("duties_ta_deployment"))
+    assert page.status_code == 200 and "Ben Brown" in page.content.decode()
+    assert _client(world.users["governor"]).get(reverse("duties_ta_deployment")).status_code == 403

@@ -173,3 +173,33 @@ def no_sideways_scroll(page, width: int) -> None:
     """At 320 px nothing makes the page scroll sideways (WCAG 1.4.10 reflow)."""
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"the page is {scroll} px wide at {width} px"
+
+
+@pytest.mark.parametrize("code", ["ur", "en-gb"])
+def test_every_family_page_is_axe_clean_in_each_language(
+    page, live_server, world, login, axe_check, code
+):
+    """Urdu right to left and English (Polish is the journey above), at 320 px."""
+    from family.models import FamilyLanguage
+
+    reviewed, _ = _records(world)
+    FamilyLanguage.objects.create(user=world.users["parent"], language=code)
+    page.set_viewport_size({"width": 320, "height": 900})
+    login(page, world.users["parent"])
+    amy = f"/family/children/{world.amy.pk}/"
+    for path in [
+        "/family/",
+        amy,
+        amy + "views/",
+        amy + "messages/",
+        amy + "concern/",
+        amy + "voice/",
+        amy + "my-targets/",
+        amy + "ehc/",
+        amy + f"reviews/{reviewed.pk}/",
+    ]:
+        page.goto(live_server.url + path)
+        assert page.locator("html").get_attribute("lang") == ("ur" if code == "ur" else "en-GB")
+        assert page.locator("html").get_attribute("dir") == ("rtl" if code == "ur" else "ltr")
+        axe_check(page)
+        no_sideways_scroll(page, 320)

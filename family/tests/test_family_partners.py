@@ -310,3 +310,27 @@ def test_the_reminders_command_says_how_many_it_sent(world, cycle):
     call_command("family_reminders", "--base-url", "https://school.example", stdout=out)
     assert out.getvalue().strip() == "1 reminder sent."
     assert "https://school.example/family/children/" in mail.outbox[0].body
+
+
+def test_the_childs_words_reach_the_sencos_cycle_page_for_the_review(world, cycle):
+    family_services.pupil_voice_record(
+        cycle=cycle,
+        data={"feeling": 2, "hard": "the noisy hall at lunch"},
+        target_words={},
+        by=world.users["parent"],
+    )
+    html = client_for(world, "senco").get(reverse("cycle_detail", args=[cycle.pk]))
+    html = html.content.decode()
+    assert "In Amy's own words" in html or "In Amy&#x27;s own words" in html
+    assert "“the noisy hall at lunch”" in html and "Sad" in html
+
+
+def test_the_parents_view_page_shows_the_childs_words_and_the_review_record(world, reviewed):
+    family_services.pupil_voice_record(
+        cycle=reviewed.pupil.cycles.get(closed_on__isnull=True),
+        data={"feeling": 5, "going_well": "maths is fun now"},
+        target_words={},
+        by=world.users["parent"],
+    )
+    page = client_for(world, "parent").get(reverse("family_pupil", args=[world.amy.pk]))
+    assert "views have been recorded for this review" in page.content.decode()

@@ -79,3 +79,17 @@ def test_the_pupil_record_shows_the_pupils_own_findings_to_the_senco(amy_untold)
     assert 'id="pupil-findings"' not in client_for(w, "teacher").get(url).content.decode()
     ben = client_for(w, "senco").get(reverse("pupil_detail", args=[w.ben.pk])).content.decode()
     assert 'id="pupil-findings"' not in ben
+
+
+def test_the_senco_home_leads_with_the_duties_banner(amy_untold):
+    w = amy_untold
+    home = client_for(w, "senco").get(reverse("school_home")).content.decode()
+    assert 'id="compliance-banner"' in home and reverse("compliance_summary") in home
+    assert home.index('id="compliance-banner"') < home.index("Primary needs on the register")
+    banner = client_for(w, "senco").get(reverse("compliance_summary")).content.decode()
+    # Amy: 40 days on the register, parents never told and no plan: two breaches.
+    assert '<span id="compliance-breaches">2</span> breaches' in banner
+    assert "hx-get" not in banner
+    teacher_home = client_for(w, "teacher").get(reverse("school_home")).content.decode()
+    assert 'id="compliance-banner"' not in teacher_home
+    assert client_for(w, "teacher").get(reverse("compliance_summary")).status_code == 403

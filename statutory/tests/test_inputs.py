@@ -92,3 +92,66 @@ def test_the_queries_are_fixed_as_the_pupils_grow(world, django_assert_num_queri
     with django_assert_num_queries(12):
         found = inputs.school_findings(world.oak, date(2026, 3, 1))
     assert len({f.upn for f in found}) >= 7
+
+
+def test_the_ehc_records_come_from_the_database(world) -> None:
+    """A request with a reg 10(4) exception, a plan with an annual review and a phase
+    transfer, entered through the services with their real past dates, reach the engine."""
+    from statutory import services
+
+    senco = world.users["senco"]
+    received = date(2025, 1, 6)
+    ehc = services.ehc_request_create(pupil=world.ben, by=senco, source="1", received_date=received)
+    services.reg_exception_add(
+        ehc_request=ehc,
+        kind="personal_circumstances",
+        start_date=received + timedelta(weeks=2),
+        end_date=received + timedelta(weeks=4),
+        by=senco,
+    )
+    services.ehc_request_update(
+        ehc_request=ehc, by=senco, decision="Y", decision_date=received + timedelta(weeks=5)
+    )
+    plan = services.ehc_plan_issue(pupil=world.dan, issue_date=date(2024, 11, 4), by=senco)
+    services.annual_review_record(plan=plan, meeting_date=date(2025, 10, 1), by=senco)
+    world.dan.nc_year = "6"
+    world.dan.save()
+    services.phase_transfer_record(
+        plan=plan, kind="primary_secondary", transfer_date=date(2026, 9, 1), by=senco
+    )
+    records = inputs.school_records(world.oak)
+    ben = next(p for p in records.pupils if p.upn == world.ben.upn)
+    [request] = ben.ehc_requests
+    assert (request.requested_on, request.assessment_agreed, request.exception) == (
+        received,
+        True,
+        "c",
+    )
+    amy = next(p for p in records.pupils if p.upn == world.dan.upn)
+    [ehc_plan] = amy.ehc_plans
+    assert [r.meeting_on for r in ehc_plan.reviews] == [date(2025, 10, 1)]
+    assert [t.transfer_on for t in ehc_plan.transfers] == [date(2026, 9, 1)]
+    found = {(f.code, f.upn): f for f in inputs.school_findings(world.oak, date(2026, 2, 16))}
+    # No plan 20 weeks on: kept as information because of the exception.
+    late = found[("EHCP_FINAL_OVERDUE", world.ben.upn)]
+    assert late.severity == "info" and late.exception and "10(4)(c)" in late.exception
+    assert found[("REVIEW_DECISION_OVERDUE", world.dan.upn)].severity == "breach"
+    assert found[("PHASE_TRANSFER_OVERDUE", world.dan.upn)].severity == "breach"
+    services.phase_transfer_update(
+        transfer=plan.transfers.get(),
+        named_setting="Oak Secondary",
+        final_date=date(2026, 2, 10),
+        by=senco,
+    )
+    later = {(f.code, f.upn) for f in inputs.school_findings(world.oak, date(2026, 2, 16))}
+    assert ("PHASE_TRANSFER_OVERDUE", world.dan.upn) not in later
+
+
+def test_the_la_report_reads_every_school_in_one_pass(world, django_assert_num_queries) -> None:
+    _history(world.ben, date(2025, 1, 6))
+    with django_assert_num_queries(13):  # the 12 reads, and the LA's schools
+        rows = inputs.la_records(world.la, date(2026, 3, 1))
+    assert [s.urn for s, _ in rows] == sorted(s.urn for s in world.la.schools.all())
+    by_urn = {s.urn: r for s, r in rows}
+    assert world.ben.upn in {p.upn for p in by_urn[world.oak.urn].pupils}
+    assert world.ben.upn not in {p.upn for p in by_urn[world.elm.urn].pupils}
