@@ -23,7 +23,7 @@ from provision.models import (
 )
 from pupils.models import Pupil
 from support.models import Target
-from ui.forms import GovDateField, escaped_label, gds_helper
+from ui.forms import GovDateField, NamedQuestions, escaped_label, gds_helper
 
 
 def _today_default(form: forms.Form, *names: str) -> None:
@@ -64,7 +64,7 @@ class AreaFilterForm(forms.Form):
         self.helper.layout = Layout(Field.select("area"))
 
 
-class InterventionForm(forms.Form):
+class InterventionForm(NamedQuestions, forms.Form):
     name = forms.CharField(max_length=120)
     area = forms.ChoiceField(
         label="Broad area of need", choices=AREA_CHOICES, widget=forms.RadioSelect
@@ -110,7 +110,7 @@ class InterventionForm(forms.Form):
         )
 
 
-class StaffRoleForm(forms.Form):
+class StaffRoleForm(NamedQuestions, forms.Form):
     name = forms.CharField(
         label="Role", max_length=80, help_text="For example ‘TA level 2’ or ‘Speech therapist’."
     )
@@ -138,7 +138,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return escaped_label("{}", obj.get_full_name() or obj.get_username())
 
 
-class ProvisionForm(forms.Form):
+class ProvisionForm(NamedQuestions, forms.Form):
     # The version a change was loaded from (ui.versions); only on the change form.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     intervention = forms.ModelChoiceField(
@@ -248,7 +248,7 @@ class PupilChoiceField(forms.ModelChoiceField):
         return escaped_label("{}, {} ({})", obj.surname, obj.forename, obj.nc_year_label)
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(NamedQuestions, forms.Form):
     pupil = PupilChoiceField(queryset=Pupil.objects.none(), empty_label="Choose a pupil")
     start_date = GovDateField(label="Joins on")
 
@@ -260,7 +260,7 @@ class EnrolForm(forms.Form):
         self.helper.layout = Layout(Field.select("pupil"), Field("start_date"))
 
 
-class EnrolmentEndForm(forms.Form):
+class EnrolmentEndForm(NamedQuestions, forms.Form):
     end_date = GovDateField(label="Last day in the provision")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -280,7 +280,7 @@ class RegisterDateForm(forms.Form):
 DELIVERED = [("yes", "Yes, it happened"), ("no", "No, it was missed")]
 
 
-class SessionForm(forms.Form):
+class SessionForm(NamedQuestions, forms.Form):
     """The register for one date: a TA on a phone taps one radio and the absent pupils' boxes."""
 
     delivered = forms.ChoiceField(
@@ -359,7 +359,7 @@ class SessionForm(forms.Form):
         }
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(NamedQuestions, forms.Form):
     measure_type = forms.ChoiceField(label="Kind of measure", choices=MeasureType.choices)
     name = forms.CharField(
         label="Assessment", max_length=120, help_text="For example ‘Salford reading test’."

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from pupils import census
 from pupils.models import NotificationMethod, Pupil, TeachingGroup
-from ui.forms import GovDateField, Select, gds_helper
+from ui.forms import GovDateField, NamedQuestions, Select, gds_helper
 
 
 class _GroupChoices(ModelChoiceIterator):
@@ -83,7 +83,7 @@ class RegisterFilterForm(forms.Form):
         self.helper = gds_helper(method="get")
 
 
-class PupilForm(forms.ModelForm):
+class PupilForm(NamedQuestions, forms.ModelForm):
     date_of_birth = GovDateField(label="Date of birth", help_text="For example, 27 3 2016")
     admission_date = GovDateField(label="Date of admission", required=False)
     leaving_date = GovDateField(label="Leaving date", required=False)
@@ -156,7 +156,7 @@ def _provision_choices(current: str) -> list[tuple[str, str]]:
     return [(code, label) for code, label in census.SEN_PROVISION_LABELS.items() if code != current]
 
 
-class RegisterChangeForm(forms.Form):
+class RegisterChangeForm(NamedQuestions, forms.Form):
     """Place on, change or remove from the SEN register."""
 
     provision = forms.ChoiceField(label="New SEN provision", widget=forms.RadioSelect)
@@ -206,7 +206,7 @@ class RegisterChangeForm(forms.Form):
         return data
 
 
-class ParentsInformedForm(forms.Form):
+class ParentsInformedForm(NamedQuestions, forms.Form):
     informed_on = GovDateField(label="When were the parents told?")
     how = forms.ChoiceField(
         label="How were they told?", choices=NotificationMethod.choices, widget=forms.RadioSelect
@@ -226,7 +226,7 @@ class ParentsInformedForm(forms.Form):
         self.helper.layout = Layout(Field("informed_on"), Field.radios("how"), Field.text("note"))
 
 
-class NeedForm(forms.Form):
+class NeedForm(NamedQuestions, forms.Form):
     need_type = forms.ChoiceField(
         label="Type of need (census code)",
         choices=[("", "Choose a type of need")]
@@ -259,7 +259,7 @@ class NeedForm(forms.Form):
         )
 
 
-class NeedEndForm(forms.Form):
+class NeedEndForm(NamedQuestions, forms.Form):
     end_date = GovDateField(label="Last day this need applied")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from statutory import clocks, evidence, sen2
 from statutory.models import INVITEES
-from ui.forms import GovDateField, gds_helper
+from ui.forms import GovDateField, NamedQuestions, gds_helper
 
 
-class EHCRequestForm(forms.Form):
+class EHCRequestForm(NamedQuestions, forms.Form):
     source = forms.ChoiceField(
         label="Who asked for the assessment",
         choices=sen2.REQUEST_SOURCE,
@@ -28,7 +28,7 @@ class EHCRequestForm(forms.Form):
         self.helper.layout = Layout(Field.radios("source"), Field("received_date"))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(NamedQuestions, forms.Form):
     decision = forms.ChoiceField(
         label="The LA's decision whether to assess", choices=sen2.REQUEST_OUTCOME,
         widget=forms.RadioSelect,
@@ -57,7 +57,7 @@ class DecisionForm(forms.Form):
         )
 
 
-class RegExceptionForm(forms.Form):
+class RegExceptionForm(NamedQuestions, forms.Form):
     kind = forms.ChoiceField(
         label="Which exception applies (reg 10(4))",
         choices=[(k.value, v) for k, v in clocks.EXCEPTION_LABELS.items()],
@@ -72,7 +72,7 @@ class RegExceptionForm(forms.Form):
         self.helper.layout = Layout(Field.radios("kind"), Field("start_date"), Field("end_date"))
 
 
-class AnnualReviewForm(forms.Form):
+class AnnualReviewForm(NamedQuestions, forms.Form):
     """What the school records of its annual review meeting."""
 
     meeting_date = GovDateField(label="Date of the review meeting")
@@ -97,7 +97,7 @@ class AnnualReviewForm(forms.Form):
         )
 
 
-class ReviewDecisionForm(forms.Form):
+class ReviewDecisionForm(NamedQuestions, forms.Form):
     """The LA's decision after the review, and for amend its proposed and final amended plan."""
 
     outcome = forms.ChoiceField(
@@ -129,7 +129,7 @@ class ReviewDecisionForm(forms.Form):
         )
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(NamedQuestions, forms.Form):
     """Someone invited to the review meeting and asked for advice (reg 20(2)-(3))."""
 
     invitee = forms.ChoiceField(label="Who is invited", choices=INVITEES)
@@ -155,7 +155,7 @@ class InvitationForm(forms.Form):
         )
 
 
-class EvidencePackForm(forms.Form):
+class EvidencePackForm(NamedQuestions, forms.Form):
     sections = forms.MultipleChoiceField(
         label="What goes in the pack",
         choices=list(evidence.SECTIONS.items()),
@@ -240,7 +240,7 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
-class EHCPlanForm(forms.Form):
+class EHCPlanForm(NamedQuestions, forms.Form):
     """A plan the LA issued, entered from its PDF section by section (reg 12)."""
 
     issue_date = GovDateField(label="Date the final plan was issued")
@@ -372,7 +372,7 @@ class EHCPlanForm(forms.Form):
         return data
 
 
-class PhaseTransferForm(forms.Form):
+class PhaseTransferForm(NamedQuestions, forms.Form):
     kind = forms.ChoiceField(
         label="The move between phases",
         choices=[(k.value, v) for k, v in clocks.TRANSFER_LABELS.items()],
@@ -395,7 +395,7 @@ class PhaseTransferForm(forms.Form):
         )
 
 
-class PlanLinksForm(forms.Form):
+class PlanLinksForm(NamedQuestions, forms.Form):
     """Section E outcomes to the school's plan targets; section F items to provision records."""
 
     def __init__(

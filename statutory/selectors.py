@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from pupils.models import Pupil
 from statutory import clocks
@@ -322,3 +322,36 @@ def e_progress(plan: EHCPlan, *, up_to: date) -> list[OutcomeProgress]:
             rows.append(TargetProgress(target, latest))
         out.append(OutcomeProgress(outcome, rows))
     return out
+
+
+# ---- the LA's figures beside England's -------------------------------------------------------------
+
+
+def la_figures(la_ids: list[int], year: int) -> Any:
+    """The LAs' figures for a calendar year (statutory.figures), in three queries."""
+    from statutory import figures
+
+    requests = (
+        EHCRequest.objects.filter(la_id__in=la_ids)
+        .filter(
+            Q(received_date__year=year)
+            | Q(decision_date__year=year)
+            | Q(final_plan_date__year=year)
+        )
+        .prefetch_related("exceptions")
+    )
+    facts = [
+        figures.RequestFact(
+            received=r.received_date,
+            decided=r.decision_date if r.decision in ("Y", "N") else None,
+            plan_issued=r.final_plan_date,
+            exception_applied=clocks.week20_exceptions_apply(r.received_date, r.clock_exceptions()),
+        )
+        for r in requests
+    ]
+    reviews = AnnualReview.objects.filter(plan__la_id__in=la_ids, decision_date__year=year)
+    review_facts = [
+        figures.ReviewFact(meeting=m, decided=d)
+        for m, d in reviews.values_list("meeting_date", "decision_date")
+    ]
+    return figures.la_figures(year, facts, review_facts)

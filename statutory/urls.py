@@ -4,6 +4,7 @@ from statutory import views
 
 urlpatterns = [
     path("", views.casework, name="ehc_casework"),
+    path("figures/", views.la_figures, name="ehc_la_figures"),
     path("pupils/<id:pk>/requests/new/", views.request_new, name="ehc_request_new"),
     path("pupils/<id:pk>/evidence-pack/", views.evidence_pack, name="ehc_evidence_pack"),
     path("pupils/<id:pk>/plans/new/", views.plan_new, name="ehc_plan_new"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 import access
 from access import Action
 from access.actions import REFUSALS
-from accounts.models import User
+from accounts.models import LocalAuthority, User
 from audit import log as audit
 from audit import reads
 from audit.models import AuditAction
@@ -75,6 +75,7 @@ def casework(request: HttpRequest) -> HttpResponse:
         {
             "requests": [(r, selectors.request_limits(r, today)) for r in requests],
             "plans": [(p, selectors.plan_limits(p, today)) for p in plans],
+            "is_officer": bool(access.officer_las(user)),
         },
     )
 
@@ -712,4 +713,50 @@ def review_report_send(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "statutory/review_send.html",
         {"review": review, "plan": review.plan, "pupil": review.plan.pupil},
+    )
+
+
+@login_required
+def la_figures(request: HttpRequest) -> HttpResponse:
+    """The LA officer's figures across their LA for a calendar year: requests, decisions in 6
+    weeks, plans in 20 weeks (with and without exceptions), annual review decisions in 4 weeks,
+    beside England's (the DfE's SEN2 release), in one table and one chart with its data."""
+    from statutory import national
+
+    user = _user(request)
+    las = access.officer_las(user)
+    if not las:
+        raise PermissionDenied(REFUSALS[Action.READ_EHC])
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2014), today.year)  # SEN2 began with the 2014 reforms
+    mine = selectors.la_figures(las, year)
+    england = national.for_year(year)
+    rows = [
+        {"label": "Requests for an EHC needs assessment received", "count": mine.requests,
+         "england": f"{england.requests:,}"},
+        {"label": "Decisions whether to assess made within 6 weeks",
+         "share": mine.decisions_6_weeks, "england_percent": england.decisions_6_weeks},
+        {"label": "EHC plans issued within 20 weeks, including exceptions",
+         "share": mine.plans_20_weeks, "england_percent": england.plans_20_weeks},
+        {"label": "EHC plans issued within 20 weeks, excluding exceptions",
+         "share": mine.plans_20_weeks_ex, "england_percent": england.plans_20_weeks_ex},
+        {"label": "Annual review decisions made within 4 weeks of the meeting",
+         "share": mine.reviews_4_weeks, "england_percent": england.reviews_4_weeks},
+    ]  # fmt: skip
+    return render(
+        request,
+        "statutory/la_figures.html",
+        {
+            "year": year,
+            "years": list(range(today.year, 2018, -1)),
+            "rows": rows,
+            "chart": rows[1:],
+            "england": england,
+            "source": national.SOURCE,
+            "las": list(LocalAuthority.objects.filter(pk__in=las).order_by("name")),
+        },
     )

@@ -26,7 +26,7 @@ from support.models import (
     ViewSource,
 )
 from support.services import AMENDABLE, NeedsOnRemoval, ReviewInput, review_input
-from ui.forms import GovDateField, escaped_label, gds_helper
+from ui.forms import GovDateField, NamedQuestions, escaped_label, gds_helper
 
 
 def _today_default(form: forms.BaseForm, *names: str) -> None:
@@ -57,7 +57,7 @@ def _entered(
     return formfield
 
 
-class _EnteredForm(forms.ModelForm):  # type: ignore[type-arg]
+class _EnteredForm(NamedQuestions, forms.ModelForm):  # type: ignore[type-arg]
     """A plan, review or passport form: its fields are the model's entered fields (support/models.py);
     the services check the rules that span fields, so the form leaves the model's constraints to
     them and their errors land on the fields they name."""
@@ -66,7 +66,7 @@ class _EnteredForm(forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(NamedQuestions, forms.Form):
     source = forms.ChoiceField(
         label="Who raised the concern?", choices=ConcernSource.choices, widget=forms.RadioSelect
     )
@@ -93,7 +93,7 @@ class ConcernForm(forms.Form):
         self.helper = gds_helper()
 
 
-class ConcernDecisionForm(forms.Form):
+class ConcernDecisionForm(NamedQuestions, forms.Form):
     outcome = forms.ChoiceField(
         label="What happens next?", choices=ConcernOutcome.choices, widget=forms.RadioSelect
     )
@@ -124,7 +124,7 @@ class ConcernDecisionForm(forms.Form):
         self.helper = gds_helper()
 
 
-class CycleOpenForm(forms.Form):
+class CycleOpenForm(NamedQuestions, forms.Form):
     opened_on = GovDateField(label="Start date of the cycle")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -133,7 +133,7 @@ class CycleOpenForm(forms.Form):
         self.helper = gds_helper()
 
 
-class AssessmentViewForm(forms.Form):
+class AssessmentViewForm(NamedQuestions, forms.Form):
     source = forms.ChoiceField(label="Whose view is this?", choices=ViewSource.choices)
     given_by = forms.CharField(label="Their name", max_length=120)
     given_on = GovDateField(label="Date")
@@ -209,7 +209,7 @@ class PlanForm(_EnteredForm):
         self.helper = gds_helper()
 
 
-class TargetForm(forms.Form):
+class TargetForm(NamedQuestions, forms.Form):
     description = forms.CharField(
         label="Target",
         widget=_textarea(2),
@@ -236,7 +236,7 @@ class TargetForm(forms.Form):
         )
 
 
-class DoNoteForm(forms.Form):
+class DoNoteForm(NamedQuestions, forms.Form):
     on = GovDateField(label="Date")
     kind = forms.ChoiceField(
         label="Kind of note", choices=NoteKind.choices, widget=forms.RadioSelect
@@ -378,7 +378,7 @@ def _amendable_text() -> list[tuple[str, str]]:
 AMENDABLE_TEXT = _amendable_text()
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(NamedQuestions, forms.Form):
     field = forms.ChoiceField(label="What needs correcting?", choices=AMENDABLE_TEXT)
     value = forms.CharField(label="The corrected text", widget=_textarea(4), max_length=6000)
     reason = forms.CharField(
@@ -390,7 +390,7 @@ class AmendmentForm(forms.Form):
         self.helper = gds_helper()
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(NamedQuestions, forms.Form):
     file = forms.FileField(
         label="Document", help_text="PDF, image, Word, Excel or PowerPoint, up to 10 MB."
     )
@@ -419,7 +419,7 @@ class PassportForm(_EnteredForm):
         self.helper = gds_helper()
 
 
-class ParentViewsForm(forms.Form):
+class ParentViewsForm(NamedQuestions, forms.Form):
     """A parent's views before a review, in their own words."""
 
     views = forms.CharField(
@@ -504,7 +504,7 @@ class _TargetChoices(forms.ModelMultipleChoiceField):
         return str(escaped_label("Cycle {}: {}", obj.plan.cycle.number, obj.description[:120]))
 
 
-class SpecialistInvolvementForm(forms.Form):
+class SpecialistInvolvementForm(NamedQuestions, forms.Form):
     """A specialist's involvement: who, when asked and seen, the advice and its document, and
     the plan targets that take up their recommendations."""
 

@@ -80,6 +80,7 @@ def urls(w: World) -> dict[str, str]:
         "provision_list": reverse("provision_list"),
         "provision_library": reverse("provision_library"),
         "ehc_casework": reverse("ehc_casework"),
+        "ehc_la_figures": reverse("ehc_la_figures"),
         "ehc_request_new": reverse("ehc_request_new", args=[w.amy.pk]),
         "ehc_evidence_pack": reverse("ehc_evidence_pack", args=[w.amy.pk]),
         "ehc_request": reverse("ehc_request", args=[ehc.pk]),
@@ -281,6 +282,7 @@ EXPECTED = {
     # EHC casework: the school's SENCo, senior leader and administrator read; the SENCo and the
     # LA's officer record; the LA's officer reaches every case of their LA's schools.
     "ehc_casework":           [OK , F  , F  , OK , F  , F  , OK , F  , OK , OK , F  , F],
+    "ehc_la_figures":         [F  , F  , F  , F  , F  , F  , F  , F  , F  , OK , F  , F],
     "ehc_request_new":        [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "ehc_evidence_pack":      [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "ehc_request":            [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],

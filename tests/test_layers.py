@@ -28,6 +28,8 @@ PURE = frozenset(
         "provision.catalogue",
         "statutory.clocks",
         "statutory.sen2",
+        "statutory.figures",
+        "statutory.national",
         "statutory.compliance",
         "people.years",
         "people.tables",

@@ -29,6 +29,7 @@ NO_NAMED_PUPILS = frozenset(
         "audit_csv",
         "family_home",
         "overview",
+        "ehc_la_figures",  # the LA's figures beside England's: counts, no names
         "switch_school",
         "api_tokens",
         "school_terms",

@@ -46,10 +46,11 @@ def test_the_register_filters_have_labels_fields_and_the_chosen_options(world):
         ("area", "Broad area of need"),
         ("year", "Year group"),
         ("group", "Class"),
+        ("told", "Parents told"),
     ]:
         assert f'<div id="div_id_{name}" class="govuk-form-group">' in html
         assert f'<label for="id_{name}" class="govuk-label s">{label}</label>' in html
-    assert html.count('class="govuk-select"') == 5 and 'class="govuk-input"' in html
+    assert html.count('class="govuk-select"') == 6 and 'class="govuk-input"' in html
     # What was typed is escaped back into the box; the chosen options stay chosen.
     assert 'value="Smi&quot;th &lt;b&gt;"' in html and "<b>" not in html.split("<form")[1][:4000]
     assert '<option value="SPLD" selected>SPLD – Specific learning difficulty</option>' in html

@@ -49,3 +49,18 @@ def without_layout(form: forms.BaseForm) -> forms.BaseForm:
             "includes/filter_fields.html draws a form without a layout: use {% crispy %}."
         )
     return form
+
+
+@register.filter
+def first_input_id(field_id: str, bf: BoundField) -> str:
+    """The id an error summary's link points at: the field's first input, so following it moves
+    the focus there. crispy-forms-gds numbers radios and checkboxes from 1 (`id_source_1`) and
+    a date's parts from 0 (`id_raised_on_0`); `id_source` itself names no input."""
+    widget = bf.field.widget
+    if field_id != bf.auto_id:  # a part of a multi-value field, named already
+        return field_id
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"id_{bf.html_name}_1"
+    if isinstance(widget, forms.MultiWidget):
+        return f"{bf.auto_id}_0"
+    return field_id
