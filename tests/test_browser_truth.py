@@ -145,3 +145,26 @@ def test_every_page_a_ta_or_teacher_uses_fits_320px(page, live_server, world, lo
             assert box is not None and box["x"] + box["width"] <= NARROW["width"]
         with page.expect_navigation():
             page.click("button:has-text('Sign out')")
+
+
+def test_the_register_filter_shows_its_option_whole_and_the_map_filters_sit_above(
+    page, live_server, world, login, axe_check
+):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, world.users["senco"])
+    page.goto(live_server.url + reverse("register"))
+    fits = page.locator("#id_provision").evaluate(
+        """s => { const c = document.createElement('canvas').getContext('2d');
+        const st = getComputedStyle(s); c.font = st.fontSize + ' ' + st.fontFamily;
+        const text = s.options[s.selectedIndex].text;
+        return [text, c.measureText(text).width, s.clientWidth]; }"""
+    )
+    assert fits[0] == "On the register (K and E)"
+    assert fits[1] + 30 <= fits[2], fits  # the text and the arrow fit in the box
+    page.goto(live_server.url + reverse("provision_map"))
+    form = page.locator("form.sp-filters").bounding_box()
+    results = page.locator("#results").bounding_box()
+    assert form is not None and results is not None
+    assert form["y"] + form["height"] <= results["y"], "the filters are above the map"
+    assert results["width"] > 900, "the map takes the page's width"
+    axe_check(page)
