@@ -337,6 +337,8 @@ def run_bench(
     flags_row = bench_flags(subjects, today)
     say("Timing flags_all_schools ...")
     flags_all_row = bench_flags_all_schools(seeded.school_ids, today)
+    say("Timing the information report and the governors' report ...")
+    duties_rows = bench_duties(subjects)
     return {
         "scale": scale,
         "database": machine.database(connection),
@@ -347,6 +349,7 @@ def run_bench(
         "evidence_pack": pack_row,
         "flags": flags_row,
         "flags_all_schools": flags_all_row,
+        "duties": duties_rows,
         "seeded": seeded.counts(),
         "on_register": Pupil.objects.filter(
             leaving_date__isnull=True,
@@ -553,6 +556,47 @@ def bench_flags_all_schools(school_ids: list[int], today: date) -> dict[str, Any
     }
 
 
+def bench_duties(subjects: Subjects, repeats: int = 3) -> list[dict[str, Any]]:
+    """The SEN information report (a draft: its figures read from the records for the last school
+    year) and the governors' termly report, for the biggest school, as its SENCo (issue 19: at
+    most 2 s each). One warm-up, then the median of `repeats`."""
+    from duties import services as duties_services
+    from duties.models import InformationReport
+
+    senco = subjects.users["senco"]
+    report = InformationReport.objects.filter(school=subjects.school).first()
+    if report is None:
+        report = duties_services.report_start(
+            school=subjects.school, start_year=subjects.start_year - 1, by=senco
+        )
+    client = _signed_in(senco)
+    rows = []
+    for name, path in (
+        ("information_report", reverse("information_report_version", args=[report.pk])),
+        ("governors_report", reverse("duties_governors")),
+    ):
+
+        def get(path: str = path) -> None:
+            response = client.get(path)
+            assert response.status_code == 200, response.status_code
+
+        with static_files_usable():
+            samples = timed(get, warmups=1, repeats=repeats)
+            counter = QueryTimer()
+            with connection.execute_wrapper(counter):
+                get()
+        rows.append(
+            {
+                "name": name,
+                "median_ms": _ms(statistics.median(samples)),
+                "p95_ms": _ms(max(samples)),
+                "queries": counter.count,
+                "target_ms": 2000,
+            }
+        )
+    return rows
+
+
 # --- a database of its own -----------------------------------------------------------------------
 
 
@@ -632,6 +676,11 @@ def format_table(report: dict[str, Any]) -> str:
                 f"(target {row['target_ms']:,} ms), CPU {row['cpu_median_ms']:,.0f} ms, "
                 f"{row['queries']:,} queries, {row['points']:,} points, {row['flags']:,} flags"
             )
+    for row in report.get("duties", []):
+        lines.append(
+            f"{row['name']}: {row['median_ms']:,.0f} ms median, {row['p95_ms']:,.0f} ms slowest "
+            f"(target {row['target_ms']:,} ms), {row['queries']:,} queries"
+        )
     lines.append(
         f"seeding: {seeding['seconds']} s, peak memory {seeding['peak_rss_mib']} MiB; "
         f"{report['seeded']['pupils']:,} pupils, {report['on_register']:,} on the register"

@@ -67,6 +67,11 @@ def check_report(report: dict) -> None:
     everyone = report["flags_all_schools"]
     assert everyone["schools"] == 2 and everyone["target_ms"] == 30000
     assert everyone["flags"] >= flags["flags"] and everyone["queries"] <= 5 * 2
+    duties = {row["name"]: row for row in report["duties"]}
+    assert set(duties) == {"information_report", "governors_report"}
+    assert all(
+        r["median_ms"] > 0 and r["queries"] > 0 and r["target_ms"] == 2000 for r in duties.values()
+    )
 
 
 @pytest.mark.django_db
@@ -79,6 +84,7 @@ def test_tiny_bench_reports_every_page_in_the_agreed_shape() -> None:
     assert "sql ratio" in table and "÷ yardstick" in table
     assert "evidence_pack:" in table
     assert "flags: " in table and "flags_all_schools: " in table
+    assert "information_report:" in table and "governors_report:" in table
 
 
 def _floor_rows(floor: Floor, name: str) -> list[tuple]:
