@@ -139,6 +139,7 @@ NOT_AMY = {
     "ehc_review_new": ("dan",),
     "ehc_plan_sections": ("dan",),
     "ehc_plan_links": ("dan",),
+    "ehc_plan_caseworker": ("dan",),
     "ehc_f_in_place": ("dan",),
     "ehc_f_in_place_pdf": ("dan",),
     "ehc_plan_document_add": ("dan",),
