@@ -311,6 +311,9 @@ class SeedResult:
     phase_transfers: int = 0
     # Specialists involved after reviews of little progress (statutory/seeding.py).
     specialist_involvements: int = 0
+    # Attainment (attainment/seeding.py).
+    subjects: int = 0
+    assessment_points: int = 0
     school_ids: list[int] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:

@@ -70,6 +70,12 @@ def check_report(report: dict) -> None:
     assert (school["name"], school["target_ms"]) == ("compliance_school", 200)
     assert (la["name"], la["target_ms"]) == ("compliance_la", 2000)
     assert school["median_ms"] > 0 and la["queries"] >= school["queries"] > 0
+    flags = report["flags"]
+    assert flags["name"] == "flags" and flags["target_ms"] == 1000 and flags["points"] > 0
+    assert flags["cpu_median_ms"] > 0 and 0 < flags["queries"] <= 5
+    everyone = report["flags_all_schools"]
+    assert everyone["schools"] == 2 and everyone["target_ms"] == 30000
+    assert everyone["flags"] >= flags["flags"] and everyone["queries"] <= 5 * 2
     duties = {row["name"]: row for row in report["duties"]}
     assert set(duties) == {"information_report", "governors_report"}
     assert all(
@@ -86,6 +92,7 @@ def test_tiny_bench_reports_every_page_in_the_agreed_shape() -> None:
     assert all(case.name in table for case in CASES)
     assert "sql ratio" in table and "÷ yardstick" in table
     assert "evidence_pack:" in table
+    assert "flags: " in table and "flags_all_schools: " in table
     assert "information_report:" in table and "governors_report:" in table
 
 
