@@ -340,6 +340,10 @@ def run_bench(
     import_la_row = bench_import_ctf(today, la_import_pupils, name="import_ctf_la", la="822")
     say("Timing evidence_pack ...")
     pack_row = bench_evidence_pack(subjects)
+    say("Timing flags ...")
+    flags_row = bench_flags(subjects, today)
+    say("Timing flags_all_schools ...")
+    flags_all_row = bench_flags_all_schools(seeded.school_ids, today)
     say("Timing the information report and the governors' report ...")
     duties_rows = bench_duties(subjects)
     return {
@@ -351,6 +355,8 @@ def run_bench(
         "import_ctf": import_row,
         "import_ctf_la": import_la_row,
         "evidence_pack": pack_row,
+        "flags": flags_row,
+        "flags_all_schools": flags_all_row,
         "duties": duties_rows,
         "seeded": seeded.counts(),
         "on_register": Pupil.objects.filter(
@@ -518,6 +524,62 @@ def bench_evidence_pack(subjects: Subjects, repeats: int = 3) -> dict[str, Any]:
     }
 
 
+def bench_flags(subjects: Subjects, today: date, repeats: int = 5) -> dict[str, Any]:
+    """The four criteria's flags for the biggest school (attainment.selectors.school_flags, what
+    `sendpath flags`, the API and the "pupils to look at" page run): the query of its points and
+    the criteria over them. Issue 18's target: at most 1 s for 1,500 pupils with three years of six
+    points in three subjects. One warm-up, then the median of `repeats`, wall and CPU."""
+    from attainment.models import AssessmentPoint
+    from attainment.selectors import school_flags
+
+    cpu: list[float] = []
+    found: list[int] = []
+    samples = timed(lambda: found.append(len(school_flags(subjects.school, today))),
+                    warmups=1, repeats=repeats, cpu=cpu)  # fmt: skip
+    counter = QueryTimer()
+    with connection.execute_wrapper(counter):
+        school_flags(subjects.school, today)
+    return {
+        "name": "flags",
+        "median_ms": _ms(statistics.median(samples)),
+        "p95_ms": _ms(max(samples)),
+        "queries": counter.count,
+        "floor_ms": None,
+        "ratio": None,
+        "cpu_median_ms": _ms(statistics.median(cpu)),
+        "pupils": subjects.school.pupils.filter(leaving_date__isnull=True).count(),
+        "points": AssessmentPoint.objects.filter(subject__school=subjects.school).count(),
+        "flags": found[-1],
+        "target_ms": 1000,
+    }
+
+
+def bench_flags_all_schools(school_ids: list[int], today: date) -> dict[str, Any]:
+    """The flags of every seeded school, one after another, once (issue 18: at most 30 s for the
+    LA scale), wall and CPU."""
+    from attainment.models import AssessmentPoint
+    from attainment.selectors import school_flags
+
+    started, started_cpu = time.perf_counter(), time.process_time()
+    counter = QueryTimer()
+    with connection.execute_wrapper(counter):
+        flags = sum(len(school_flags(school_id, today)) for school_id in school_ids)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    return {
+        "name": "flags_all_schools",
+        "median_ms": _ms(seconds),
+        "p95_ms": _ms(seconds),
+        "queries": counter.count,
+        "floor_ms": None,
+        "ratio": None,
+        "cpu_median_ms": _ms(cpu),
+        "schools": len(school_ids),
+        "points": AssessmentPoint.objects.count(),
+        "flags": flags,
+        "target_ms": 30000,
+    }
+
+
 def bench_duties(subjects: Subjects, repeats: int = 3) -> list[dict[str, Any]]:
     """The SEN information report (a draft: its figures read from the records for the last school
     year) and the governors' termly report, for the biggest school, as its SENCo (issue 19: at
@@ -633,6 +695,14 @@ def format_table(report: dict[str, Any]) -> str:
             f"{row['queries']:,} queries, "
             f"{row['pdf_kib']:,} KiB PDF"
         )
+    for key in ("flags", "flags_all_schools"):
+        if key in report:
+            row = report[key]
+            lines.append(
+                f"{key}: {row['median_ms']:,.0f} ms median, {row['p95_ms']:,.0f} ms slowest "
+                f"(target {row['target_ms']:,} ms), CPU {row['cpu_median_ms']:,.0f} ms, "
+                f"{row['queries']:,} queries, {row['points']:,} points, {row['flags']:,} flags"
+            )
     for row in report.get("duties", []):
         lines.append(
             f"{row['name']}: {row['median_ms']:,.0f} ms median, {row['p95_ms']:,.0f} ms slowest "

@@ -46,6 +46,9 @@ NO_NAMED_PUPILS = frozenset(
         "school_classes",
         "classes_upload",
         "installation",
+        # attainment/: the thresholds and the import's first step.
+        "identification_settings",
+        "attainment_import",
         # interop: the upload forms.
         "ctf_upload",
         "sen_file_upload",
@@ -151,6 +154,8 @@ NOT_AMY = {
     "ehc_invitation_add": ("dan",),
     "ehc_invitation_edit": ("dan",),
     "family_ehc_ben": (),
+    # No assessment data in this world, so no pupil to look at (attainment/tests read the page).
+    "pupils_to_look_at": (),
     "leavers": (),  # no leavers in this world (interop/tests/test_transfer.py reads one)
 }
 

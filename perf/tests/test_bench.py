@@ -66,6 +66,12 @@ def check_report(report: dict) -> None:
     pack = report["evidence_pack"]
     assert pack["name"] == "evidence_pack" and pack["median_ms"] > 0 and pack["queries"] > 0
     assert pack["pdf_kib"] > 1 and pack["target_ms"] == 5000
+    flags = report["flags"]
+    assert flags["name"] == "flags" and flags["target_ms"] == 1000 and flags["points"] > 0
+    assert flags["cpu_median_ms"] > 0 and 0 < flags["queries"] <= 5
+    everyone = report["flags_all_schools"]
+    assert everyone["schools"] == 2 and everyone["target_ms"] == 30000
+    assert everyone["flags"] >= flags["flags"] and everyone["queries"] <= 5 * 2
     duties = {row["name"]: row for row in report["duties"]}
     assert set(duties) == {"information_report", "governors_report"}
     assert all(
@@ -82,6 +88,7 @@ def test_tiny_bench_reports_every_page_in_the_agreed_shape() -> None:
     assert all(case.name in table for case in CASES)
     assert "sql ratio" in table and "÷ yardstick" in table
     assert "evidence_pack:" in table
+    assert "flags: " in table and "flags_all_schools: " in table
     assert "information_report:" in table and "governors_report:" in table
 
 
