@@ -58,6 +58,13 @@ class Action(StrEnum):
     MANAGE_CLASSES = "manage_classes"
     # Move the school into the new school year (NC years up, leavers leave).
     ROLL_OVER_YEAR = "roll_over_year"
+    # Identification from data (attainment/): the flags of the four progress criteria, for the
+    # pupils the user reaches (a teacher: their own classes), and setting one aside with a reason.
+    READ_PROGRESS_FLAGS = "read_progress_flags"
+    DISMISS_FLAG = "dismiss_flag"
+    # Bring assessment points in from a file, and the school's thresholds for the criteria.
+    IMPORT_ATTAINMENT = "import_attainment"
+    SET_IDENTIFICATION = "set_identification"
     # A pupil leaves: the leaving date and destination, their CTF and SEN file (transfer pack)
     # written for the next school, marking them sent, archiving a primary's copy (interop).
     TRANSFER_RECORDS = "transfer_records"
@@ -157,6 +164,10 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.MANAGE_FAMILIES: SCHOOL_ADMINISTRATORS,
     Action.MANAGE_CLASSES: SCHOOL_ADMINISTRATORS,
     Action.ROLL_OVER_YEAR: SCHOOL_ADMINISTRATORS,
+    Action.READ_PROGRESS_FLAGS: frozenset({Role.SENCO, Role.TEACHER, Role.SENIOR_LEADER}),
+    Action.DISMISS_FLAG: frozenset({Role.SENCO, Role.TEACHER}),
+    Action.IMPORT_ATTAINMENT: PUPIL_DETAIL_WRITERS,
+    Action.SET_IDENTIFICATION: SENCO_ONLY,
     Action.TRANSFER_RECORDS: PUPIL_DETAIL_WRITERS,
     Action.READ_LEAVERS: LEAVERS_READERS,
     Action.RESPOND_AS_FAMILY: frozenset({Role.PARENT}),
@@ -206,6 +217,11 @@ REFUSALS: dict[Action, str] = {
     "assignments.",
     Action.ROLL_OVER_YEAR: "The SENCo and the school administrator move the school into the new "
     "school year.",
+    Action.READ_PROGRESS_FLAGS: "The SENCo, senior leaders and teachers (for their own pupils) see "
+    "the pupils to look at.",
+    Action.DISMISS_FLAG: "The SENCo and the pupil's teachers set a flag aside.",
+    Action.IMPORT_ATTAINMENT: "The SENCo and the school administrator import assessment data.",
+    Action.SET_IDENTIFICATION: "The SENCo sets the thresholds of the progress criteria.",
     Action.TRANSFER_RECORDS: "The SENCo and the school administrator record leavers and send "
     "their records on.",
     Action.READ_LEAVERS: "The list of leavers' SEN files is for the SENCo and the data protection "

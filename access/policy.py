@@ -48,7 +48,7 @@ SESSION_SCHOOL_KEY = "sendpath_school_id"
 REACHED_PUPILS = "_sendpath_reached_pupils"
 MAX_ID = 2**63 - 1
 # Writes to one pupil's record that a role reaching only some pupils may make.
-PUPIL_WRITES = frozenset({Action.CONTRIBUTE, Action.KEEP_LOG})
+PUPIL_WRITES = frozenset({Action.CONTRIBUTE, Action.KEEP_LOG, Action.DISMISS_FLAG})
 
 
 def _provision_of(obj: object) -> Provision | None:

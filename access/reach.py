@@ -36,7 +36,14 @@ from provision.models import (
     StaffRole,
 )
 from pupils.models import FamilyLink, Need, Pupil, PupilAssignment, RegisterEntry, TeachingGroup
-from statutory.models import AnnualReview, CaseDocument, EHCPlan, EHCRequest, PhaseTransfer
+from statutory.models import (
+    AnnualReview,
+    CaseDocument,
+    EHCPlan,
+    EHCRequest,
+    OfficerCaseload,
+    PhaseTransfer,
+)
 from support.models import Concern, Cycle, Passport, Target
 
 from .actions import LEAVERS_READERS, NAMED_RECORD_ROLES, STAFF_ROLES, WHOLE_SCHOOL_ROLES
@@ -213,19 +220,47 @@ def officer_las(user: User) -> list[int]:
     return [m.la_id for m in memberships(user) if m.role == Role.LA_OFFICER and m.la_id]
 
 
-def ehc_reach(user: User, la: str = "la_id", pupil: str = "pupil", *, reach: Reach = "any") -> Q:
+def caseload_las(user: User) -> set[int]:
+    """The LAs where the officer is narrowed to their own caseload (statutory.OfficerCaseload):
+    there they reach only the cases whose caseworker they are."""
+    las = officer_las(user)
+    if not las:
+        return set()
+    return set(
+        OfficerCaseload.objects.filter(user=user, la_id__in=las).values_list("la_id", flat=True)
+    )
+
+
+def ehc_reach(
+    user: User,
+    la: str = "la_id",
+    pupil: str = "pupil",
+    *,
+    reach: Reach = "any",
+    caseworker: tuple[str, ...] = ("caseworker",),
+) -> Q:
     """Who reaches an EHC record: the SENCo, senior leaders and administrators of the pupil's
-    school, LA officers of the record's LA (every school of it), and (reach "family" or "any")
-    the parents of the pupil, for its status."""
+    school, LA officers of the record's LA (every school of it; an officer narrowed to a
+    caseload at that LA, only the records with them as `caseworker`, one of the paths given),
+    and (reach "family" or "any") the parents of the pupil, for its status."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    where = Q(**{f"{la}__in": officer_las(user)}) if reach != "family" else Q(pk__in=[])
+    where = Q(pk__in=[])
+    if reach != "family":
+        narrowed = caseload_las(user)
+        where = Q(**{f"{la}__in": [i for i in officer_las(user) if i not in narrowed]})
+        if narrowed:
+            for path in caseworker:
+                where |= Q(**{f"{la}__in": sorted(narrowed), path: user})
     schools = [] if reach == "family" else schools_where(user, WHOLE_SCHOOL_ROLES)
     if schools:
         where |= Q(**{f"{pupil}__school_id__in": schools})
     if reach != "staff" and any(m.role == Role.PARENT for m in memberships(user)):
         where |= Q(**{f"{pupil}__in": _pupil_ids(user, "family")})
     return where
+
+
+PLAN_CASEWORKER = ("plan__caseworker",)
 
 
 def visible_ehc_requests(user: User, *, reach: Reach = "any") -> QuerySet[EHCRequest]:
@@ -239,17 +274,23 @@ def visible_ehc_plans(user: User, *, reach: Reach = "any") -> QuerySet[EHCPlan]:
 
 
 def visible_annual_reviews(user: User, *, reach: Reach = "any") -> QuerySet[AnnualReview]:
-    return AnnualReview.objects.filter(ehc_reach(user, "plan__la_id", "plan__pupil", reach=reach))
+    return AnnualReview.objects.filter(
+        ehc_reach(user, "plan__la_id", "plan__pupil", reach=reach, caseworker=PLAN_CASEWORKER)
+    )
 
 
 def visible_phase_transfers(user: User, *, reach: Reach = "any") -> QuerySet[PhaseTransfer]:
-    return PhaseTransfer.objects.filter(ehc_reach(user, "plan__la_id", "plan__pupil", reach=reach))
+    return PhaseTransfer.objects.filter(
+        ehc_reach(user, "plan__la_id", "plan__pupil", reach=reach, caseworker=PLAN_CASEWORKER)
+    )
 
 
 def visible_case_documents(user: User) -> QuerySet[CaseDocument]:
     """Documents kept with an EHC case (the plan's PDF, what the school sent to the LA): the
     school's SENCo, senior leaders and administrators, and the LA's officers (staff reach)."""
-    return CaseDocument.objects.filter(ehc_reach(user, reach="staff"))
+    return CaseDocument.objects.filter(
+        ehc_reach(user, reach="staff", caseworker=("request__caseworker", "plan__caseworker"))
+    )
 
 
 # ---- schools -----------------------------------------------------------------------------------

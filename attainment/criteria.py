@@ -31,7 +31,8 @@ The criteria:
    scores flags no one).
 3. *Failing to close the gap*: at the end of the span the pupil is at least `gap_pct` of the scale
    behind the year group's median, the gap is not closing, and their progress is below their
-   peers' median (a pupil making their peers' progress is keeping up).
+   peers' median by at least half of `slower_margin_pct` (a pupil making about their peers'
+   progress is keeping up).
 4. *Widening the gap*: the gap to the year group's median grew by at least `gap_change_pct` of the
    scale over the span. It is *closing* when it shrank by as much; both cannot hold.
 
@@ -43,6 +44,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 WINDOW_GAP_DAYS = 21
 CRITERIA_LABELS = {
@@ -62,7 +64,7 @@ class Thresholds:
     slower_margin_pct: float = 5.0
     rate_drop_pct: float = 5.0
     gap_pct: float = 10.0
-    gap_change_pct: float = 2.5
+    gap_change_pct: float = 4.0
     min_peers: int = 6
 
 
@@ -80,8 +82,9 @@ class Scale:
         return max(self.maximum - self.minimum, 1e-9)
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
+    """One assessment point (a tuple: a school's points are many)."""
+
     pupil: str  # any key: the UPN, or the pupil's id as a string
     subject: str
     year_group: str
@@ -133,25 +136,19 @@ def school_year_start(day: date) -> date:
 
 def windows(dates: Iterable[date]) -> list[tuple[date, date]]:
     """The assessment windows (first and last date) that a set of dates falls into."""
+    return _window_map(set(dates))[0]
+
+
+def _window_map(dates: set[date]) -> tuple[list[tuple[date, date]], dict[date, int]]:
     out: list[tuple[date, date]] = []
-    for d in sorted(set(dates)):
+    index: dict[date, int] = {}
+    for d in sorted(dates):
         if out and (d - out[-1][1]).days <= WINDOW_GAP_DAYS:
             out[-1] = (out[-1][0], d)
         else:
             out.append((d, d))
-    return out
-
-
-def _window_index(starts: list[date], d: date) -> int:
-    # The last window starting on or before d (dates come from the windows themselves).
-    lo, hi = 0, len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] <= d:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo - 1
+        index[d] = len(out) - 1
+    return out, index
 
 
 @dataclass
@@ -172,11 +169,10 @@ def _cohorts(
     cohorts = {}
     for key, pts in grouped.items():
         sign = -1.0 if scales[key[0]].lower_is_better else 1.0
-        wins = windows(p.on for p in pts)
-        starts = [w[0] for w in wins]
+        wins, index = _window_map({p.on for p in pts})
         latest: dict[str, dict[int, tuple[date, float]]] = defaultdict(dict)
         for p in pts:
-            i = _window_index(starts, p.on)
+            i = index[p.on]
             held = latest[p.pupil].get(i)
             # The last score in a window; on the same day, the higher (so order cannot matter).
             if held is None or (p.on, sign * p.score) > held:
@@ -274,7 +270,8 @@ def _assess_cohort(
         _criterion_1(result, peers, scale, t)
         _criterion_2(result, by, rate_changes, scale, t)
         _gap_criteria(result, by[first] - medians[first], by[last] - medians[last], scale, t)
-        result.explanation = explain(result, scale, t)
+        if result.criteria:
+            result.explanation = explain(result, scale, t)
         out.append(result)
     return out
 
@@ -340,7 +337,8 @@ def _gap_criteria(result: Result, first: float, last: float, scale: Scale, t: Th
     result.gap_trend = gap_trend(gap_first, gap_last, t.gap_change_pct * scale.span / 100)
     assert result.progress is not None and result.peer_median is not None
     behind = gap_last >= t.gap_pct * scale.span / 100
-    if behind and result.gap_trend != "closing" and result.progress < result.peer_median:
+    lagging = result.peer_median - result.progress >= t.slower_margin_pct * scale.span / 200
+    if behind and result.gap_trend != "closing" and lagging:
         result.criteria.append(3)
     if result.gap_trend == "widening":
         result.criteria.append(4)
@@ -392,3 +390,134 @@ def explain(result: Result, scale: Scale, t: Thresholds) -> str:
             f"start, {_points(result.gap_last)} now: the gap is {result.gap_trend}."
         )
     return text
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """One window of a pupil's progress chart: their score beside their peers' band."""
+
+    window: date
+    score: float | None
+    peer_low: float | None
+    peer_median: float | None
+    peer_high: float | None
+    peers: int
+
+
+def peer_band_series(
+    points: Iterable[Point],
+    scales: dict[str, Scale],
+    on: date,
+    pupil: str,
+    thresholds: Thresholds | None = None,
+) -> dict[str, list[ChartRow]]:
+    """For each subject, the pupil's score in each window of the span beside the middle half and
+    median of the scores of their peers (same year group, same baseline band and first window),
+    in the scale's own direction."""
+    t = thresholds or Thresholds()
+    out: dict[str, list[ChartRow]] = {}
+    for (subject, _), cohort in _cohorts(points, on, scales).items():
+        mine = cohort.scores.get(pupil)
+        span = sorted(_span(cohort, on))
+        if not mine or not span:
+            continue
+        sign = -1.0 if scales[subject].lower_is_better else 1.0
+        own = [i for i in span if i in mine]
+        if not own:
+            continue
+        first = own[0]
+        starting = sorted(by[first] for by in cohort.scores.values() if first in by)
+        band = _band(mine[first], starting)
+        peers = [
+            by
+            for by in cohort.scores.values()
+            if first in by and _band(by[first], starting) == band
+        ]
+        rows = []
+        for i in span:
+            values = sorted(sign * by[i] for by in peers if i in by)
+            score = sign * mine[i] if i in mine else None
+            if values:
+                low = percentile(values, t.percentile)
+                mid = percentile(values, 50)
+                high = percentile(values, 100 - t.percentile)
+                rows.append(ChartRow(cohort.windows[i][0], score, low, mid, high, len(values)))
+            else:
+                rows.append(ChartRow(cohort.windows[i][0], score, None, None, None, 0))
+        out[subject] = rows
+    return dict(sorted(out.items()))
+
+
+@dataclass(frozen=True)
+class PeriodProgress:
+    """A pupil's progress in one subject over a period (a cycle of the graduated approach), from
+    their last assessment before it began to their last in it, beside their peers' over the same
+    assessments (same year group and baseline band)."""
+
+    subject: str
+    start: date
+    end: date
+    progress: float
+    peer_low: float
+    peer_median: float
+    peers: int
+    little_or_no: bool
+
+    def words(self) -> str:
+        what = "little or no progress" if self.little_or_no else "progress"
+        return (
+            f"{self.subject}: {_n(self.progress)} from {self.start:%d %B %Y} to {self.end:%d %B %Y}"
+            f"; pupils who started in the same band made {_n(self.peer_median)} (lowest quarter "
+            f"below {_n(self.peer_low)}, {self.peers} pupils): {what}."
+        )
+
+
+def period_progress(
+    points: Iterable[Point],
+    scales: dict[str, Scale],
+    pupil: str,
+    start: date,
+    end: date,
+    thresholds: Thresholds | None = None,
+) -> list[PeriodProgress]:
+    """The pupil's progress in each subject over [start, end]. Little or no progress: below the
+    peers' `percentile` and at least half of `slower_margin_pct` below their median (with too few
+    peers, at or below nought)."""
+    t = thresholds or Thresholds()
+    out = []
+    for (subject, _), cohort in _cohorts(points, end, scales).items():
+        mine = cohort.scores.get(pupil)
+        if not mine:
+            continue
+        before = [i for i in mine if cohort.windows[i][0] <= start]
+        during = [i for i in mine if start < cohort.windows[i][0] <= end]
+        if not before or not during:
+            continue
+        a, b = max(before), max(during)
+        starting = sorted(by[a] for by in cohort.scores.values() if a in by and b in by)
+        band = _band(mine[a], starting)
+        peers = sorted(
+            by[b] - by[a]
+            for by in cohort.scores.values()
+            if a in by and b in by and _band(by[a], starting) == band
+        )
+        progress = mine[b] - mine[a]
+        low, median = percentile(peers, t.percentile), percentile(peers, 50)
+        if len(peers) < t.min_peers:
+            little = progress <= 0
+        else:
+            margin = t.slower_margin_pct * scales[subject].span / 200
+            little = progress < low and median - progress >= margin
+        out.append(
+            PeriodProgress(
+                subject,
+                cohort.windows[a][0],
+                cohort.windows[b][1],
+                progress,
+                low,
+                median,
+                len(peers),
+                little,
+            )  # fmt: skip
+        )
+    return sorted(out, key=lambda p: p.subject)

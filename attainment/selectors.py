@@ -3,13 +3,15 @@ number of queries, whatever the size of the school."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Q
 
 from accounts.models import School
 from attainment import criteria
 from attainment.models import AssessmentPoint, FlagDismissal, IdentificationSettings, Subject
+from pupils.models import Pupil
 
 
 def thresholds_for(school: School | int) -> criteria.Thresholds:
@@ -53,32 +55,55 @@ def results_for_school(
     school: School | int, on: date, *, pupil_ids: Iterable[int] | None = None
 ) -> tuple[list[criteria.Result], dict[str, Subject], dict[str, str]]:
     """Every pupil's result in every subject (the pupils on roll on `on`), the subjects by name
-    and each pupil id's UPN. Three queries: the subjects, the settings, the points."""
+    and each pupil id's UPN. Four queries: the subjects, the settings, the pupils, the points."""
     school_id = school if isinstance(school, int) else school.pk
     subjects = {s.name: s for s in Subject.objects.filter(school_id=school_id)}
     if not subjects:
         return [], subjects, {}
     t = thresholds_for(school_id)
-    rows = (
-        AssessmentPoint.objects.filter(subject__school_id=school_id, assessed_on__lte=on)
-        .filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gt=on))
-        .values_list(
-            "pupil_id", "pupil__upn", "pupil__nc_year", "subject_id", "assessed_on", "score"
-        )
-    )
-    names = {s.pk: s.name for s in subjects.values()}
-    upns: dict[str, str] = {}
-    points = []
-    for pupil_id, upn, year, subject_id, on_day, score in rows.iterator(chunk_size=5000):
-        key = str(pupil_id)
-        upns[key] = upn
-        points.append(criteria.Point(key, names[subject_id], year, on_day, score))
+    upns, points = _points(school_id, subjects, on)
     scales = {name: s.scale for name, s in subjects.items()}
     results = criteria.assess(points, scales, on, t)
     if pupil_ids is not None:
         wanted = {str(i) for i in pupil_ids}
         results = [r for r in results if r.pupil in wanted]
     return results, subjects, upns
+
+
+def _points(
+    school_id: int, subjects: dict[str, Subject], on: date
+) -> tuple[dict[str, str], list[criteria.Point]]:
+    """The points of the pupils on roll on `on`, from the start of last school year (the span
+    falls back to last year; the previous rate needs the last three windows): two queries, the
+    points read as plain tuples (Django's per-row converters cost more than the criteria)."""
+    since = criteria.school_year_start(on).replace(year=criteria.school_year_start(on).year - 1)
+    on_roll = Pupil.objects.filter(school_id=school_id).filter(
+        Q(leaving_date__isnull=True) | Q(leaving_date__gt=on)
+    )
+    pupils = {pk: (upn, year) for pk, upn, year in on_roll.values_list("pk", "upn", "nc_year")}
+    query = AssessmentPoint.objects.filter(
+        subject__school_id=school_id, assessed_on__lte=on, assessed_on__gte=since
+    ).values_list("pupil_id", "subject_id", "assessed_on", "score")
+    sql, params = query.query.sql_with_params()
+    names = {s.pk: s.name for s in subjects.values()}
+    days: dict[object, date] = {}
+    points = []
+    keys = {pk: str(pk) for pk in pupils}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            for pupil_id, subject_id, day, score in rows:
+                key = keys.get(pupil_id)
+                if key is None:
+                    continue  # left the school
+                when = days.get(day)
+                if when is None:
+                    when = days[day] = day if isinstance(day, date) else date.fromisoformat(day)
+                points.append(
+                    criteria.Point(key, names[subject_id], pupils[pupil_id][1], when, score)
+                )
+    upns = {keys[pk]: upn for pk, (upn, _) in pupils.items()}
+    return upns, points
 
 
 def school_flags(school: School | int, on: date, *, with_dismissed: bool = False) -> list[Flag]:
@@ -110,3 +135,118 @@ def _dismissed(school: School | int) -> dict[tuple[int, int], date]:
         key = (pupil_id, subject_id)
         held[key] = max(latest, held.get(key, latest))
     return held
+
+
+def pupil_progress(
+    pupil_id: int, school_id: int, on: date
+) -> tuple[dict[str, list[criteria.ChartRow]], dict[str, criteria.Result], dict[str, Subject]]:
+    """A pupil's chart rows and results per subject, against their year group's points."""
+    subjects = {s.name: s for s in Subject.objects.filter(school_id=school_id)}
+    year = (
+        AssessmentPoint.objects.filter(pupil_id=pupil_id)
+        .values_list("pupil__nc_year", flat=True)
+        .first()
+    )
+    if not subjects or year is None:
+        return {}, {}, subjects
+    since = criteria.school_year_start(on).replace(year=criteria.school_year_start(on).year - 1)
+    rows = AssessmentPoint.objects.filter(
+        subject__school_id=school_id, pupil__nc_year=year, assessed_on__lte=on,
+        assessed_on__gte=since,
+    ).filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gt=on)).values_list(
+        "pupil_id", "subject_id", "assessed_on", "score"
+    )  # fmt: skip
+    names = {s.pk: s.name for s in subjects.values()}
+    points = [criteria.Point(str(p), names[s], year, d, v) for p, s, d, v in rows]
+    scales = {name: s.scale for name, s in subjects.items()}
+    t = thresholds_for(school_id)
+    series = criteria.peer_band_series(points, scales, on, str(pupil_id), t)
+    results = {}
+    for r in criteria.assess(points, scales, on, t):
+        if r.pupil == str(pupil_id):
+            r.explanation = r.explanation or criteria.explain(r, scales[r.subject], t)
+            results[r.subject] = r
+    return series, results, subjects
+
+
+def _year_group_points(
+    pupil_id: int, school_id: int, since: date, until: date
+) -> tuple[list[criteria.Point], dict[str, criteria.Scale], criteria.Thresholds]:
+    subjects = {s.pk: s for s in Subject.objects.filter(school_id=school_id)}
+    year = Pupil.objects.filter(pk=pupil_id).values_list("nc_year", flat=True).first()
+    rows = AssessmentPoint.objects.filter(
+        subject__school_id=school_id, pupil__nc_year=year, assessed_on__gte=since,
+        assessed_on__lte=until,
+    ).values_list("pupil_id", "subject_id", "assessed_on", "score")  # fmt: skip
+    points = [criteria.Point(str(p), subjects[s].name, year or "", d, v) for p, s, d, v in rows]
+    scales = {s.name: s.scale for s in subjects.values()}
+    return points, scales, thresholds_for(school_id)
+
+
+@dataclass(frozen=True)
+class CycleProgress:
+    """What the assessment data says about the latest cycles of a pupil on the register."""
+
+    latest: list[criteria.PeriodProgress]  # the latest cycle, each subject
+    little_or_no: list[str]  # subjects with little or no progress in each of the latest two
+
+    @property
+    def summary(self) -> str:
+        if not self.little_or_no:
+            return ""
+        return (
+            f"The assessment data shows little or no progress in {', '.join(self.little_or_no)} "
+            "across the latest two cycles."
+        )
+
+
+def cycle_progress(
+    pupil_id: int, school_id: int, periods: list[tuple[date, date]]
+) -> CycleProgress:
+    """The pupil's progress over each period (the latest cycles, oldest first), and the subjects
+    where each of the latest two shows little or no progress. Two queries and the settings."""
+    if not periods:
+        return CycleProgress([], [])
+    since = min(start for start, _ in periods) - timedelta(days=366)
+    points, scales, t = _year_group_points(pupil_id, school_id, since, max(e for _, e in periods))
+    found = [criteria.period_progress(points, scales, str(pupil_id), s, e, t) for s, e in periods]
+    little = []
+    if len(found) >= 2:
+        last_two = [{p.subject for p in f if p.little_or_no} for f in found[-2:]]
+        little = sorted(last_two[0] & last_two[1])
+    return CycleProgress(found[-1], little)
+
+
+def school_little_progress(
+    school_id: int, periods: dict[int, list[tuple[date, date]]]
+) -> dict[int, list[str]]:
+    """For each pupil given with their latest cycles' periods (oldest first), the subjects where
+    each of the latest two shows little or no progress; pupils with none are left out. Three
+    queries whatever the number of pupils: the points are read once and split by year group."""
+    wanted = {pk: p[-2:] for pk, p in periods.items() if len(p) >= 2}
+    if not wanted:
+        return {}
+    subjects = {s.pk: s for s in Subject.objects.filter(school_id=school_id)}
+    years = dict(Pupil.objects.filter(school_id=school_id).values_list("pk", "nc_year"))
+    since = min(s for p in wanted.values() for s, _ in p) - timedelta(days=366)
+    until = max(e for p in wanted.values() for _, e in p)
+    by_year: dict[str, list[criteria.Point]] = {}
+    rows = AssessmentPoint.objects.filter(
+        subject__school_id=school_id, assessed_on__gte=since, assessed_on__lte=until
+    ).values_list("pupil_id", "subject_id", "assessed_on", "score")
+    for p, s, d, v in rows:
+        year = years.get(p, "")
+        by_year.setdefault(year, []).append(criteria.Point(str(p), subjects[s].name, year, d, v))
+    scales = {s.name: s.scale for s in subjects.values()}
+    t = thresholds_for(school_id)
+    out = {}
+    for pk, (first, second) in wanted.items():
+        points = by_year.get(years.get(pk, ""), [])
+        little = [
+            {p.subject for p in criteria.period_progress(points, scales, str(pk), *period, t)
+             if p.little_or_no}
+            for period in (first, second)
+        ]  # fmt: skip
+        if found := sorted(little[0] & little[1]):
+            out[pk] = found
+    return out

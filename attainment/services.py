@@ -23,7 +23,7 @@ from attainment.models import (
 from audit import log as audit
 from audit.models import AuditAction
 from people.tables import Table
-from pupils.models import Pupil
+from pupils.models import KeyStageResult, Pupil
 from pupils.names import pupil_search_key
 
 # The fields of the mapping step: "upn", or "forename", "surname" and "dob" instead.
@@ -368,3 +368,73 @@ def flag_dismiss(
     audit.log(AuditAction.CREATE, by, dismissal, {"subject_id": subject.pk,
               "criteria": dismissal.criteria, "reason": dismissal.reason}, request=request)  # fmt: skip
     return dismissal
+
+
+# Key stage results as a CTF carries them (pupils.KeyStageResult, kept by interop's CTF import):
+# a number is a scaled score (80 to 120); a teacher assessment a band.
+KEY_STAGE_BANDS = {"HNM": 1.0, "WTS": 1.0, "EXS": 2.0, "GDS": 3.0}
+SCALED_SCORES = (80.0, 120.0)
+
+
+def key_stage_points(*, school: School, pupil_ids: list[int] | None = None) -> int:
+    """Read the key stage results of the school's pupils (or of `pupil_ids`) into assessment
+    points: one subject per stage, subject and kind ("KS2 MAT", "KS1 REA (teacher assessment)"),
+    dated 1 July of the result's year. Results already read are left alone; returns how many
+    points were written. Called by the CTF import after it keeps the results."""
+    results = KeyStageResult.objects.filter(pupil__school=school)
+    if pupil_ids is not None:
+        results = results.filter(pupil_id__in=pupil_ids)
+    subjects = {s.name: s for s in Subject.objects.filter(school=school)}
+    existing = set(
+        AssessmentPoint.objects.filter(subject__school=school, source=PointSource.CTF).values_list(
+            "pupil_id", "subject_id", "assessed_on"
+        )
+    )
+    new = []
+    # A component (the multiplication tables check, MTC) is not the subject's result.
+    rows = results.filter(component="").values_list(
+        "pupil_id", "stage", "subject", "year", "result"
+    )
+    for pupil_id, stage, code, year, value in rows:
+        point = _key_stage_point(school, subjects, pupil_id, stage, code, year, value)
+        if point is None:
+            continue
+        key = (pupil_id, point.subject.pk, point.assessed_on)
+        if key not in existing:
+            existing.add(key)
+            new.append(point)
+    AssessmentPoint.objects.bulk_create(new, batch_size=2000)
+    return len(new)
+
+
+def _key_stage_point(
+    school: School,
+    subjects: dict[str, Subject],
+    pupil_id: int,
+    stage: str,
+    code: str,
+    year: str,
+    value: str,
+) -> AssessmentPoint | None:
+    if not (year.isdigit() and len(year) == 4):
+        return None
+    text = value.strip().upper()
+    try:
+        score, band = float(text), False
+    except ValueError:
+        if text not in KEY_STAGE_BANDS:
+            return None
+        score, band = KEY_STAGE_BANDS[text], True
+    if not band and not SCALED_SCORES[0] <= score <= SCALED_SCORES[1]:
+        return None
+    name = f"{stage} {code}" + (" (teacher assessment)" if band else "")
+    subject = subjects.get(name)
+    if subject is None:
+        low, high = (1.0, 3.0) if band else SCALED_SCORES
+        subject = Subject.objects.create(
+            school=school, name=name[:60], kind=ScaleKind.BANDS if band else ScaleKind.SCALED,
+            min_score=low, max_score=high, bands=KEY_STAGE_BANDS if band else {},
+        )  # fmt: skip
+        subjects[name] = subject
+    return AssessmentPoint(pupil_id=pupil_id, subject=subject, assessed_on=date(int(year), 7, 1),
+                           score=score, source=PointSource.CTF)  # fmt: skip

@@ -35,7 +35,7 @@ def _name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def acknowledge(
     *,
     cycle: Cycle,
@@ -71,7 +71,7 @@ def _check_text(text: str, field: str = "text") -> str:
     return text.strip()
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def log_entry_add(
     *,
     pupil: Pupil,
@@ -110,7 +110,7 @@ def _family_link(pupil: Pupil, path: str, base_url: str) -> str:
     return f"{base_url}{path}"
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def family_message_send(
     *, pupil: Pupil, text: str, by: User, base_url: str = "", request: HttpRequest | None = None
 ) -> LogEntry:
@@ -141,7 +141,7 @@ def family_message_send(
     return entry
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def log_reply(
     *,
     message: LogEntry,
@@ -197,7 +197,7 @@ def family_concern_raise(
     )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def views_draft_save(
     *, cycle: Cycle, data: dict[str, str], by: User, request: HttpRequest | None = None
 ) -> ViewsDraft:
@@ -272,7 +272,7 @@ def _reminded_or_sent(cycle: Cycle, parent: User) -> bool:
     return cycle.views.filter(source="parent", recorded_by=parent).exists()
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def pupil_voice_record(
     *,
     cycle: Cycle,

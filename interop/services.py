@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import LocalAuthority, Phase, School, User
+from attainment import services as attainment_services
 from audit import log as audit
 from audit.models import AuditAction
 from interop import ctf
@@ -124,6 +125,8 @@ def ctf_import(
             _import(result, source, school, create_school, actor, request)
             if result.errors or dry_run:
                 raise _Rollback
+            # The key stage results just kept become assessment points (attainment, issue 18).
+            attainment_services.key_stage_points(school=School.objects.get(urn=result.school))
     except _Rollback:
         pass
     except CTFError as exc:

@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -44,6 +45,9 @@ from pupils.models import Pupil
 from pupils.seeding import SeedResult
 from support.models import Cycle
 
+# The LA scale of a CTF import: an LA's year group moving school in September (the LA scale's
+# 90,000 pupils hold about 8,000 a year group), rounded up.
+LA_IMPORT_PUPILS = 10_000
 REPEATS = 30
 WARMUPS = 3
 
@@ -306,6 +310,7 @@ def run_bench(
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
     cases: list[PageCase] | None = None,
+    la_import_pupils: int = LA_IMPORT_PUPILS,
 ) -> dict[str, Any]:
     """Seed the current (empty) database at `scale`, then time every page in `cases`.
 
@@ -331,8 +336,16 @@ def run_bench(
         gc.unfreeze()
     say("Timing import_ctf ...")
     import_row = bench_import_ctf(today)
+    say(f"Timing import_ctf_la ({la_import_pupils:,} pupils) ...")
+    import_la_row = bench_import_ctf(today, la_import_pupils, name="import_ctf_la", la="822")
     say("Timing evidence_pack ...")
     pack_row = bench_evidence_pack(subjects)
+    say("Timing flags ...")
+    flags_row = bench_flags(subjects, today)
+    say("Timing flags_all_schools ...")
+    flags_all_row = bench_flags_all_schools(seeded.school_ids, today)
+    say("Timing the information report and the governors' report ...")
+    duties_rows = bench_duties(subjects)
     return {
         "scale": scale,
         "database": machine.database(connection),
@@ -340,7 +353,11 @@ def run_bench(
         "results": [seeding, *pages],
         # Its own key: the page rows above are the pages' (perf/tests check their shape).
         "import_ctf": import_row,
+        "import_ctf_la": import_la_row,
         "evidence_pack": pack_row,
+        "flags": flags_row,
+        "flags_all_schools": flags_all_row,
+        "duties": duties_rows,
         "seeded": seeded.counts(),
         "on_register": Pupil.objects.filter(
             leaving_date__isnull=True,
@@ -424,35 +441,51 @@ def bench_seeding(
     return la, seeded, row
 
 
-def bench_import_ctf(today: date, pupils: int = 2000) -> dict[str, Any]:
-    """Import a generated CTF of `pupils` pupils (a big secondary's roll) into a new school: the
-    time of `sendpath import-ctf`, the file already on disk. Rolled back afterwards."""
+def bench_import_ctf(
+    today: date, pupils: int = 2000, *, name: str = "import_ctf", la: str = "821"
+) -> dict[str, Any]:
+    """Import a generated CTF of `pupils` pupils into a new school: the time of `sendpath
+    import-ctf`, the file already on disk. `parse_peak_mib` is the reader's peak memory over the
+    whole file (tracemalloc, a separate pass without the database): flat whatever the file's size,
+    as lxml's iterparse frees each pupil once read."""
     # Imported here: the generator pulls in lxml and the interop app only when the row runs.
-    from interop.ctf import SchoolRef
+    from interop.ctf import CTFReader, SchoolRef
     from interop.generate import ctf_bytes, make_header
     from interop.generate import realistic_pupils as ctf_pupils
     from interop.services import ctf_import
 
-    dest = SchoolRef("821", "4999", "199999", "Bench Import Academy")
+    dest = SchoolRef(la, "4999", f"1{la}99"[:6].ljust(6, "9"), "Bench Import Academy")
     data = ctf_bytes(make_header(dest=dest, when=today), ctf_pupils(pupils, seed=7, today=today,
-                                                                    upn_la="821"))  # fmt: skip
+                                                                    upn_la=la))  # fmt: skip
     with tempfile.NamedTemporaryFile(suffix=".xml") as f:
         f.write(data)
         f.flush()
+        tracemalloc.start()
+        reader = CTFReader(f.name)
+        reader.read_header()
+        read = sum(1 for _ in reader.pupils())
+        parse_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
         counter = QueryTimer()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         with connection.execute_wrapper(counter):
             result = ctf_import(source=f.name, school=None, dry_run=False, by=None,
                                 create_school=True)  # fmt: skip
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    assert read == result.created == pupils
     return {
-        "name": "import_ctf",
+        "name": name,
         "median_ms": _ms(seconds),
         "p95_ms": _ms(seconds),
         "queries": counter.count,
         "floor_ms": None,
         "ratio": None,
         "pupils": result.created,
+        # This process's CPU time: on a shared machine the wall time includes others' work (on
+        # SQLite the database's work is in this process too).
+        "cpu_ms": _ms(cpu),
+        "file_mib": round(len(data) / 2**20, 1),
+        "parse_peak_mib": round(parse_peak / 2**20, 2),
     }
 
 
@@ -489,6 +522,103 @@ def bench_evidence_pack(subjects: Subjects, repeats: int = 3) -> dict[str, Any]:
         "pdf_kib": round(len(response.content) / 1024, 1),
         "target_ms": 5000,
     }
+
+
+def bench_flags(subjects: Subjects, today: date, repeats: int = 5) -> dict[str, Any]:
+    """The four criteria's flags for the biggest school (attainment.selectors.school_flags, what
+    `sendpath flags`, the API and the "pupils to look at" page run): the query of its points and
+    the criteria over them. Issue 18's target: at most 1 s for 1,500 pupils with three years of six
+    points in three subjects. One warm-up, then the median of `repeats`, wall and CPU."""
+    from attainment.models import AssessmentPoint
+    from attainment.selectors import school_flags
+
+    cpu: list[float] = []
+    found: list[int] = []
+    samples = timed(lambda: found.append(len(school_flags(subjects.school, today))),
+                    warmups=1, repeats=repeats, cpu=cpu)  # fmt: skip
+    counter = QueryTimer()
+    with connection.execute_wrapper(counter):
+        school_flags(subjects.school, today)
+    return {
+        "name": "flags",
+        "median_ms": _ms(statistics.median(samples)),
+        "p95_ms": _ms(max(samples)),
+        "queries": counter.count,
+        "floor_ms": None,
+        "ratio": None,
+        "cpu_median_ms": _ms(statistics.median(cpu)),
+        "pupils": subjects.school.pupils.filter(leaving_date__isnull=True).count(),
+        "points": AssessmentPoint.objects.filter(subject__school=subjects.school).count(),
+        "flags": found[-1],
+        "target_ms": 1000,
+    }
+
+
+def bench_flags_all_schools(school_ids: list[int], today: date) -> dict[str, Any]:
+    """The flags of every seeded school, one after another, once (issue 18: at most 30 s for the
+    LA scale), wall and CPU."""
+    from attainment.models import AssessmentPoint
+    from attainment.selectors import school_flags
+
+    started, started_cpu = time.perf_counter(), time.process_time()
+    counter = QueryTimer()
+    with connection.execute_wrapper(counter):
+        flags = sum(len(school_flags(school_id, today)) for school_id in school_ids)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    return {
+        "name": "flags_all_schools",
+        "median_ms": _ms(seconds),
+        "p95_ms": _ms(seconds),
+        "queries": counter.count,
+        "floor_ms": None,
+        "ratio": None,
+        "cpu_median_ms": _ms(cpu),
+        "schools": len(school_ids),
+        "points": AssessmentPoint.objects.count(),
+        "flags": flags,
+        "target_ms": 30000,
+    }
+
+
+def bench_duties(subjects: Subjects, repeats: int = 3) -> list[dict[str, Any]]:
+    """The SEN information report (a draft: its figures read from the records for the last school
+    year) and the governors' termly report, for the biggest school, as its SENCo (issue 19: at
+    most 2 s each). One warm-up, then the median of `repeats`."""
+    from duties import services as duties_services
+    from duties.models import InformationReport
+
+    senco = subjects.users["senco"]
+    report = InformationReport.objects.filter(school=subjects.school).first()
+    if report is None:
+        report = duties_services.report_start(
+            school=subjects.school, start_year=subjects.start_year - 1, by=senco
+        )
+    client = _signed_in(senco)
+    rows = []
+    for name, path in (
+        ("information_report", reverse("information_report_version", args=[report.pk])),
+        ("governors_report", reverse("duties_governors")),
+    ):
+
+        def get(path: str = path) -> None:
+            response = client.get(path)
+            assert response.status_code == 200, response.status_code
+
+        with static_files_usable():
+            samples = timed(get, warmups=1, repeats=repeats)
+            counter = QueryTimer()
+            with connection.execute_wrapper(counter):
+                get()
+        rows.append(
+            {
+                "name": name,
+                "median_ms": _ms(statistics.median(samples)),
+                "p95_ms": _ms(max(samples)),
+                "queries": counter.count,
+                "target_ms": 2000,
+            }
+        )
+    return rows
 
 
 # --- a database of its own -----------------------------------------------------------------------
@@ -548,12 +678,15 @@ def format_table(report: dict[str, Any]) -> str:
         )
     seeding = report["results"][0]
     m = report["machine"]
-    if "import_ctf" in report:
-        row = report["import_ctf"]
-        lines.append(
-            f"import_ctf: {row['pupils']:,} pupils in {row['median_ms']:,.0f} ms, "
-            f"{row['queries']:,} queries"
-        )
+    for key in ("import_ctf", "import_ctf_la"):
+        if key in report:
+            row = report[key]
+            lines.append(
+                f"{key}: {row['pupils']:,} pupils ({row['file_mib']} MiB) in "
+                f"{row['median_ms']:,.0f} ms (CPU {row['cpu_ms']:,.0f} ms), {row['queries']:,} "
+                f"queries, reader's peak "
+                f"memory {row['parse_peak_mib']} MiB"
+            )
     if "evidence_pack" in report:
         row = report["evidence_pack"]
         lines.append(
@@ -561,6 +694,19 @@ def format_table(report: dict[str, Any]) -> str:
             f"(target {row['target_ms']:,} ms), CPU {row['cpu_median_ms']:,.0f} ms, "
             f"{row['queries']:,} queries, "
             f"{row['pdf_kib']:,} KiB PDF"
+        )
+    for key in ("flags", "flags_all_schools"):
+        if key in report:
+            row = report[key]
+            lines.append(
+                f"{key}: {row['median_ms']:,.0f} ms median, {row['p95_ms']:,.0f} ms slowest "
+                f"(target {row['target_ms']:,} ms), CPU {row['cpu_median_ms']:,.0f} ms, "
+                f"{row['queries']:,} queries, {row['points']:,} points, {row['flags']:,} flags"
+            )
+    for row in report.get("duties", []):
+        lines.append(
+            f"{row['name']}: {row['median_ms']:,.0f} ms median, {row['p95_ms']:,.0f} ms slowest "
+            f"(target {row['target_ms']:,} ms), {row['queries']:,} queries"
         )
     lines.append(
         f"seeding: {seeding['seconds']} s, peak memory {seeding['peak_rss_mib']} MiB; "

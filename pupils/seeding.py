@@ -309,6 +309,9 @@ class SeedResult:
     review_invitations: int = 0
     plan_versions: int = 0
     phase_transfers: int = 0
+    # Attainment (attainment/seeding.py).
+    subjects: int = 0
+    assessment_points: int = 0
     school_ids: list[int] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:

@@ -67,6 +67,7 @@ def school_home(
             "can_add_pupil": access.may(user, Action.EDIT_PUPIL, school),
             "can_read_costs": access.may(user, Action.READ_COSTS, school),
             "can_read_compliance": access.may(user, Action.READ_COMPLIANCE, school),
+            "can_look_at": access.may(user, Action.READ_PROGRESS_FLAGS, school),
             "panels": panels(request, school) if panels else [],
             # Shown only to those who cannot change the register (they see a part of it).
             "my_pupils": access.visible_pupils(user, school).count()

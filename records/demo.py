@@ -13,10 +13,12 @@ from django.db.models import QuerySet
 from accounts import schooldates
 from accounts.models import Membership, Phase, Role, School, Trust, User
 from duties.seeding import seed_duties
+from family.seeding import seed_family
 from pupils.models import (
     Contact,
     FamilyLink,
     Need,
+    Pupil,
     PupilAssignment,
     RegisterEntry,
     TeachingGroup,
@@ -143,6 +145,7 @@ def _build(today: date) -> None:
     _parent(primary, child, password)
     _parents_request(child, senco, officer, today)
     seed_duties(primary, today)
+    seed_family(la, primary, Pupil.objects.get(pk=child), senco, today)
 
 
 def _parents_request(child: int, senco: User, officer: User, today: date) -> None:

@@ -1,5 +1,5 @@
 """The one seeding orchestrator: each school's staff, pupils and registers (pupils/seeding.py),
-then its graduated-approach history (support/seeding.py), then its provision (provision/seeding.py),
+then its attainment histories (attainment/seeding.py), then its graduated-approach history (support/seeding.py), then its provision (provision/seeding.py),
 then its EHC casework (statutory/seeding.py: requests, plans, reviews, transfers).
 It sits above the three apps it drives; `sendpath seed`, the demo, the bench scales and the test
 worlds all seed through it.
@@ -11,6 +11,7 @@ from datetime import date
 from django.db import transaction
 
 from accounts.models import LocalAuthority, Phase
+from attainment.seeding import seed_attainment
 from provision.seeding import seed_provision
 from pupils import seeding as pupil_seeding
 from pupils.seeding import (
@@ -29,9 +30,10 @@ class Seeder(pupil_seeding.Seeder):
     """pupils' seeder, with each school's support and provision history written after it."""
 
     def school_seeded(self, school: SeedSchool) -> None:
+        attainment = seed_attainment(school)
         support = seed_support(school)
         result = self.result
-        counts = support.counts | seed_provision(school, support) | seed_ehc(school)
+        counts = attainment | support.counts | seed_provision(school, support) | seed_ehc(school)
         for name, count in counts.items():
             setattr(result, name, getattr(result, name) + count)
 

@@ -1,8 +1,9 @@
-"""The staff pupil record, included under staff/ beside pupils.urls (its URL is unchanged)."""
+"""The staff pupil record, included under staff/ beside pupils.urls (its URL is unchanged), and
+the pupils to look at (records/identification.py)."""
 
 from django.urls import path
 
-from records import home_views, review_views, views
+from records import home_views, identification, review_views, views
 
 urlpatterns = [
     # The home lists support's concerns waiting for a decision, so records/ serves it.
@@ -10,4 +11,15 @@ urlpatterns = [
     path("pupils/<id:pk>/", views.pupil_detail, name="pupil_detail"),
     # The review form shows provision's evidence, so records/ serves it (support's view inside).
     path("cycles/<id:pk>/review/", review_views.review, name="review"),
+    path("pupils-to-look-at/", identification.look_at, name="pupils_to_look_at"),
+    path(
+        "pupils-to-look-at/<id:pk>/raise/",
+        identification.raise_concern,
+        name="flag_raise_concern",
+    ),
+    path(
+        "pupils-to-look-at/<id:pk>/<id:subject_pk>/dismiss/",
+        identification.dismiss,
+        name="flag_dismiss",
+    ),
 ]

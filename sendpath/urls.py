@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("staff/", include("pupils.urls")),
     path("staff/", include("records.urls")),
+    path("staff/", include("attainment.urls")),
     path("staff/", include("support.urls")),
     path("staff/provision/", include("provision.urls")),
     path("staff/provision/", include("provision.reports.urls")),

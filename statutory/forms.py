@@ -446,3 +446,28 @@ class PlanLinksForm(NamedQuestions, forms.Form):
             key = "outcome_targets" if prefix == "outcome" else "item_provisions"
             data[key][int(pk)] = list(value)
         return data
+
+
+class CaseworkerForm(forms.Form):
+    caseworker = forms.TypedChoiceField(
+        label="Whose caseload is it in",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="An officer narrowed to a caseload sees only the cases in it.",
+    )
+
+    def __init__(self, *args: Any, officers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.officers = {o.pk: o for o in officers}
+        self.fields["caseworker"].choices = [  # type: ignore[attr-defined]
+            ("", "No one yet"),
+            *((o.pk, o.get_full_name() or o.username) for o in officers),
+        ]
+        self.helper = gds_helper()
+        self.helper.layout = Layout(Field.radios("caseworker"))
+
+    def chosen(self) -> Any:
+        pk = self.cleaned_data.get("caseworker")
+        return self.officers.get(pk) if pk is not None else None

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import LocalAuthority, School
+from attainment.selectors import school_little_progress
 from duties.models import InformationReport
 from family.models import Acknowledgement, Document
 from pupils.models import Pupil, RegisterEntry, TeachingGroup
@@ -398,3 +399,21 @@ def la_report(la: LocalAuthority, on: date) -> dict[str, Any]:
         for f in found
     ]
     return {"la": la.code, "on": on.isoformat(), "findings": findings}
+
+
+def little_or_no_progress(school: School, on: date) -> dict[str, list[str]]:
+    """Offered to the checks beside the reviews' own judgement (issue 18): for each pupil on the
+    register, by UPN, the subjects where the assessment data shows little or no progress in each
+    of their latest two cycles (attainment.selectors.school_little_progress). Four queries."""
+    on_register = RegisterEntry.objects.filter(
+        pupil__school=school, end_date__isnull=True, provision__in=("K", "E")
+    ).values_list("pupil_id", flat=True)
+    periods: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    rows = Cycle.objects.filter(pupil_id__in=on_register, opened_on__lte=on).order_by(
+        "pupil_id", "number"
+    )
+    for pupil_id, opened, closed in rows.values_list("pupil_id", "opened_on", "closed_on"):
+        periods[pupil_id].append((opened, min(closed or on, on)))
+    found = school_little_progress(school.pk, dict(periods))
+    upns = dict(Pupil.objects.filter(pk__in=list(found)).values_list("pk", "upn"))
+    return {upns[pk]: subjects for pk, subjects in found.items()}

@@ -73,11 +73,15 @@ def plan_limits(plan: EHCPlan, today: date) -> list[Limit]:
 
 
 def casework_requests(requests: QuerySet[EHCRequest]) -> QuerySet[EHCRequest]:
-    return requests.select_related("pupil__school").prefetch_related("exceptions", "plan")
+    return requests.select_related("pupil__school", "caseworker").prefetch_related(
+        "exceptions", "plan"
+    )
 
 
 def casework_plans(plans: QuerySet[EHCPlan]) -> QuerySet[EHCPlan]:
-    return plans.select_related("pupil__school").prefetch_related("reviews", "transfers")
+    return plans.select_related("pupil__school", "caseworker").prefetch_related(
+        "reviews", "transfers"
+    )
 
 
 def pupil_ehc(

@@ -537,3 +537,70 @@ def plan_links_set(
     if changed:
         audit.log(AuditAction.UPDATE, by, plan, {"links": changed}, request=request)
     return plan
+
+
+def la_officers(la_id: int) -> list[User]:
+    """The officers of an LA, by name: whose caseload a case may be in."""
+    from accounts.models import Role
+
+    return list(
+        User.objects.filter(memberships__role=Role.LA_OFFICER, memberships__la_id=la_id)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+@transaction.atomic
+def caseworker_set(
+    *,
+    case: EHCRequest | EHCPlan,
+    caseworker: User | None,
+    by: User,
+    request: HttpRequest | None = None,
+) -> None:
+    """Put an EHC case in an officer's caseload (or in none): a request and its plan move
+    together. The caseworker is an officer of the case's LA."""
+    if caseworker is not None and caseworker not in la_officers(case.la_id):
+        raise ValidationError({"caseworker": "Choose an officer of the case's local authority."})
+    rows: list[EHCRequest | EHCPlan] = [case]
+    if isinstance(case, EHCRequest):
+        rows += list(EHCPlan.objects.filter(request=case))
+    elif case.request_id:
+        rows += list(EHCRequest.objects.filter(pk=case.request_id))
+    chosen = caseworker.pk if caseworker is not None else None
+    for row in rows:
+        if row.caseworker_id != chosen:
+            row.caseworker = caseworker
+            row.save(update_fields=["caseworker"])
+            audit.log(
+                AuditAction.UPDATE, by, row, {"caseworker": chosen}, request=request,
+                pupil_id=row.pupil_id,
+            )  # fmt: skip
+
+
+@transaction.atomic
+def caseload_narrow(
+    *,
+    officer: User,
+    la_id: int,
+    narrowed: bool,
+    by: User | None,
+    request: HttpRequest | None = None,
+) -> bool:
+    """Narrow an LA officer to their own caseload at the LA (they then reach only the cases
+    whose caseworker they are), or widen them back to every case of the LA. Says whether
+    anything changed."""
+    from statutory.models import OfficerCaseload
+
+    if officer not in la_officers(la_id):
+        raise ValidationError({"officer": "That person is not an officer of the local authority."})
+    row = OfficerCaseload.objects.filter(user=officer, la_id=la_id).first()
+    if narrowed and row is None:
+        row = OfficerCaseload.objects.create(user=officer, la_id=la_id, created_by=by)
+        audit.log(AuditAction.CREATE, by, row, {"la_id": la_id}, request=request)
+        return True
+    if not narrowed and row is not None:
+        audit.log(AuditAction.DELETE, by, row, {"la_id": la_id}, request=request)
+        row.delete()
+        return True
+    return False

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,6 +26,7 @@ from pupils.services import current_provision
 from statutory import documents, evidence, selectors, services
 from statutory.forms import (
     AnnualReviewForm,
+    CaseworkerForm,
     DecisionForm,
     EHCPlanForm,
     EHCRequestForm,
@@ -194,6 +195,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "amending": selectors.amending_review(plan),
             "documents": _documents(user, plan=plan),
             "can_record": access.may(user, Action.RECORD_EHC, plan),
+            "can_decide": access.may(user, Action.DECIDE_EHC, plan),
             "still_e": plan.cease_date is not None
             and current_provision(plan.pupil) == census.SENProvision.EHC_PLAN.value,
         },
@@ -760,3 +762,47 @@ def la_figures(request: HttpRequest) -> HttpResponse:
             "las": list(LocalAuthority.objects.filter(pk__in=las).order_by("name")),
         },
     )
+
+
+def _caseworker_page(request: HttpRequest, case: Any, back: HttpResponseRedirect) -> HttpResponse:
+    user = _user(request)
+    officers = services.la_officers(case.la_id)
+    form = CaseworkerForm(
+        request.POST or None,
+        officers=officers,
+        initial={"caseworker": case.caseworker_id or ""},
+    )
+    done = _saved(
+        request,
+        form,
+        lambda _data: services.caseworker_set(
+            case=case, caseworker=form.chosen(), by=user, request=request
+        ),
+        "The caseworker has been recorded.",
+        back,
+    )
+    return done or render(
+        request, "statutory/caseworker_form.html", {"form": form, "case": case,
+                                                    "pupil": case.pupil, "back": back.url},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_caseworker(request: HttpRequest, pk: int) -> HttpResponse:
+    """The LA puts a request (and its plan) in an officer's caseload."""
+    user = _user(request)
+    ehc = access.get_for_user(
+        request,
+        access.visible_ehc_requests(user, reach="staff").select_related("pupil__school"),
+        pk,
+        Action.DECIDE_EHC,
+    )
+    return _caseworker_page(request, ehc, redirect("ehc_request", pk=ehc.pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_caseworker(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk, Action.DECIDE_EHC)
+    return _caseworker_page(request, plan, redirect("ehc_plan", pk=plan.pk))

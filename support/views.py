@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import access
 from access import Action
 from accounts.models import User
+from attainment import selectors as attainment_selectors
 from audit import log as audit
 from audit.models import AuditAction
 from audit.versions import refuse_stale
@@ -52,6 +54,7 @@ def _form_page(
     intro: str = "",
     multipart: bool = False,
     their_changes: list[dict[str, str]] | None = None,
+    progress: attainment_selectors.CycleProgress | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -65,6 +68,7 @@ def _form_page(
             "intro": intro,
             "multipart": multipart,
             "their_changes": their_changes or [],
+            "progress": progress,
         },
     )
 
@@ -421,7 +425,18 @@ def review(
         submit="Complete the review",
         back=f"/staff/cycles/{cycle.pk}/",
         intro="Review with the parents and the pupil. Completing the review locks this cycle and starts the next.",
+        progress=_cycle_progress(cycle),
     )
+
+
+def _cycle_progress(cycle: Cycle) -> attainment_selectors.CycleProgress:
+    """The assessment data over this cycle and the one before (attainment), for the review."""
+    today = timezone.localdate()
+    earlier = cycle.pupil.cycles.filter(number__lt=cycle.number).order_by("-number").first()
+    periods = [(cycle.opened_on, today)]
+    if earlier is not None:
+        periods.insert(0, (earlier.opened_on, earlier.closed_on or cycle.opened_on))
+    return attainment_selectors.cycle_progress(cycle.pupil_id, cycle.pupil.school_id, periods)
 
 
 @login_required

@@ -85,6 +85,8 @@ def urls(w: World) -> dict[str, str]:
         "ehc_evidence_pack": reverse("ehc_evidence_pack", args=[w.amy.pk]),
         "ehc_request": reverse("ehc_request", args=[ehc.pk]),
         "ehc_decision": reverse("ehc_request_decision", args=[ehc.pk]),
+        "ehc_request_caseworker": reverse("ehc_request_caseworker", args=[ehc.pk]),
+        "ehc_plan_caseworker": reverse("ehc_plan_caseworker", args=[plan.pk]),
         "ehc_plan": reverse("ehc_plan", args=[plan.pk]),
         "ehc_review_new": reverse("ehc_review_add", args=[plan.pk]),
         "ehc_plan_sections": reverse("ehc_plan_sections", args=[plan.pk]),
@@ -102,6 +104,11 @@ def urls(w: World) -> dict[str, str]:
         "family_ehc_amy": reverse("family_ehc", args=[w.amy.pk]),
         "family_ehc_ben": reverse("family_ehc", args=[w.ben.pk]),
         **_people_urls(w),
+        # Identification from data (attainment/, records/identification.py).
+        "pupils_to_look_at": reverse("pupils_to_look_at"),
+        "identification_settings": reverse("identification_settings"),
+        "attainment_import": reverse("attainment_import"),
+        "amy_progress": reverse("pupil_progress", args=[w.amy.pk]),
         # A leaver's records (interop): the leaving page, the SEN file, the imports, the leavers.
         "amy_leaving": reverse("leaving", args=[w.amy.pk]),
         "amy_sen_file_json": reverse("sen_file_json", args=[w.amy.pk]),
@@ -282,6 +289,8 @@ EXPECTED = {
     "ehc_evidence_pack":      [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "ehc_request":            [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_decision":           [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_request_caseworker": [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_plan_caseworker":    [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_plan":               [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_review_new":         [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_plan_sections":      [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
@@ -313,6 +322,12 @@ EXPECTED = {
     "ta_assignments":         [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "school_rollover":        [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "installation":           [F  , F  , F  , F  , F  , F  , F  , F  , F  , F  , F  , F],
+    # Identification from data: the SENCo, senior leaders and teachers (their own pupils) see the
+    # pupils to look at; the SENCo sets the thresholds; the SENCo and administrator import.
+    "pupils_to_look_at":      [OK , OK , F  , OK , F  , F  , F  , F  , OK , F  , F  , F],
+    "identification_settings":[OK , F  , F  , F  , F  , F  , F  , F  , OK , F  , F  , F],
+    "attainment_import":      [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    "amy_progress":           [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
     # Leavers (interop): the SENCo and the administrator record a leaving and write the pupil's
     # CTF and SEN file; they import CTFs and transfer packs; the leavers page is the SENCo's and
     # the DPO's (the outsider is Elm's SENCo).

@@ -46,6 +46,9 @@ NO_NAMED_PUPILS = frozenset(
         "school_classes",
         "classes_upload",
         "installation",
+        # attainment/: the thresholds and the import's first step.
+        "identification_settings",
+        "attainment_import",
         # interop: the upload forms.
         "ctf_upload",
         "sen_file_upload",
@@ -139,6 +142,7 @@ NOT_AMY = {
     "ehc_review_new": ("dan",),
     "ehc_plan_sections": ("dan",),
     "ehc_plan_links": ("dan",),
+    "ehc_plan_caseworker": ("dan",),
     "ehc_f_in_place": ("dan",),
     "ehc_f_in_place_pdf": ("dan",),
     "ehc_plan_document_add": ("dan",),
@@ -150,6 +154,8 @@ NOT_AMY = {
     "ehc_invitation_add": ("dan",),
     "ehc_invitation_edit": ("dan",),
     "family_ehc_ben": (),
+    # No assessment data in this world, so no pupil to look at (attainment/tests read the page).
+    "pupils_to_look_at": (),
     "leavers": (),  # no leavers in this world (interop/tests/test_transfer.py reads one)
 }
 

@@ -1,5 +1,5 @@
-"""Schools: read-only rows for every school the caller reaches (officers included), and a
-school's compliance findings for those who act on them."""
+"""Schools: read-only rows for every school the caller reaches (officers included), a school's
+compliance findings for those who act on them, and its progress flags (attainment)."""
 
 from datetime import date
 from typing import Any
@@ -17,6 +17,7 @@ from api.auth import api_user
 from api.pagination import ApiPagination
 from api.schemas import SchoolOut, Text
 from api.selectors import school_rows
+from attainment import selectors as attainment_selectors
 from audit import reads
 from pupils.models import Pupil
 from statutory import inputs as compliance_inputs
@@ -71,3 +72,39 @@ def school_compliance(
     named = Pupil.objects.filter(school=school, upn__in={f.upn for f in found if f.upn})
     reads.log_read(request, api_user(request), list(named.only("pk")), what="compliance")
     return {"school": school.urn, "on": on, "findings": [f.as_json() for f in found]}
+
+
+class FlagOut(Schema):
+    upn: str
+    subject: str
+    criteria: list[int]
+    explanation: str
+
+
+class FlagsOut(Schema):
+    school: str
+    on: date
+    flags: list[FlagOut]
+
+
+@router.get(
+    "/{int:school_id}/flags",
+    response=FlagsOut,
+    summary="Pupils whose progress meets the Code's four criteria, with the reasons",
+)
+def school_flags(request: HttpRequest, school_id: int, on: date | None = None) -> dict[str, Any]:
+    """As `sendpath flags --json`: for the SENCo and senior leaders every pupil of the school, for
+    a teacher the pupils they teach."""
+    user = api_user(request)
+    schools = access.visible_schools(user)
+    school = access.get_for_user(request, schools, school_id, Action.READ_PROGRESS_FLAGS)
+    on = on or timezone.localdate()
+    flags = attainment_selectors.school_flags(school, on)
+    reached = set(
+        Pupil.objects.filter(access.pupil_reach(user, school, reach="staff"))
+        .filter(pk__in={f.pupil_id for f in flags})
+        .values_list("pk", flat=True)
+    )
+    flags = [f for f in flags if f.pupil_id in reached]
+    reads.log_pupils(request, user, [f.pupil_id for f in flags], what="progress flags")
+    return {"school": school.urn, "on": on, "flags": [f.as_json() for f in flags]}

@@ -1,18 +1,27 @@
 """A year group with a history for the attainment tests: Oak's Year 5 grown to 24 pupils with
-four Maths points in 2025/26, each pupil making +6 (+2 a period) except Ben, who stalls."""
+four Maths points last school year, each pupil making +6 (+2 a period) except Ben, who stalls.
+ON is the July after (the flags fall back to last year's span when this year has no windows)."""
 
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
+from accounts import schooldates
 from attainment.models import AssessmentPoint, Subject
 from pupils.models import Pupil
 from pupils.upn import make_upn
 from sendpath.testing import World
 
-DATES = [date(2025, 9, 20), date(2025, 12, 10), date(2026, 3, 20), date(2026, 6, 20)]
-ON = date(2026, 7, 1)
+LAST_YEAR = schooldates.school_year_start(timezone.localdate()) - 1
+DATES = [
+    date(LAST_YEAR, 9, 20),
+    date(LAST_YEAR, 12, 10),
+    date(LAST_YEAR + 1, 3, 20),
+    date(LAST_YEAR + 1, 6, 20),
+]
+ON = date(LAST_YEAR + 1, 7, 1)
 
 
 @dataclass

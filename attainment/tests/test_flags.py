@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from attainment import selectors, services
 from attainment.models import AssessmentPoint, IdentificationSettings
 
-from .conftest import ON, grow_cohort
+from .conftest import LAST_YEAR, ON, grow_cohort
 
 
 @pytest.mark.django_db
@@ -20,7 +20,10 @@ def test_the_stalling_pupil_is_flagged_with_the_reasons(cohort) -> None:
     assert [(f.upn, f.subject) for f in flags] == [(cohort.world.ben.upn, "Maths")]
     flag = flags[0]
     assert 1 in flag.criteria
-    assert flag.explanation.startswith("Maths: +1.5 points since September 2025; pupils who")
+    assert flag.explanation.startswith(
+        f"Maths: +1.5 points since September {LAST_YEAR}; pupils who started in the same (lower) "
+        "band made +6"
+    )
 
 
 @pytest.mark.django_db
@@ -29,7 +32,7 @@ def test_the_flags_command_prints_the_contract(cohort) -> None:
     call_command("flags", "--school", cohort.world.oak.urn, "--on", ON.isoformat(), "--json",
                  stdout=out)  # fmt: skip
     report = json.loads(out.getvalue())
-    assert report["school"] == cohort.world.oak.urn and report["on"] == "2026-07-01"
+    assert report["school"] == cohort.world.oak.urn and report["on"] == ON.isoformat()
     assert [set(f) for f in report["flags"]] == [{"upn", "subject", "criteria", "explanation"}]
     assert report["flags"][0]["upn"] == cohort.world.ben.upn
     assert all(c in (1, 2, 3, 4) for c in report["flags"][0]["criteria"])
@@ -93,3 +96,27 @@ def test_the_flags_take_the_same_number_of_queries_whatever_the_size(world) -> N
     with CaptureQueriesContext(connection) as big:
         selectors.school_flags(world.oak, ON)
     assert len(small) == len(big) <= 5
+
+
+@pytest.mark.django_db
+def test_the_api_answers_as_the_command_does(cohort) -> None:
+    from django.test import Client
+
+    w = cohort.world
+    client = Client()
+    client.force_login(w.users["senco"])
+    path = f"/api/v1/schools/{w.oak.pk}/flags?on={ON.isoformat()}"
+    body = client.get(path).json()
+    out = StringIO()
+    call_command("flags", "--school", w.oak.urn, "--on", ON.isoformat(), "--json", stdout=out)
+    assert body == json.loads(out.getvalue())
+    assert [f["upn"] for f in body["flags"]] == [w.ben.upn]
+    # The teacher teaches Ben (5A); the TA may not; an outsider finds no such school.
+    client.force_login(w.users["teacher"])
+    assert [f["upn"] for f in client.get(path).json()["flags"]] == [w.ben.upn]
+    client.force_login(w.users["ta"])
+    assert client.get(path).status_code == 403
+    client.force_login(w.users["outsider"])
+    assert client.get(path).status_code == 404
+    client.force_login(w.users["senco"])
+    assert client.get(f"/api/v1/schools/{w.oak.pk}/flags?on=July").status_code == 422

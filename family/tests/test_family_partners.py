@@ -334,3 +334,14 @@ def test_the_parents_view_page_shows_the_childs_words_and_the_review_record(worl
     )
     page = client_for(world, "parent").get(reverse("family_pupil", args=[world.amy.pk]))
     assert "views have been recorded for this review" in page.content.decode()
+
+
+def test_the_demo_family_records_show_the_signposting_and_only_the_shared_entry(world):
+    from family.seeding import seed_family
+
+    seed_family(world.la, world.oak, world.amy, world.users["senco"], TODAY)
+    html = client_for(world, "parent").get(reverse("family_log", args=[world.amy.pk]))
+    html = html.content.decode()
+    assert "reading group starts on Monday" in html and "seating near the front" not in html
+    home = client_for(world, "parent").get(reverse("family_home")).content.decode()
+    assert "Northshire SEND information" in home and "01632 960 123" in home

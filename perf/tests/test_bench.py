@@ -58,20 +58,38 @@ def check_report(report: dict) -> None:
     assert json.loads(json.dumps(report)) == report  # plain JSON types only
     assert report["import_ctf"]["name"] == "import_ctf"
     assert report["import_ctf"]["pupils"] == 2000 and report["import_ctf"]["median_ms"] > 0
+    school, la = report["import_ctf"], report["import_ctf_la"]
+    assert la["name"] == "import_ctf_la" and la["pupils"] == 6000
+    # Memory stays flat: three times the file, not three times the reader's peak (iterparse).
+    assert la["file_mib"] > 2.5 * school["file_mib"]
+    assert la["parse_peak_mib"] < 1.5 * school["parse_peak_mib"] + 1
     pack = report["evidence_pack"]
     assert pack["name"] == "evidence_pack" and pack["median_ms"] > 0 and pack["queries"] > 0
     assert pack["pdf_kib"] > 1 and pack["target_ms"] == 5000
+    flags = report["flags"]
+    assert flags["name"] == "flags" and flags["target_ms"] == 1000 and flags["points"] > 0
+    assert flags["cpu_median_ms"] > 0 and 0 < flags["queries"] <= 5
+    everyone = report["flags_all_schools"]
+    assert everyone["schools"] == 2 and everyone["target_ms"] == 30000
+    assert everyone["flags"] >= flags["flags"] and everyone["queries"] <= 5 * 2
+    duties = {row["name"]: row for row in report["duties"]}
+    assert set(duties) == {"information_report", "governors_report"}
+    assert all(
+        r["median_ms"] > 0 and r["queries"] > 0 and r["target_ms"] == 2000 for r in duties.values()
+    )
 
 
 @pytest.mark.django_db
 def test_tiny_bench_reports_every_page_in_the_agreed_shape() -> None:
-    report = run_bench("tiny", repeats=2, warmups=1)
+    report = run_bench("tiny", repeats=2, warmups=1, la_import_pupils=6000)
     check_report(report)
     assert report["seeded"]["schools"] == 2 and report["seeded"]["pupils"] == 200
     table = format_table(report)
     assert all(case.name in table for case in CASES)
     assert "sql ratio" in table and "÷ yardstick" in table
     assert "evidence_pack:" in table
+    assert "flags: " in table and "flags_all_schools: " in table
+    assert "information_report:" in table and "governors_report:" in table
 
 
 def _floor_rows(floor: Floor, name: str) -> list[tuple]:
@@ -158,7 +176,8 @@ def test_bench_command_uses_a_database_of_its_own(tmp_path: Path) -> None:
         "SENDPATH_DATA_DIR": str(data),
         "TMPDIR": str(tmp),
     }
-    args = ["--scale", "tiny", "--json", str(out), "--repeats", "2", "--warmups", "1"]
+    args = ["--scale", "tiny", "--json", str(out), "--repeats", "2", "--warmups", "1",
+            "--la-import-pupils", "6000"]  # fmt: skip
     done = subprocess.run(  # noqa: S603 (our own command, fixed arguments)
         [sys.executable, str(BASE_DIR / "manage.py"), "bench", *args],
         env=env,

@@ -6,7 +6,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from perf.bench import REPEATS, WARMUPS, format_table, fresh_database, run_bench, stderr_progress
+from perf.bench import (
+    LA_IMPORT_PUPILS,
+    REPEATS,
+    WARMUPS,
+    format_table,
+    fresh_database,
+    run_bench,
+    stderr_progress,
+)
 from perf.scales import SCALES
 
 
@@ -25,6 +33,13 @@ class Command(BaseCommand):
         parser.add_argument("--repeats", type=int, default=REPEATS, help="timed requests a page")
         parser.add_argument("--warmups", type=int, default=WARMUPS, help="untimed requests first")
         parser.add_argument(
+            "--la-import-pupils",
+            type=int,
+            default=LA_IMPORT_PUPILS,
+            metavar="N",
+            help="pupils in the LA-scale CTF import row (import_ctf_la)",
+        )
+        parser.add_argument(
             "--keep",
             action="store_true",
             help="keep the bench database afterwards (for a load run or a backup test)",
@@ -37,6 +52,7 @@ class Command(BaseCommand):
                 repeats=options["repeats"],
                 warmups=options["warmups"],
                 progress=stderr_progress,
+                la_import_pupils=options["la_import_pupils"],
             )
         if options["keep"]:
             report["kept_database"] = name
