@@ -123,14 +123,14 @@ def test_senco_runs_a_whole_cycle(page, live_server, world, axe_check, tmp_path:
             provision=group, on=day, minutes=20, staff_role=group.staff_role, delivered=True
         )
         SessionAttendance.objects.create(session=s, pupil=world.ben, present=present)
-    for kind, value in (("entry", 6), ("exit", 21)):
+    for kind, score in (("entry", 6), ("exit", 21)):
         Measure.objects.create(
             enrolment=enrolment,
             kind=kind,
             measure_type="raw",
             name="CVC word check",
             on=group.start_date if kind == "entry" else today,
-            value=value,
+            value=score,
         )
 
     # Review with parent and pupil views: cycle 1 locks, cycle 2 opens with the unmet target.
