@@ -104,9 +104,47 @@ def test_senco_runs_a_whole_cycle(page, live_server, world, axe_check, tmp_path:
     page.click("button:has-text('Add the note')")
     page.wait_for_selector("#note-list :text('Daily 10-minute blending practice')")
 
+    # Issue 13: a group intervention linked to the first target, with sessions on the TA's
+    # register (Ben at two of three) and his entry and exit scores.
+    from provision import services as provision_services
+    from provision.models import Measure, Session, SessionAttendance
+    from provision.tests.test_services import make_provision
+    from support.models import Target
+
+    blending = Target.objects.get(description__startswith="Blend 20")
+    group = make_provision(world, name="Phonics catch-up group")
+    group.targets.set([blending])
+    enrolment = provision_services.enrol(
+        provision=group, pupil=world.ben, start_date=group.start_date, by=world.users["senco"]
+    )
+    days = [d for d in (group.start_date + timedelta(days=i) for i in range(14)) if d.weekday() < 5]
+    for day, present in zip(days[:3], [True, True, False], strict=True):
+        s = Session.objects.create(
+            provision=group, on=day, minutes=20, staff_role=group.staff_role, delivered=True
+        )
+        SessionAttendance.objects.create(session=s, pupil=world.ben, present=present)
+    for kind, score in (("entry", 6), ("exit", 21)):
+        Measure.objects.create(
+            enrolment=enrolment,
+            kind=kind,
+            measure_type="raw",
+            name="CVC word check",
+            on=group.start_date if kind == "entry" else today,
+            value=score,
+        )
+
     # Review with parent and pupil views: cycle 1 locks, cycle 2 opens with the unmet target.
     page.click("a:has-text('Complete the review')")
+    evidence = page.locator("[data-evidence='target-1']").inner_text()
+    assert "Phonics catch-up group" in evidence and "2 of 3 sessions (67%)" in evidence
+    assert "6 (raw score), CVC word check" in evidence and "21 (raw score)" in evidence
+    assert "No provision is linked" in page.locator("[data-evidence='target-2']").inner_text()
     axe_check(page)
+    page.locator('input[name^="value_"]').first.fill("21 of 25")
+    next_review = today + timedelta(days=70)
+    page.fill('input[name="next_review_date_0"]', str(next_review.day))
+    page.fill('input[name="next_review_date_1"]', str(next_review.month))
+    page.fill('input[name="next_review_date_2"]', str(next_review.year))
     targets = page.locator('input[name^="rating_"][value="1"]').all()
     targets[0].check()
     page.locator('input[name^="rating_"][value="-1"]').nth(1).check()
@@ -155,6 +193,18 @@ def test_senco_runs_a_whole_cycle(page, live_server, world, axe_check, tmp_path:
             check=True,
         )
         assert list(tmp_path.glob("page*.png"))
+        # The PDF says only true things: the first target was met (21 of 25 against 20), the
+        # second is not (partly achieved is not met), and the next meeting is the agreed date.
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        flat = re.sub(r"\s+", " ", text)
+        first_card = flat.split("Target 1:")[1].split("Target 2:")[0]
+        second_card = flat.split("Target 2:")[1].split("What you told us")[0]
+        assert "21 of 25" in first_card and "Target met" in first_card
+        assert "Target met" not in second_card and "Not met yet" in second_card
+        assert f"{next_review:%-d %B %Y}, the date we agreed with you" in flat
+        assert "request an ehc" not in flat.lower() or "EHC" in flat
 
     page.goto(f"{live_server.url}/staff/pupils/{world.ben.pk}/")
     assert re.search(r"Cycle 1 reviewed", page.locator("#timeline").inner_text())
