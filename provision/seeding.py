@@ -561,6 +561,8 @@ class _ProvisionBuilder:
                 continue
             weeks = max(1, round(SUPPORT_STAFF_WEEKS * share))
             needed = top_up + Decimal(ELEMENT_TWO) * Decimal(str(share))
+            if needed <= 0:  # funding from the last day of the year: nothing to staff
+                continue
             hours = min(
                 MAX_IN_CLASS_HOURS,
                 Decimal(ceil(needed / (role.hourly_cost * weeks) * 2)) / 2,
