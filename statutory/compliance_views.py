@@ -17,6 +17,7 @@ import access
 from access import Action
 from accounts import schooldates
 from accounts.models import User
+from audit import reads
 from pupils.models import TeachingGroup
 from statutory import compliance, inputs
 from statutory.compliance_forms import CODE_LABELS, SEVERITY_LABELS, ComplianceFilterForm
@@ -121,6 +122,9 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
             )
         )  # fmt: skip
     history_days, history = _history(records, on)
+    reads.log_pupils(
+        request, user, [r.pupil.pk for r in rows if r.pupil is not None], what="compliance findings"
+    )
     return render(
         request,
         "statutory/compliance_school.html",

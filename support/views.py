@@ -17,6 +17,7 @@ from access import Action
 from accounts.models import User
 from attainment import selectors as attainment_selectors
 from audit import log as audit
+from audit import reads
 from audit.models import AuditAction
 from audit.versions import refuse_stale
 from pupils import census
@@ -119,10 +120,12 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     source = request.GET.get("source", "")
     if source in ConcernSource.values:
         concerns = concerns.filter(source=source)
+    shown = list(concerns)
+    reads.log_read(request, _user(request), shown)
     return render(
         request,
         "support/concern_list.html",
-        {"concerns": list(concerns), "sources": ConcernSource.choices, "source": source},
+        {"concerns": shown, "sources": ConcernSource.choices, "source": source},
     )
 
 

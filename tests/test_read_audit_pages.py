@@ -23,7 +23,6 @@ pytestmark = pytest.mark.django_db
 # Pages with no named pupil on them: forms about the school, figures, the library, areas' homes.
 NO_NAMED_PUPILS = frozenset(
     {
-        "school_home",
         "pupil_new",
         "audit",  # the trail itself: reading it is for the SENCo and the DPO, not a pupil read
         "audit_csv",
@@ -62,6 +61,9 @@ NO_NAMED_PUPILS = frozenset(
         "duties_training_add",
         "duties_governors",  # figures only
         "duties_governors_pdf",
+        "compliance_summary",  # the home's banner: counts of findings and of pupils, no names
+        "personal_settings",  # the user's own reminder setting
+        "school_signposting",  # the school's Local Offer and SENDIASS links
     }
 )
 
