@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -40,6 +40,20 @@ def validate_upn(value: str) -> None:
 def validate_not_future(value: date) -> None:
     if value > timezone.localdate():
         raise ValidationError("The date must be today or in the past.", code="future_date")
+
+
+UPN_TAKEN = "A pupil with this UPN is already on this school's records or on another school's roll."
+
+
+def _is_upn_clash(error: ValidationError) -> bool:
+    """A breach of pupil_upn_once_per_school (unique together) or pupil_upn_on_one_roll."""
+    params = error.params or {}
+    return error.code == "unique_together" or error.message == UPN_ON_ONE_ROLL or (
+        "upn" in str(params.get("field_labels", "")).lower()
+    )
+
+
+UPN_ON_ONE_ROLL = "This UPN is already on a school's roll."
 
 
 class Pupil(models.Model):
@@ -94,7 +108,7 @@ class Pupil(models.Model):
                 fields=["upn"],
                 condition=Q(leaving_date__isnull=True),
                 name="pupil_upn_on_one_roll",
-                violation_error_message="This UPN is already on a school's roll.",
+                violation_error_message=UPN_ON_ONE_ROLL,
             ),
             models.CheckConstraint(
                 condition=Q(leaving_date__isnull=True)
@@ -142,6 +156,20 @@ class Pupil(models.Model):
     @property
     def nc_year_label(self) -> str:
         return census.NC_YEAR_LABELS.get(self.nc_year, self.nc_year)
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        """The two UPN constraints are about the UPN field: say so, once, on `upn` (forms and
+        the API name the field, not the record)."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            rest = [e for e in errors.pop(NON_FIELD_ERRORS, []) if not _is_upn_clash(e)]
+            if len(rest) < len(exc.error_dict.get(NON_FIELD_ERRORS, [])):
+                errors["upn"] = [*errors.get("upn", []), UPN_TAKEN]
+            if rest:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from exc
 
     def clean(self) -> None:
         if self.upn:

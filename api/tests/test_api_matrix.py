@@ -34,6 +34,8 @@ EXPECTED: dict[str, str] = {
     "GET /schools": "200 200 200 200 200 200 200 200 200 200 200 200 401",
     "GET /schools/{school_id}": "200 200 200 200 200 200 200 200 404 200 200 404 401",
     "GET /schools/{school_id}/compliance": "200 403 403 200 403 403 403 403 404 403 403 404 401",
+    # Identification flags: the SENCo, the senior leader, and a teacher for the pupils they teach.
+    "GET /schools/{school_id}/flags": "200 200 403 200 403 403 403 403 404 403 403 404 401",
     "GET /pupils": "200 200 200 200 200 200 200 200 200 200 200 200 401",
     "GET /pupils/{pupil_id}": "200 200 200 200 404 404 200 200 404 404 404 404 401",
     "GET /register-entries": "200 200 200 200 200 200 200 200 200 200 200 200 401",
@@ -52,6 +54,9 @@ EXPECTED: dict[str, str] = {
     "GET /cycles/{cycle_id}/amendments": "200 200 200 200 404 404 200 404 404 404 404 404 401",
     "GET /targets/{target_id}": "200 200 200 200 404 404 200 200 404 404 404 404 401",
     "GET /pupils/{pupil_id}/passport": "200 200 200 200 404 404 200 200 404 404 404 404 401",
+    # Specialist involvement: read by those who read the pupil's support, written as a record.
+    "GET /pupils/{pupil_id}/specialist-involvements": "200 200 200 200 404 404 200 404 404 404 404 404 401",
+    "POST /pupils/{pupil_id}/specialist-involvements": W,
     "GET /interventions": "200 200 200 200 200 200 200 200 200 200 200 200 401",
     "GET /interventions/{intervention_id}": "200 200 200 200 200 200 200 200 200 200 200 200 401",
     "GET /provisions": "200 200 200 200 200 200 200 200 200 200 200 200 401",

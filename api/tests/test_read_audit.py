@@ -75,6 +75,11 @@ def full_records(w: World) -> dict[str, Any]:
     services.cycle_amend(
         cycle=cycle, what="review", changes={"decision_notes": "y"}, reason="z", by=senco
     )
+    services.specialist_involvement_add(
+        pupil=w.amy,
+        data={"specialist": "educational_psychologist", "name": "Dr Shah", "asked_on": today, "recommendations": "x"},
+        by=senco,
+    )
     # Ben's plan amended after its review: a version kept.
     from statutory import services as statutory_services
     from statutory.models import AnnualReview
@@ -145,6 +150,12 @@ def test_every_read_of_pupil_data_is_audited_with_the_pupils_it_returned(
         if isinstance(body, dict) and "findings" in body:  # compliance: pupils named by UPN
             upns = {f["upn"] for f in body["findings"] if f["upn"]}
             named = set(Pupil.objects.filter(upn__in=upns).values_list("pk", flat=True))
+        if isinstance(body, dict) and "flags" in body:  # progress flags: by UPN, maybe none
+            upns = {f["upn"] for f in body["flags"]}
+            wanted = set(Pupil.objects.filter(upn__in=upns).values_list("pk", flat=True))
+            assert got == wanted, op
+            checked += 1
+            continue
         # What hangs off a cycle names no pupil in its body; it is Amy's.
         wanted = named or {world.amy.pk}
         # Each read was made twice (the status, then the body): both wrote the same ids.

@@ -86,7 +86,7 @@ def test_the_register_filter_form_keeps_the_govuk_markup(world, data):
 
     ours = render(stock=False)
     assert ours == render(stock=True)
-    assert ours.count('class="govuk-select') == 5
+    assert ours.count('class="govuk-select') == 6  # provision, need, area, year, told, class
     if data and data["provision"] == "E":
         assert '<option value="E" selected>EHC plan (E)</option>' in ours
         assert f'<option value="{groups[0].pk}" selected>{groups[0].name}</option>' in ours
