@@ -48,8 +48,10 @@ UPN_TAKEN = "A pupil with this UPN is already on this school's records or on ano
 def _is_upn_clash(error: ValidationError) -> bool:
     """A breach of pupil_upn_once_per_school (unique together) or pupil_upn_on_one_roll."""
     params = error.params or {}
-    return error.code == "unique_together" or error.message == UPN_ON_ONE_ROLL or (
-        "upn" in str(params.get("field_labels", "")).lower()
+    return (
+        error.code == "unique_together"
+        or error.message == UPN_ON_ONE_ROLL
+        or ("upn" in str(params.get("field_labels", "")).lower())
     )
 
 
@@ -166,7 +168,7 @@ class Pupil(models.Model):
             errors = exc.update_error_dict({})
             rest = [e for e in errors.pop(NON_FIELD_ERRORS, []) if not _is_upn_clash(e)]
             if len(rest) < len(exc.error_dict.get(NON_FIELD_ERRORS, [])):
-                errors["upn"] = [*errors.get("upn", []), UPN_TAKEN]
+                errors["upn"] = [*errors.get("upn", []), ValidationError(UPN_TAKEN, code="unique")]
             if rest:
                 errors[NON_FIELD_ERRORS] = rest
             raise ValidationError(errors) from exc

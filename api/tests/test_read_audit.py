@@ -77,7 +77,12 @@ def full_records(w: World) -> dict[str, Any]:
     )
     services.specialist_involvement_add(
         pupil=w.amy,
-        data={"specialist": "educational_psychologist", "name": "Dr Shah", "asked_on": today, "recommendations": "x"},
+        data={
+            "specialist": "educational_psychologist",
+            "name": "Dr Shah",
+            "asked_on": today,
+            "recommendations": "x",
+        },
         by=senco,
     )
     # Ben's plan amended after its review: a version kept.
