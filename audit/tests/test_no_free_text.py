@@ -631,6 +631,278 @@ def school_add(w: World) -> Any:
     return school
 
 
+# --- duties/: the SEN information report, training, the whole plan's annual review
+
+
+def _report(w: World) -> Any:
+    from duties import services as duties_services
+
+    return duties_services.report_start(school=w.oak, start_year=2025, by=w.users["senco"])
+
+
+def report_edit(w: World) -> Any:
+    from duties import services as duties_services
+
+    report = _report(w)
+    return duties_services.report_edit(
+        report=report,
+        texts={"local_offer": MARK, "accessibility": MARK},
+        version=report.version,
+        by=w.users["senco"],
+    )
+
+
+def report_share(w: World) -> Any:
+    from duties import services as duties_services
+
+    shares = duties_services.report_share(
+        report=_report(w), contacts=[], forum=MARK, comments_close_on=None, on=TODAY,
+        by=w.users["senco"],
+    )  # fmt: skip
+    return shares[0]
+
+
+def comment_add(w: World) -> Any:
+    from duties import services as duties_services
+
+    share = report_share(w)
+    return duties_services.comment_add(
+        report=share.report, section="local_offer", text=MARK, by=w.users["parent"]
+    )
+
+
+def comment_answer(w: World) -> Any:
+    from duties import services as duties_services
+
+    comment = comment_add(w)
+    return duties_services.comment_answer(
+        comment=comment, reply=MARK, change_made=MARK, on=TODAY, by=w.users["senco"]
+    )
+
+
+def report_sent_to_la(w: World) -> Any:
+    from duties import services as duties_services
+
+    report = duties_services.report_publish(report=_report(w), on=TODAY, by=w.users["senco"])
+    return duties_services.report_sent_to_la(report=report, on=TODAY, how=MARK, by=w.users["senco"])
+
+
+def training_record(w: World) -> Any:
+    from duties import services as duties_services
+
+    upload = SimpleUploadedFile(f"{MARK}.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    record = duties_services.training_record(
+        school=w.oak, staff=w.users["ta"], course_name=MARK, area="CL", completed_on=TODAY,
+        hours=Decimal("2"), provider=MARK, certificate=upload, by=w.users["senco"],
+    )  # fmt: skip
+    assert MARK in record.course.name
+    return record
+
+
+def plan_annual_review_record(w: World) -> Any:
+    from duties import services as duties_services
+
+    return duties_services.plan_annual_review_record(
+        pupil=w.ben,
+        fields={
+            "held_on": TODAY,
+            "next_review_on": TODAY + timedelta(days=365),
+            "what_is_working": MARK,
+            "what_changes": MARK,
+        },
+        by=w.users["senco"],
+    )
+
+
+# --- family/: what parents and the key person write
+
+
+def log_entry_add(w: World) -> Any:
+    from family import services as family_services
+
+    return family_services.log_entry_add(
+        pupil=w.ben, kind="call", occurred_on=TODAY, text=MARK, shared=True, by=w.users["senco"]
+    )
+
+
+def family_message_send(w: World) -> Any:
+    from family import services as family_services
+
+    return family_services.family_message_send(pupil=w.ben, text=MARK, by=w.users["parent"])
+
+
+def log_reply(w: World) -> Any:
+    from family import services as family_services
+
+    message = family_services.family_message_send(pupil=w.ben, text="Hello", by=w.users["parent"])
+    return family_services.log_reply(message=message, text=MARK, by=w.users["senco"])
+
+
+def family_concern_raise(w: World) -> Any:
+    from family import services as family_services
+
+    return family_services.family_concern_raise(
+        pupil=w.ben, area="CL", what_was_seen=MARK, by=w.users["parent"]
+    )
+
+
+def views_draft_save(w: World) -> Any:
+    from family import services as family_services
+
+    cycle, _plan, _target = planned(w)
+    return family_services.views_draft_save(
+        cycle=cycle,
+        data={"views": MARK, "strengths": MARK, "barriers": MARK},
+        by=w.users["parent"],
+    )
+
+
+def views_send(w: World) -> Any:
+    from family import services as family_services
+
+    cycle, _plan, _target = planned(w)
+    family_services.views_send(cycle=cycle, data={"views": MARK}, by=w.users["parent"])
+    return cycle.views.get(source="parent")
+
+
+def pupil_voice_record(w: World) -> Any:
+    from family import services as family_services
+    from family.models import TargetWords
+
+    cycle, _plan, target = planned(w)
+    voice = family_services.pupil_voice_record(
+        cycle=cycle,
+        data={"feeling": 4, "going_well": MARK, "hard": MARK, "helps": MARK, "wish": MARK},
+        target_words={target.pk: MARK},
+        by=w.users["senco"],
+    )
+    assert MARK in TargetWords.objects.get(target=target).words
+    return voice
+
+
+# --- attainment/: flags set aside, imported points (a subject's name is typed in the file)
+
+
+def flag_dismiss(w: World) -> Any:
+    from attainment import services as attainment_services
+    from attainment.models import Subject
+
+    maths = Subject.objects.create(school=w.oak, name="Maths", min_score=80, max_score=120)
+    return attainment_services.flag_dismiss(
+        pupil=w.ben, subject=maths, criteria=[1], latest_point_on=TODAY, reason=MARK,
+        today=TODAY, by=w.users["senco"],
+    )  # fmt: skip
+
+
+def import_points(w: World) -> Any:
+    from attainment import services as attainment_services
+    from attainment.models import Subject
+    from people.tables import Table
+
+    table = Table(
+        ["UPN", "Subject", "Date", "Score"], [[w.ben.upn, MARK, TODAY.isoformat(), "100"]]
+    )
+    attainment_services.import_points(
+        school=w.oak, table=table,
+        columns={"upn": "UPN", "subject": "Subject", "date": "Date", "score": "Score"},
+        today=TODAY, new_scale=attainment_services.NewScale(80, 120), by=w.users["senco"],
+    )  # fmt: skip
+    return Subject.objects.get(school=w.oak, name=MARK)
+
+
+# --- interop/: leaving (the destination is named by hand), transfer packs
+
+
+def leaving_record(w: World) -> Any:
+    from interop import leaving
+
+    return leaving.leaving_record(
+        pupil=w.ben,
+        leaving_date=TODAY,
+        destination=leaving.Destination(MARK),
+        by=w.users["senco"],
+    )
+
+
+def sen_file_import(w: World) -> Any:
+    from interop import senfile
+    from interop.models import TransferredFile
+    from interop.senfile_import import sen_file_import as import_service
+
+    document = senfile.sen_file(w.amy)
+    document["source_school"]["name"] = MARK
+    document["pupil"]["upn"] = make_upn(w.la.code, w.oak.establishment_number, 20, 8)
+    document["pupil"]["legal_forename"] = MARK
+    import_service(
+        source=json.dumps(document, default=str), school=w.elm, dry_run=False,
+        by=w.users["outsider"],
+    )  # fmt: skip
+    return TransferredFile.objects.get(pupil__school=w.elm)
+
+
+# --- statutory/: documents kept with an EHC case (their file names and notes are typed)
+
+
+def _plan(w: World) -> Any:
+    from statutory import services as statutory_services
+
+    return statutory_services.ehc_plan_issue(pupil=w.ben, issue_date=TODAY, by=w.users["senco"])
+
+
+def plan_document_add(w: World) -> Any:
+    from statutory import documents
+
+    upload = SimpleUploadedFile(f"{MARK}.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    return documents.plan_document_add(plan=_plan(w), upload=upload, by=w.users["senco"])
+
+
+def review_report_send(w: World) -> Any:
+    from statutory import documents
+    from statutory import services as statutory_services
+
+    review = statutory_services.annual_review_record(
+        plan=_plan(w), meeting_date=TODAY, by=w.users["senco"]
+    )
+    return documents.review_report_send(
+        review=review, body=b"%PDF-1.4\n%%EOF\n", name=f"{MARK}.pdf", by=w.users["senco"]
+    )
+
+
+def evidence_pack_send(w: World) -> Any:
+    from statutory import documents
+    from statutory import services as statutory_services
+
+    ehc = statutory_services.ehc_request_create(
+        pupil=w.ben, by=w.users["senco"], source="2", received_date=TODAY - timedelta(days=1)
+    )
+    attached = attachment_add(w)
+    kept = documents.evidence_pack_send(
+        ehc_request=ehc, body=b"%PDF-1.4\n%%EOF\n", name=f"{MARK}.pdf", attachments=[attached],
+        note=MARK, by=w.users["senco"],
+    )  # fmt: skip
+    return kept[0]
+
+
+# --- support/: a specialist's involvement (their name and recommendations are typed)
+
+
+def specialist_involvement_add(w: World) -> Any:
+    _cycle, _plan, target = planned(w)
+    upload = SimpleUploadedFile(f"{MARK}.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    return support_services.specialist_involvement_add(
+        pupil=w.ben,
+        data={
+            "specialist": "educational_psychologist",
+            "name": MARK,
+            "asked_on": TODAY,
+            "recommendations": MARK,
+        },
+        targets=[target],
+        advice=upload,
+        by=w.users["senco"],
+    )
+
+
 CASES: dict[str, Callable[[World], Any]] = {
     f.__name__: f
     for f in (
@@ -679,6 +951,28 @@ CASES: dict[str, Callable[[World], Any]] = {
         local_authority_add,
         trust_add,
         school_add,
+        report_edit,
+        report_share,
+        comment_add,
+        comment_answer,
+        report_sent_to_la,
+        training_record,
+        plan_annual_review_record,
+        log_entry_add,
+        family_message_send,
+        log_reply,
+        family_concern_raise,
+        views_draft_save,
+        views_send,
+        pupil_voice_record,
+        flag_dismiss,
+        import_points,
+        leaving_record,
+        sen_file_import,
+        plan_document_add,
+        review_report_send,
+        evidence_pack_send,
+        specialist_involvement_add,
     )
 }
 # Services whose every input is an id, a date, a number or a choice: nothing typed to leak.
@@ -713,6 +1007,23 @@ NO_FREE_TEXT = {
     "group_change",
     "assignment_end",
     "rollover_run",
+    # duties/: a year, a date, a layer code and intervention ids only.
+    "report_start",
+    "report_publish",
+    "course_requirements",
+    "layer_set",
+    # family/: a parent confirms a document (a choice) on a date.
+    "acknowledge",
+    # statutory/: caseloads (officers and LAs by id) and links between plan rows (ids).
+    "caseworker_set",
+    "caseload_narrow",
+    "plan_links_set",
+    # interop/: dates of sending and archiving; the retention run (dates and counts).
+    "leaving_sent",
+    "file_archive",
+    "retention_run",
+    # attainment/: the identification thresholds (numbers).
+    "settings_save",
 }
 
 
