@@ -366,7 +366,7 @@ def flag_dismiss(
         reason=reason.strip(), dismissed_by=by, dismissed_on=today,
     )  # fmt: skip
     audit.log(AuditAction.CREATE, by, dismissal, {"subject_id": subject.pk,
-              "criteria": dismissal.criteria, "reason": dismissal.reason}, request=request)  # fmt: skip
+              "criteria": dismissal.criteria}, request=request)  # fmt: skip
     return dismissal
 
 

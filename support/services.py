@@ -1015,7 +1015,7 @@ def specialist_involvement_add(
         {
             "specialist": involvement.specialist,
             "asked_on": involvement.asked_on.isoformat(),
-            "notes": involvement.recommendations,
+            "recommendations": bool(involvement.recommendations),  # that there are, not what
             "targets": [t.pk for t in targets],
         },
         request=request,

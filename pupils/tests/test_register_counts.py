@@ -111,3 +111,25 @@ def test_the_register_page_says_how_many_match(world, crowd, wanted):
     counted = [q for q in queries.captured_queries if 'COUNT(*) AS "__count"' in q["sql"]]
     # The roll, and the rows only when the filters reach beyond the register.
     assert len(counted) == (2 if wanted.get("provision") in ("N", "all") else 1)
+
+
+def test_a_large_count_has_its_thousands_separator(world):
+    """The roll of a large secondary reads "1,203 pupils match", not "1203" (issue 13)."""
+    Pupil.objects.bulk_create(
+        Pupil(
+            school=world.oak,
+            upn=make_upn("820", "2001", 24 + i // 1000, i % 1000),
+            legal_forename=f"Many{i}",
+            legal_surname="Pupils",
+            date_of_birth=date(2015, 1, 1),
+            sex="M",
+            nc_year="5",
+        )
+        for i in range(1200)
+    )
+    client = Client()
+    client.force_login(world.users["senco"])
+    html = client.get(reverse("register") + "?provision=all").content.decode()
+    count = Pupil.objects.filter(school=world.oak, leaving_date__isnull=True).count()
+    assert count > 1000
+    assert f'<span class="sp-count__value">{count:,}</span>' in html
