@@ -65,6 +65,8 @@ def layer(request: HttpRequest, pk: int) -> HttpResponse:
             "layer_form": layer_form,
             "review_form": review_form,
             "may_record": may_record,
+            # The whole plan as portable JSON (docs/schemas/sen-file-1.0.schema.json, interop/).
+            "may_export": access.may(user, Action.TRANSFER_RECORDS, pupil),
         },
     )
 

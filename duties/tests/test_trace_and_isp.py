@@ -117,3 +117,24 @@ def test_the_clock_counts_to_the_first_plan_agreed_after_the_decision(decided, o
     assert clock.days == (min(after) if after else 300)
     assert clock.within_eight_weeks == (clock.days <= 56)
     assert isp.first_plan_clock([], agreed, today) is None
+
+
+def test_the_plan_page_offers_the_portable_plan_in_the_published_schema(world):
+    """ISP readiness: the whole plan leaves as the transfer pack's JSON (interop/senfile.py),
+    valid against docs/schemas/sen-file-1.0.schema.json; only those who pass records on see it."""
+    from interop import senfile
+    from sendpath.testing import add_support_records
+
+    add_support_records(world)
+    url = reverse("duties_layer", args=[world.amy.pk])
+    page = _client(world.users["senco"]).get(url).content.decode()
+    link = re.search(r'id="plan-json" href="([^"]+)"', page)
+    assert link is not None
+    response = _client(world.users["senco"]).get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
+    document = response.json()
+    assert senfile.problems(document) == []
+    assert document["pupil"]["upn"] == world.amy.upn
+    slt = _client(world.users["slt"]).get(url)  # reads the plan page, passes no records on
+    assert slt.status_code == 200
+    assert 'id="plan-json"' not in slt.content.decode()
