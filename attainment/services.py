@@ -320,7 +320,8 @@ def _date_of(text: str, span: tuple[date, date] | None, err: Any) -> date | None
 def _score_of(text: str, subject: Subject, err: Any) -> float | None:
     score = subject.score_of(text)
     if score is None:
-        bands = ", ".join(subject.bands) if subject.bands else ""
+        # In the scale's order (PostgreSQL's jsonb keeps keys in its own order, not the file's).
+        bands = ", ".join(sorted(subject.bands, key=subject.bands.get)) if subject.bands else ""
         err("score", f"“{text}” is not a score" + (f" or one of {bands}." if bands else "."))
         return None
     if not subject.min_score <= score <= subject.max_score:
