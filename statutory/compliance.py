@@ -306,12 +306,15 @@ def _entries(pupil: PupilRecords, on: date) -> list[RegisterEntry]:
     )
 
 
-def _on_register_since(pupil: PupilRecords, on: date) -> date | None:
+def _on_register_since(
+    pupil: PupilRecords, on: date, entries: list[RegisterEntry] | None = None
+) -> date | None:
     """The start of the unbroken K/E stretch that covers `on`, or None if not on the register.
-    K to E (or back) carries the stretch on; an N entry or a gap of a day or more breaks it."""
+    K to E (or back) carries the stretch on; an N entry or a gap of a day or more breaks it.
+    `entries`: _entries(pupil, on), if already sorted out."""
     since: date | None = None
     covered_to: date | None = None  # the stretch's last day so far; None while it is open
-    for entry in _entries(pupil, on):
+    for entry in _entries(pupil, on) if entries is None else entries:
         if entry.provision not in ON_REGISTER:
             since = None
             continue
@@ -325,10 +328,13 @@ def _on_register_since(pupil: PupilRecords, on: date) -> date | None:
 
 
 def _parents_not_notified(
-    pupil: PupilRecords, on: date, soon: timedelta = SOON
+    pupil: PupilRecords,
+    on: date,
+    soon: timedelta = SOON,
+    entries: list[RegisterEntry] | None = None,
 ) -> Iterator[Finding]:
     previous: str | None = None
-    for entry in _entries(pupil, on):
+    for entry in _entries(pupil, on) if entries is None else entries:
         was, now = previous, entry.provision
         previous = now
         if entry.parents_informed_on is not None:
@@ -368,9 +374,8 @@ def _open_cycle(pupil: PupilRecords, on: date) -> Cycle | None:
 
 
 def _plan_missing(
-    pupil: PupilRecords, since: date, on: date, soon: timedelta = SOON
+    pupil: PupilRecords, since: date, on: date, soon: timedelta, cycle: Cycle | None
 ) -> Finding | None:
-    cycle = _open_cycle(pupil, on)
     if cycle and cycle.plan and cycle.plan.parents_agreed_on and cycle.plan.parents_agreed_on <= on:
         return None
     closed = [c.closed_on for c in pupil.cycles if c.closed_on is not None and c.closed_on <= on]
@@ -388,12 +393,12 @@ def _plan_missing(
     )
 
 
-def _review_overdue(pupil: PupilRecords, on: date, soon: timedelta = SOON) -> Finding | None:
-    cycle = _open_cycle(pupil, on)
+def _review_overdue(
+    pupil: PupilRecords, on: date, soon: timedelta, cycle: Cycle | None, reviews: list[Review]
+) -> Finding | None:
     if cycle is None or cycle.plan is None:
         return None
     due = cycle.plan.review_date
-    reviews = _completed_reviews(pupil, on)
     last = f"last review {_d(reviews[-1].held_on)}" if reviews else "no review yet"
     return _finding(
         "REVIEW_OVERDUE",
@@ -405,19 +410,18 @@ def _review_overdue(pupil: PupilRecords, on: date, soon: timedelta = SOON) -> Fi
     )
 
 
-def _fewer_than_three(pupil: PupilRecords, since: date, on: date) -> Finding | None:
+def _fewer_than_three(
+    pupil: PupilRecords, since: date, on: date, reviews: list[Review]
+) -> Finding | None:
     # The last 365 days are the 365 days ending on `on`.
     window_start = on - timedelta(days=364)
     if since > window_start:
         return None
-    counted = [
-        r
-        for r in _completed_reviews(pupil, on)
-        if r.held_on >= window_start and r.parent_attendance in PARENTS_TOOK_PART
-    ]
+    in_window = [r for r in reviews if r.held_on >= window_start]
+    counted = [r for r in in_window if r.parent_attendance in PARENTS_TOOK_PART]
     if len(counted) >= 3:
         return None
-    held = len([r for r in _completed_reviews(pupil, on) if r.held_on >= window_start])
+    held = len(in_window)
     return Finding(
         due=on,
         code="FEWER_THAN_THREE_REVIEWS",
@@ -431,8 +435,7 @@ def _fewer_than_three(pupil: PupilRecords, since: date, on: date) -> Finding | N
     )
 
 
-def _no_smart_targets(pupil: PupilRecords, on: date) -> Finding | None:
-    cycle = _open_cycle(pupil, on)
+def _no_smart_targets(pupil: PupilRecords, on: date, cycle: Cycle | None) -> Finding | None:
     plan = cycle.plan if cycle else None
     if plan is None or plan.parents_agreed_on is None or plan.parents_agreed_on > on:
         return None
@@ -451,8 +454,10 @@ def _no_smart_targets(pupil: PupilRecords, on: date) -> Finding | None:
     )
 
 
-def _record_not_shared(pupil: PupilRecords, on: date, soon: timedelta = SOON) -> Iterator[Finding]:
-    for review in _completed_reviews(pupil, on):
+def _record_not_shared(
+    pupil: PupilRecords, on: date, soon: timedelta, reviews: list[Review]
+) -> Iterator[Finding]:
+    for review in reviews:
         shared = review.given_to_parents_on
         if shared is not None and shared <= on:
             continue
@@ -470,8 +475,9 @@ def _record_not_shared(pupil: PupilRecords, on: date, soon: timedelta = SOON) ->
             yield found
 
 
-def _specialist_not_involved(pupil: PupilRecords, on: date) -> Finding | None:
-    reviews = _completed_reviews(pupil, on)
+def _specialist_not_involved(
+    pupil: PupilRecords, on: date, reviews: list[Review]
+) -> Finding | None:
     if len(reviews) < 2:
         return None
     first, second = reviews[-2], reviews[-1]
@@ -495,16 +501,20 @@ def _specialist_not_involved(pupil: PupilRecords, on: date) -> Finding | None:
 def sen_support_findings(pupil: PupilRecords, on: date, soon: timedelta = SOON) -> list[Finding]:
     """The SEN support duties for one pupil on `on`. Off the register, only the parents'
     notification of the removal (or of any earlier change) still stands."""
-    found: list[Finding | None] = list(_parents_not_notified(pupil, on, soon))
-    since = _on_register_since(pupil, on)
+    entries = _entries(pupil, on)  # sorted once, read by both
+    found: list[Finding | None] = list(_parents_not_notified(pupil, on, soon, entries))
+    since = _on_register_since(pupil, on, entries)
     if since is not None:
+        # The open cycle and the completed reviews, found once and read by each duty.
+        cycle = _open_cycle(pupil, on)
+        reviews = _completed_reviews(pupil, on)
         found += [
-            _plan_missing(pupil, since, on, soon),
-            _review_overdue(pupil, on, soon),
-            _fewer_than_three(pupil, since, on),
-            _no_smart_targets(pupil, on),
-            _specialist_not_involved(pupil, on),
-            *_record_not_shared(pupil, on, soon),
+            _plan_missing(pupil, since, on, soon, cycle),
+            _review_overdue(pupil, on, soon, cycle, reviews),
+            _fewer_than_three(pupil, since, on, reviews),
+            _no_smart_targets(pupil, on, cycle),
+            _specialist_not_involved(pupil, on, reviews),
+            *_record_not_shared(pupil, on, soon, reviews),
         ]
     return [f for f in found if f is not None]
 

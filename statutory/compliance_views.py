@@ -95,7 +95,9 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
     wanted = form.cleaned_data if form.is_valid() else {}
     records = inputs.school_records(school)
     found = compliance.findings(records, on)
-    refs = inputs.pupil_refs(access.visible_pupils(user, school), start_year)
+    refs = inputs.pupil_refs(
+        access.visible_pupils(user, school), start_year, upns=[f.upn for f in found if f.upn]
+    )
     rows = []
     anchors: set[str] = set()
     for f in found:
