@@ -76,8 +76,8 @@ def test_the_words_for_parents_say_what_supports_lists_say():
     assert pdf.DECISION_WORDS == rules.DECISIONS
     assert pdf.RATING_WORDS == rules.RATING_LABELS
     assert pdf.OUTCOME_WORDS == rules.OUTCOME_SENTENCES
-    assert pdf.PROGRESS_WORDS == dict(OverallProgress.choices)
-    assert pdf.ATTENDANCE_WORDS == dict(Attendance.choices)
+    assert dict(OverallProgress.choices) == pdf.PROGRESS_WORDS
+    assert dict(Attendance.choices) == pdf.ATTENDANCE_WORDS
 
 
 def test_a_polish_parent_gets_the_plan_and_review_pdfs_in_polish(world, reviewed):
