@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from access import STAFF_ROLES
 from accounts.models import LocalAuthority, Role, School, Trust, User
@@ -31,15 +32,15 @@ class RoleForm(GdsForm):
 class AccountForm(GdsForm):
     """A new account: names and a password, twice."""
 
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
     password1 = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters. Three or four random words are easy to remember.",
+        help_text=_("At least 12 characters. Three or four random words are easy to remember."),
     )
     password2 = forms.CharField(
-        label="Type the password again",
+        label=_("Type the password again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -50,21 +51,21 @@ class AccountForm(GdsForm):
             and data.get("password2")
             and data["password1"] != data["password2"]
         ):
-            self.add_error("password2", "The two passwords are not the same.")
+            self.add_error("password2", _("The two passwords are not the same."))
         return data
 
 
 class ParentAccountForm(AccountForm):
-    email = forms.EmailField(label="Your email address", max_length=254)
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
 
     field_order = ["email", "first_name", "last_name", "password1", "password2"]
 
 
 class CodeForm(GdsForm):
     code = forms.CharField(
-        label="Your code from the school",
+        label=_("Your code from the school"),
         max_length=20,
-        help_text="12 letters and numbers, for example ABCD-EFGH-JKLM.",
+        help_text=_("12 letters and numbers, for example ABCD-EFGH-JKLM."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from access import STAFF_ROLES
 from accounts import tokens, two_factor
@@ -190,7 +191,7 @@ def invitation_accept(
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not locked.is_usable:
         raise ValidationError(
-            {"__all__": ["This invitation has been used, cancelled or has expired."]}
+            {"__all__": [_("This invitation has been used, cancelled or has expired.")]}
         )
     user = by if by is not None and by.is_authenticated else None
     if (
@@ -209,7 +210,7 @@ def invitation_accept(
         )
     if user is None:
         if account is None:
-            raise ValidationError({"__all__": ["Sign in or make an account first."]})
+            raise ValidationError({"__all__": [_("Sign in or make an account first.")]})
         # A parent may make their account with another address than the school's record.
         address = locked.email if locked.kind == InvitationKind.STAFF else (email or locked.email)
         user = _new_account(account, address.strip().lower())
@@ -217,7 +218,7 @@ def invitation_accept(
     if contact is not None:
         if contact.user_id not in (None, user.pk):
             raise ValidationError(
-                {"__all__": ["This family contact is already linked to another account."]}
+                {"__all__": [_("This family contact is already linked to another account.")]}
             )
         contact.user = user
         contact.save(update_fields=["user"])
@@ -239,15 +240,15 @@ def invitation_accept(
 def _new_account(account: NewAccount, email: str) -> User:
     errors: dict[str, list[str]] = {}
     if not email:
-        errors["email"] = ["Enter your email address."]
+        errors["email"] = [_("Enter your email address.")]
     elif existing_account(email) is not None:
         errors["email"] = [
-            "There is already an account with this email address: sign in to it, then accept."
+            _("There is already an account with this email address: sign in to it, then accept.")
         ]
     if not account.first_name.strip():
-        errors["first_name"] = ["Enter your first name."]
+        errors["first_name"] = [_("Enter your first name.")]
     if not account.last_name.strip():
-        errors["last_name"] = ["Enter your last name."]
+        errors["last_name"] = [_("Enter your last name.")]
     candidate = get_user_model()(
         username=email, email=email, first_name=account.first_name, last_name=account.last_name
     )

@@ -3,6 +3,7 @@ family contacts and parent invitations, classes and TA assignments, the new scho
 invitation pages people open from a link or a code; and the installation's page (superusers)."""
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,6 +27,7 @@ from access import Action
 from accounts import schooldates, two_factor
 from accounts.models import LocalAuthority, Membership, Role, School, Trust, User
 from audit.reads import log_pupils
+from family import languages
 from people import classes, rollover, services
 from people.forms import (
     AccountForm,
@@ -227,7 +230,10 @@ def _accept_page(
             elif two_factor.is_required(accepted) and not two_factor.has_device(accepted):
                 # A new role that needs a second step: set it up before any page.
                 request.session[two_factor.SESSION_KEY] = "enrol"
-            messages.success(request, f"Welcome to {invitation.school.name} on sendpath.")
+            messages.success(
+                request,
+                _("Welcome to %(school)s on sendpath.") % {"school": invitation.school.name},
+            )
             return redirect("family_home" if invitation.role == Role.PARENT else "school_home")
     return render(
         request,
@@ -252,35 +258,81 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return _accept_page(request, invitation, "people/accept_staff.html", AccountForm)
 
 
+JOIN_LANGUAGE_KEY = "people_family_language"
+
+
+def _join_language(request: HttpRequest, invitation: Invitation | None) -> str:
+    """The join pages' language: the one chosen on them (?lang=, kept for the visit), else the
+    preferred language on the invitation's family link, else English."""
+    chosen = request.GET.get("lang", "")
+    if chosen in languages.SHIPPED:
+        request.session[JOIN_LANGUAGE_KEY] = chosen
+    own = request.session.get(JOIN_LANGUAGE_KEY)
+    contact = invitation.contact if invitation is not None else None
+    return languages.choose(own, [contact.preferred_language] if contact is not None else [])
+
+
+def _in_language(
+    request: HttpRequest, language: str, page: Callable[[], HttpResponse]
+) -> HttpResponse:
+    with translation.override(language):
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = page()
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+    response.headers.setdefault("Content-Language", language)
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def family_join(request: HttpRequest, token: str = "") -> HttpResponse:
     """A parent's invitation: from the email link (/family/join/<token>/) or with the code the
     school gave them on paper (/family/join/, then the same page). Their account is linked to
-    their own children only."""
+    their own children only. In the parent's language (`_join_language`)."""
     if token:
         invitation = services.invitation_for_link(token)
         if invitation is not None and invitation.kind != InvitationKind.PARENT_EMAIL:
             invitation = None
-        return _accept_page(request, invitation, "people/family_join.html", ParentAccountForm)
+        return _in_language(
+            request,
+            _join_language(request, invitation),
+            lambda: _accept_page(request, invitation, "people/family_join.html", ParentAccountForm),
+        )
     code_key = "people_family_code"
-    if request.method == "POST" and "code" in request.POST:
-        code_form = CodeForm(request.POST)
-        if code_form.is_valid():
-            found = services.invitation_for_code(code_form.cleaned_data["code"])
-            if found is not None:
-                request.session[code_key] = services.normalise_code(code_form.cleaned_data["code"])
-                return redirect("family_join")
-            code_form.add_error(
-                "code", "That code is not right, or it has been used or has expired."
-            )
-        return render(request, "people/family_code.html", {"form": code_form})
     code = request.session.get(code_key, "")
     invitation = services.invitation_for_code(code) if code else None
+    language = _join_language(request, invitation)
+    if request.method == "POST" and "code" in request.POST:
+        with translation.override(language):
+            code_form = CodeForm(request.POST)
+            if code_form.is_valid():
+                found = services.invitation_for_code(code_form.cleaned_data["code"])
+                if found is not None:
+                    request.session[code_key] = services.normalise_code(
+                        code_form.cleaned_data["code"]
+                    )
+                    return redirect("family_join")
+                code_form.add_error(
+                    "code", _("That code is not right, or it has been used or has expired.")
+                )
+        return _in_language(
+            request,
+            language,
+            lambda: render(request, "people/family_code.html", {"form": code_form}),
+        )
     if invitation is None:
-        return render(request, "people/family_code.html", {"form": CodeForm()})
-    response = _accept_page(
-        request, invitation, "people/family_join.html", ParentAccountForm, by_code=True
+        return _in_language(
+            request,
+            language,
+            lambda: render(request, "people/family_code.html", {"form": CodeForm()}),
+        )
+    response = _in_language(
+        request,
+        language,
+        lambda: _accept_page(
+            request, invitation, "people/family_join.html", ParentAccountForm, by_code=True
+        ),
     )
     if response.status_code == 302:
         request.session.pop(code_key, None)

@@ -21,7 +21,8 @@ demo | test | css) ;;
 esac
 
 # WeasyPrint (PDFs) needs Pango, HarfBuzz and fontconfig, plus at least one font. stack.md's list.
-WEASYPRINT_PKGS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core)
+# fonts-hosny-amiri (Amiri): the parents' Urdu PDFs; DejaVu lacks Urdu letters such as ے and ہ.
+WEASYPRINT_PKGS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core fonts-hosny-amiri)
 
 installed() { # a Debian package is installed
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = "installed" ]
@@ -33,7 +34,7 @@ need_pkg() { installed "$1" || missing+=("$1"); }
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "install-system-deps: not a Debian-based system (no dpkg-query); install these yourself:" >&2
     case "$group" in
-    demo) echo "  Pango, HarfBuzz (with its subset library), fontconfig, the DejaVu fonts" >&2 ;;
+    demo) echo "  Pango, HarfBuzz (with its subset library), fontconfig, the DejaVu fonts, Amiri (Urdu)" >&2 ;;
     test) echo "  the above + Chromium, poppler-utils (pdftoppm), PostgreSQL server binaries (initdb)" >&2 ;;
     css) echo "  Node.js with npm" >&2 ;;
     esac

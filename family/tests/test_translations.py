@@ -30,7 +30,22 @@ FAMILY_SOURCES = [
     *sorted((ROOT / "family" / "templates" / "family" / "mail").glob("*.txt")),
     ROOT / "sendpath" / "templates" / "base.html",
     ROOT / "sendpath" / "templates" / "includes" / "service_navigation.html",
+    # The parents' PDFs: the plan and the review record, and the words the code gives them.
     ROOT / "support" / "templates" / "support" / "pdf" / "_base.html",
+    ROOT / "support" / "templates" / "support" / "pdf" / "plan.html",
+    ROOT / "support" / "templates" / "support" / "pdf" / "review.html",
+    ROOT / "support" / "templates" / "support" / "pdf" / "_words.html",
+    ROOT / "support" / "templates" / "support" / "pdf" / "_school_words.html",
+    ROOT / "support" / "pdf.py",
+    # Accepting an invitation (/family/join/): the pages, the form and what the service says.
+    ROOT / "people" / "templates" / "people" / "family_join.html",
+    ROOT / "people" / "templates" / "people" / "family_code.html",
+    ROOT / "people" / "templates" / "people" / "_accept_body.html",
+    ROOT / "people" / "templates" / "people" / "_join_language.html",
+    ROOT / "people" / "templates" / "people" / "invitation_invalid.html",
+    ROOT / "people" / "forms.py",
+    ROOT / "people" / "services.py",
+    ROOT / "people" / "views.py",
     ROOT / "family" / "forms.py",
     ROOT / "family" / "models.py",
     ROOT / "records" / "family_views.py",
@@ -92,6 +107,11 @@ def test_the_family_sources_have_messages_to_translate():
     assert "The plan in plain words" in found  # a template
     assert "Your message" in found  # a form
     assert "Your children" in found  # the menu
+    assert "What we want %(name)s to achieve" in found  # the plan PDF
+    assert "How the support is going" in found  # the review PDF
+    assert "Stop and try something else" in found  # support/pdf.py's words for parents
+    assert "See your child’s SEN support" in found  # /family/join/
+    assert "Your code from the school" in found  # its form
     assert len(found) > 150
 
 
