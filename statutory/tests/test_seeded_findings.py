@@ -6,8 +6,6 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.models import LocalAuthority
-from pupils import census
-from pupils.models import Pupil
 from records.seeding import seed_schools
 from statutory import compliance, inputs
 
