@@ -61,6 +61,7 @@ class RowError:
 @dataclass
 class ImportResult:
     created: int = 0
+    updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     subjects_created: list[str] = field(default_factory=list)
@@ -69,6 +70,7 @@ class ImportResult:
     def as_json(self) -> dict[str, Any]:
         return {
             "created": self.created,
+            "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": [e.as_json() for e in self.errors],
         }
@@ -161,7 +163,7 @@ def import_points(
     """Import a table of assessment points into a school: all or nothing. `columns` maps each
     field of FIELDS to a header of the table. A subject not yet known is created on `new_scale`.
     A point already there with the same score is unchanged; with another score it is replaced
-    (and counted as created). Raises ImportFailed, having written nothing, on any error."""
+    (and counted as updated). Raises ImportFailed, having written nothing, on any error."""
     result = ImportResult(dry_run=dry_run)
     result.errors = _check_columns(table, columns)
     if result.errors:
@@ -178,7 +180,11 @@ def import_points(
             AuditAction.CREATE,
             by,
             school,
-            {"assessment_points": result.created, "unchanged": result.unchanged},
+            {
+                "assessment_points": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },  # fmt: skip
             request=request,
             object_type="assessment points",
         )
@@ -238,7 +244,8 @@ def _import_rows(
     if not result.errors:
         AssessmentPoint.objects.bulk_create(new, batch_size=2000)
         AssessmentPoint.objects.bulk_update(replaced, ["score", "source"], batch_size=2000)
-        result.created = len(new) + len(replaced)
+        result.created = len(new)
+        result.updated = len(replaced)
 
 
 def _row_errors_collector(result: ImportResult, row: int, columns: Mapping[str, str]):  # type: ignore[no-untyped-def]

@@ -107,7 +107,8 @@ def import_map(request: HttpRequest, token: str) -> HttpResponse:
                 request.session[UPLOADS_KEY] = pending
                 messages.success(
                     request,
-                    f"Imported {result.created} assessment points ({result.unchanged} unchanged).",
+                    f"Imported {result.created} new assessment points, {result.updated} updated "
+                    f"({result.unchanged} unchanged).",
                 )
                 return redirect("pupils_to_look_at")
     return render(

@@ -39,12 +39,27 @@ def test_a_file_imports_and_a_second_run_changes_nothing(world, tmp_path) -> Non
     path = _csv(tmp_path, f"UPN,Subject,Date,Score\n{world.amy.upn},Maths,{_day()},101\n"
                           f"{world.ben.upn},Maths,{_day()},99.5\n")  # fmt: skip
     code, result = _run(path, "--school", world.oak.urn, "--scale", "80:120")
-    assert code == 0 and result == {"created": 2, "unchanged": 0, "errors": []}
+    assert code == 0 and result == {"created": 2, "updated": 0, "unchanged": 0, "errors": []}
     maths = Subject.objects.get(school=world.oak, name="Maths")
     assert (maths.min_score, maths.max_score, maths.lower_is_better) == (80, 120, False)
     assert sorted(AssessmentPoint.objects.values_list("score", flat=True)) == [99.5, 101]
     code, again = _run(path, "--school", world.oak.urn)
-    assert again == {"created": 0, "unchanged": 2, "errors": []}
+    assert again == {"created": 0, "updated": 0, "unchanged": 2, "errors": []}
+
+
+@pytest.mark.django_db
+def test_a_point_sent_again_with_another_score_is_updated_not_created(world, tmp_path) -> None:
+    first = _csv(tmp_path, f"UPN,Subject,Date,Score\n{world.amy.upn},Maths,{_day()},101\n"
+                           f"{world.ben.upn},Maths,{_day()},99\n")  # fmt: skip
+    assert _run(first, "--school", world.oak.urn, "--scale", "80:120")[0] == 0
+    second = _csv(tmp_path, f"UPN,Subject,Date,Score\n{world.amy.upn},Maths,{_day()},105\n"
+                            f"{world.ben.upn},Maths,{_day()},99\n"
+                            f"{world.dan.upn},Maths,{_day()},90\n")  # fmt: skip
+    code, result = _run(second, "--school", world.oak.urn)
+    assert code == 0
+    assert result == {"created": 1, "updated": 1, "unchanged": 1, "errors": []}
+    assert AssessmentPoint.objects.filter(pupil=world.amy).get().score == 105
+    assert AssessmentPoint.objects.count() == 3
 
 
 @pytest.mark.django_db

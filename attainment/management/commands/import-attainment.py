@@ -98,6 +98,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"  row {e.row}, column {e.column}: {e.message}")
             return
         verb = "Would import" if result.dry_run else "Imported"
-        self.stdout.write(f"{verb} {result.created} point(s); {result.unchanged} unchanged.")
+        self.stdout.write(
+            f"{verb} {result.created} new point(s), {result.updated} updated; "
+            f"{result.unchanged} unchanged."
+        )
         for name in result.subjects_created:
             self.stdout.write(f"  new subject: {name}")
