@@ -65,6 +65,7 @@ class Action(StrEnum):
     # Bring assessment points in from a file, and the school's thresholds for the criteria.
     IMPORT_ATTAINMENT = "import_attainment"
     SET_IDENTIFICATION = "set_identification"
+    REMOVE_ASSESSMENT_POINT = "remove_assessment_point"
     # A pupil leaves: the leaving date and destination, their CTF and SEN file (transfer pack)
     # written for the next school, marking them sent, archiving a primary's copy (interop).
     TRANSFER_RECORDS = "transfer_records"
@@ -168,6 +169,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.DISMISS_FLAG: frozenset({Role.SENCO, Role.TEACHER}),
     Action.IMPORT_ATTAINMENT: PUPIL_DETAIL_WRITERS,
     Action.SET_IDENTIFICATION: SENCO_ONLY,
+    Action.REMOVE_ASSESSMENT_POINT: SENCO_ONLY,
     Action.TRANSFER_RECORDS: PUPIL_DETAIL_WRITERS,
     Action.READ_LEAVERS: LEAVERS_READERS,
     Action.RESPOND_AS_FAMILY: frozenset({Role.PARENT}),
@@ -222,6 +224,7 @@ REFUSALS: dict[Action, str] = {
     Action.DISMISS_FLAG: "The SENCo and the pupil's teachers set a flag aside.",
     Action.IMPORT_ATTAINMENT: "The SENCo and the school administrator import assessment data.",
     Action.SET_IDENTIFICATION: "The SENCo sets the thresholds of the progress criteria.",
+    Action.REMOVE_ASSESSMENT_POINT: "Only the SENCo removes a wrongly entered assessment point.",
     Action.TRANSFER_RECORDS: "The SENCo and the school administrator record leavers and send "
     "their records on.",
     Action.READ_LEAVERS: "The list of leavers' SEN files is for the SENCo and the data protection "

@@ -355,6 +355,15 @@ def settings_save(
 
 
 @transaction.atomic
+def point_remove(*, point: AssessmentPoint, by: User, request: HttpRequest | None = None) -> None:
+    """Remove a wrongly entered assessment point; the audit keeps what it was."""
+    was = {"subject": point.subject_id, "assessed_on": point.assessed_on.isoformat(),
+           "score": point.score, "source": point.source}  # fmt: skip
+    audit.log(AuditAction.DELETE, by, point, was, request=request, school_id=point.pupil.school_id)
+    point.delete()
+
+
+@transaction.atomic
 def flag_dismiss(
     *,
     pupil: Pupil,

@@ -9,4 +9,5 @@ urlpatterns = [
     path("attainment/import/<str:token>/", views.import_map, name="attainment_import_map"),
     path("attainment/settings/", views.identification_settings, name="identification_settings"),
     path("pupils/<id:pk>/progress/", views.pupil_progress, name="pupil_progress"),
+    path("attainment/points/<id:pk>/remove/", views.point_remove, name="assessment_point_remove"),
 ]

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -17,7 +18,7 @@ import access
 from access import Action
 from attainment import criteria, selectors, services
 from attainment.forms import MappingForm, SettingsForm, UploadForm
-from attainment.models import IdentificationSettings
+from attainment.models import AssessmentPoint, IdentificationSettings
 from people.tables import TableError, guess_mapping, read_table
 
 UPLOADS_KEY = "sendpath_attainment_uploads"
@@ -165,8 +166,27 @@ def pupil_progress(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for n, (name, rows) in enumerate(series.items(), start=1)
     ]
+    may_remove = access.may(request.user, Action.REMOVE_ASSESSMENT_POINT, pupil)  # type: ignore[arg-type]
+    points = pupil.assessment_points.select_related("subject") if may_remove else []
     return render(
         request,
         "attainment/progress.html",
-        {"pupil": pupil, "charts": charts, "labels": criteria.CRITERIA_LABELS, "today": today},
-    )
+        {"pupil": pupil, "charts": charts, "labels": criteria.CRITERIA_LABELS, "today": today,
+         "points": points},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """The SENCo removes a wrongly entered assessment point, after confirming."""
+    visible = AssessmentPoint.objects.filter(
+        pupil__in=access.visible_pupils(request.user)  # type: ignore[arg-type]
+    ).select_related("subject", "pupil")
+    point = access.get_for_user(request, visible, pk, Action.REMOVE_ASSESSMENT_POINT)
+    back = reverse("pupil_progress", args=[point.pupil_id])
+    if request.method == "POST":
+        services.point_remove(point=point, by=request.user, request=request)  # type: ignore[arg-type]
+        messages.success(request, "The assessment point is removed.")
+        return redirect(back)
+    return render(request, "attainment/point_remove.html", {"point": point, "back": back})

@@ -68,6 +68,13 @@ def school_home(
             "can_read_costs": access.may(user, Action.READ_COSTS, school),
             "can_read_compliance": access.may(user, Action.READ_COMPLIANCE, school),
             "can_look_at": access.may(user, Action.READ_PROGRESS_FLAGS, school),
+            "duties": {
+                "report": access.may(user, Action.READ_INFORMATION_REPORT, school),
+                "governors": access.may(user, Action.READ_GOVERNORS_REPORT, school),
+                "training": access.may(user, Action.READ_TRAINING, school),
+                "deployment": access.may(user, Action.READ_TA_DEPLOYMENT, school),
+                "traces": access.may(user, Action.READ_CASE_TRACE, school),
+            },
             "panels": panels(request, school) if panels else [],
             # Shown only to those who cannot change the register (they see a part of it).
             "my_pupils": access.visible_pupils(user, school).count()

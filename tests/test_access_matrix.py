@@ -109,6 +109,7 @@ def urls(w: World) -> dict[str, str]:
         "identification_settings": reverse("identification_settings"),
         "attainment_import": reverse("attainment_import"),
         "amy_progress": reverse("pupil_progress", args=[w.amy.pk]),
+        "amy_point_remove": reverse("assessment_point_remove", args=[_amy_point(w).pk]),
         # A leaver's records (interop): the leaving page, the SEN file, the imports, the leavers.
         "amy_leaving": reverse("leaving", args=[w.amy.pk]),
         "amy_sen_file_json": reverse("sen_file_json", args=[w.amy.pk]),
@@ -119,6 +120,20 @@ def urls(w: World) -> dict[str, str]:
         **_family_urls(w),
         **_duties_urls(w),
     }
+
+
+def _amy_point(w: World) -> Any:
+    from datetime import date
+
+    from attainment.models import AssessmentPoint, Subject
+
+    maths, _ = Subject.objects.get_or_create(
+        school=w.oak, name="Maths", defaults={"min_score": 80, "max_score": 120}
+    )
+    point, _ = AssessmentPoint.objects.get_or_create(
+        pupil=w.amy, subject=maths, assessed_on=date(2026, 3, 20), defaults={"score": 100}
+    )
+    return point
 
 
 def _duties_urls(w: World) -> dict[str, str]:
@@ -328,6 +343,8 @@ EXPECTED = {
     "identification_settings":[OK , F  , F  , F  , F  , F  , F  , F  , OK , F  , F  , F],
     "attainment_import":      [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "amy_progress":           [OK , OK , N  , OK , N  , N  , OK , N  , N  , N  , N  , N],
+    # Removing a wrongly entered point: the SENCo only (others who reach Amy are refused).
+    "amy_point_remove":       [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     # Leavers (interop): the SENCo and the administrator record a leaving and write the pupil's
     # CTF and SEN file; they import CTFs and transfer packs; the leavers page is the SENCo's and
     # the DPO's (the outsider is Elm's SENCo).

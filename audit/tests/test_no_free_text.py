@@ -1022,8 +1022,9 @@ NO_FREE_TEXT = {
     "leaving_sent",
     "file_archive",
     "retention_run",
-    # attainment/: the identification thresholds (numbers).
+    # attainment/: the identification thresholds (numbers); a point removed (its numbers).
     "settings_save",
+    "point_remove",
 }
 
 

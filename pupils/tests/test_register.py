@@ -450,3 +450,30 @@ def test_pupil_record_uses_a_constant_number_of_queries(world):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+# --- the school's duties on the home page ---------------------------------------------------------
+
+DUTY_LINKS = {
+    "information_report": "READ_INFORMATION_REPORT",
+    "duties_governors": "READ_GOVERNORS_REPORT",
+    "duties_training": "READ_TRAINING",
+    "duties_ta_deployment": "READ_TA_DEPLOYMENT",
+    "duties_traces": "READ_CASE_TRACE",
+}
+
+
+@pytest.mark.parametrize("persona", ["senco", "teacher", "ta", "slt", "governor", "dpo", "admin"])
+def test_the_home_page_links_each_duties_page_its_reader_may_open(world, persona):
+    from access import Action, may
+
+    client = login(world, persona)
+    home = client.get(reverse("school_home"))
+    assert home.status_code == 200
+    page = home.content.decode()
+    for url_name, action in DUTY_LINKS.items():
+        href = f'href="{reverse(url_name)}"'
+        allowed = may(world.users[persona], getattr(Action, action), world.oak)
+        assert (href in page) == allowed, (persona, url_name)
+        if allowed:
+            assert client.get(reverse(url_name)).status_code == 200, (persona, url_name)
