@@ -93,7 +93,7 @@ def test_the_import_maps_columns_previews_then_imports(world, tmp_path, settings
     mapping = {"upn": "Pupil", "subject": "Area", "date": "When", "score": "Result",
                "new_min": "70", "new_max": "140", "new_kind": "standardised"}  # fmt: skip
     preview = client.post(response["Location"], mapping)
-    assert "Ready to import: 1 assessment point to write" in preview.content.decode()
+    assert "Ready to import: 1 assessment point to add, 0 to update" in preview.content.decode()
     assert not AssessmentPoint.objects.exists()
     bad = client.post(response["Location"], {**mapping, "new_max": "100"})
     assert "Row 2, column Result: 104 is off Reading" in bad.content.decode()
