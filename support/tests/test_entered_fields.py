@@ -71,8 +71,10 @@ def test_amendments_change_the_plans_and_reviews_fields_and_the_page_offers_thei
     assert ("review:parent_views", "Review: the parents' views") in forms.AMENDABLE_TEXT
 
 
-# The printed review says the decision in its own words (support/pdf.py's DECISION_EXPLAINED).
-SAID_IN_OTHER_WORDS = {"review": {"decision"}}
+# The printed review says these in its own words, translated for parents (support/pdf.py:
+# DECISION_EXPLAINED, PROGRESS_WORDS and ATTENDANCE_WORDS, handed to the template as
+# `overall_progress` and `attendance`); the test below checks support/pdf.py reads each of them.
+SAID_IN_OTHER_WORDS = {"review": {"decision", "overall_progress", "parent_attendance"}}
 
 
 @pytest.mark.parametrize(("name", "model", "fields", "typed"), RECORDS)
@@ -85,3 +87,10 @@ def test_each_printed_document_shows_every_field(name, model, fields, typed):
         and f not in SAID_IN_OTHER_WORDS.get(name, set())
     ]
     assert missing == [], f"support/templates/support/pdf/{name}.html does not show {missing}"
+
+
+def test_the_fields_said_in_other_words_are_read_by_the_pdf_context():
+    source = (Path(__file__).resolve().parents[1] / "pdf.py").read_text()
+    for name, fields in SAID_IN_OTHER_WORDS.items():
+        for f in fields:
+            assert re.search(rf"\b{name}\.(get_{f}_display|{f})\b", source), f
