@@ -30,15 +30,12 @@ type Field = models.Field[Any, Any]
 
 def preparer(fields: Sequence[Field]) -> Callable[[list[Any]], list[Any]]:
     """A function that converts, in place, a row of values for `fields` (in that order) as
-    bulk_create would: a saved model instance stands for its primary key, and each value of a
-    field not in PLAIN_TYPES goes through `get_db_prep_save`, cached per field and value."""
+    bulk_create would: each value of a field not in PLAIN_TYPES goes through `get_db_prep_save`,
+    cached per field and value."""
     prepared = [(i, f) for i, f in enumerate(fields) if f.get_internal_type() not in PLAIN_TYPES]
     caches: list[dict[Any, Any]] = [{} for _ in prepared]
 
     def prepare(values: list[Any]) -> list[Any]:
-        for i, value in enumerate(values):
-            if isinstance(value, models.Model):
-                values[i] = value.pk
         for (i, f), cache in zip(prepared, caches, strict=True):
             value = values[i]
             if value is None:
@@ -69,7 +66,8 @@ def insert_rows(
     model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> int:
     """Write rows that nothing points at, `ROWS_BATCH` at a time. A row is a tuple of values for
-    `columns` (attnames such as "cycle_id"). Returns the number of rows."""
+    `columns` (attnames such as "cycle_id"); a saved model instance stands for its primary key.
+    Returns the number of rows."""
     fields: list[Field] = []
     for name in columns:
         found = model._meta.get_field(name)
@@ -79,9 +77,9 @@ def insert_rows(
     sql = _insert_sql(model, fields)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), ROWS_BATCH):
-            cursor.executemany(
-                sql, [prepare(list(row)) for row in rows[start : start + ROWS_BATCH]]
-            )
+            batch = rows[start : start + ROWS_BATCH]
+            keyed = ([v.pk if isinstance(v, models.Model) else v for v in row] for row in batch)
+            cursor.executemany(sql, [prepare(values) for values in keyed])
     return len(rows)
 
 

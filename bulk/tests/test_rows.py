@@ -2,11 +2,13 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection, models
 from django.utils import timezone
 
+from accounts.models import School
 from bulk.rows import insert_returning, insert_rows, preparer
 from pupils.models import Pupil, RegisterEntry
 from sendpath.testing import World
@@ -14,7 +16,7 @@ from sendpath.testing import World
 DAY = date(2025, 9, 3)
 
 
-def _pupil(school: object, n: int) -> Pupil:
+def _pupil(school: School, n: int) -> Pupil:
     return Pupil(
         school=school,
         upn=f"A8201000{n:05d}",
@@ -62,11 +64,11 @@ def test_insert_rows_takes_model_instances_as_keys_and_converts_dates() -> None:
 
 
 def test_the_prepared_values_are_the_fields_own_and_plain_ones_pass_through() -> None:
-    fields = [models.CharField(), models.DecimalField(max_digits=5, decimal_places=1),
-              models.JSONField()]  # fmt: skip
+    decimal = models.DecimalField(max_digits=5, decimal_places=1)
+    fields: list[models.Field[Any, Any]] = [models.CharField(), decimal, models.JSONField()]
     prepare = preparer(fields)
     first = prepare(["x", Decimal("93.5"), {"a": 1}])
     assert first[0] == "x"
-    assert first[1] == fields[1].get_db_prep_save(Decimal("93.5"), connection)
+    assert first[1] == decimal.get_db_prep_save(Decimal("93.5"), connection)
     assert first[2] != {"a": 1}  # an unhashable value is still converted, not cached
     assert prepare(["y", None, None]) == ["y", None, None]
