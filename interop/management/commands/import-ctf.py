@@ -1,6 +1,5 @@
 """`sendpath import-ctf FILE [--school URN] [--create-school] [--dry-run] [--json]`."""
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import School
 from interop.services import ImportFailed, ImportResult, ctf_import
+from ui.commands import write_import_result
 
 
 class Command(BaseCommand):
@@ -45,16 +45,13 @@ class Command(BaseCommand):
         self._report(result, as_json=options["json"])
 
     def _report(self, result: ImportResult, *, as_json: bool) -> None:
-        if as_json:
-            self.stdout.write(json.dumps(result.as_json(), indent=2))
-            return
-        if result.errors:
-            self.stderr.write(f"Nothing was imported: {len(result.errors)} error(s).")
-            for error in result.errors:
-                self.stderr.write(f"  {error}")
-            return
         verb = "Would import" if result.dry_run else "Imported"
         created = " (school created)" if result.school_created else ""
-        self.stdout.write(f"{verb} into URN {result.school}{created}: {result.summary}.")
-        for warning in result.warnings:
-            self.stdout.write(f"  warning: {warning}")
+        write_import_result(
+            self,
+            result.as_json(),
+            as_json=as_json,
+            errors=map(str, result.errors),
+            done=f"{verb} into URN {result.school}{created}: {result.summary}.",
+            notes=(f"warning: {w}" for w in result.warnings),
+        )
