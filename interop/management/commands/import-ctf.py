@@ -1,11 +1,12 @@
 """`sendpath import-ctf FILE [--school URN] [--create-school] [--dry-run] [--json]`."""
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import School
+from interop.ctf import Problem
 from interop.services import ImportFailed, ImportResult, ctf_import
 from ui.commands import write_import_result
 
@@ -25,12 +26,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            self._refuse(f"No such file: {path}", options)
         school = None
         if options["school"]:
             school = School.objects.filter(urn=options["school"]).first()
             if school is None:
-                raise CommandError(f"No school has URN {options['school']}.")
+                self._refuse(f"No school has URN {options['school']}.", options)
         try:
             result = ctf_import(
                 source=str(path),
@@ -43,6 +44,14 @@ class Command(BaseCommand):
             self._report(exc.result, as_json=options["json"])
             raise SystemExit(1) from None
         self._report(result, as_json=options["json"])
+
+    def _refuse(self, message: str, options: dict[str, Any]) -> NoReturn:
+        """A wrong file or --school: with --json still the issue's JSON, its one error said."""
+        if not options["json"]:
+            raise CommandError(message)
+        result = ImportResult(school=options["school"] or "", errors=[Problem(message)])
+        self._report(result, as_json=True)
+        raise SystemExit(1)
 
     def _report(self, result: ImportResult, *, as_json: bool) -> None:
         verb = "Would import" if result.dry_run else "Imported"
