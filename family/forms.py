@@ -248,7 +248,7 @@ class LASignpostingForm(forms.ModelForm):
         ]
         widgets = {"concerns_how": _textarea(4), "complaints_how": _textarea(4)}
         help_texts = {
-            "local_offer_url": "For example https://www.dudley.gov.uk/localoffer",
+            "local_offer_url": "The full web address, starting https://",
             "concerns_how": "Shown where a school has not written its own.",
             "complaints_how": "Shown where a school has not written its own.",
             "views_open_days": "Empty: 21 days. A school may set its own.",

@@ -106,3 +106,9 @@ def test_the_review_record_keeps_the_childs_words(world, voiced, signed_in, pdf_
     text = pdf_text(response.content)
     assert f"“{GOING_WELL}”" in text
     assert "“wen its noisy at dinner and the hall echoes”" in text  # lines joined by pdf_text
+    # The target not yet met is carried into the next plan, still in the child's words.
+    next_cycle = world.amy.cycles.get(closed_on__isnull=True)
+    assert next_cycle.plan.targets.get().carried_from == target
+    for name in ("family_my_targets", "family_pupil"):
+        html = signed_in("parent").get(reverse(name, args=[world.amy.pk])).content.decode()
+        assert f"“{TARGET}”" in html, name
