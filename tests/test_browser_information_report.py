@@ -63,7 +63,9 @@ def test_the_report_edited_shared_and_published_by_keyboard(
     axe_check(page)
     press(page, 'a[lang="pl"]')
     assert page.locator("html").get_attribute("lang") == "pl"
-    assert page.locator('.sp-school-words[lang="en-GB"]').first.inner_text().startswith(
-        "Written by keyboard"
+    assert (
+        page.locator('.sp-school-words[lang="en-GB"]')
+        .first.inner_text()
+        .startswith("Written by keyboard")
     )
     axe_check(page)
