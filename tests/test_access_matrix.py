@@ -113,6 +113,7 @@ def urls(w: World) -> dict[str, str]:
         # A leaver's records (interop): the leaving page, the SEN file, the imports, the leavers.
         "amy_leaving": reverse("leaving", args=[w.amy.pk]),
         "amy_sen_file_json": reverse("sen_file_json", args=[w.amy.pk]),
+        "amy_plan_import": reverse("plan_upload", args=[w.amy.pk]),
         "amy_sen_file_pdf": reverse("sen_file_pdf", args=[w.amy.pk]),
         "ctf_upload": reverse("ctf_upload"),
         "sen_file_upload": reverse("sen_file_upload"),
@@ -188,7 +189,7 @@ def _people_urls(w: World) -> dict[str, str]:
 
 def _family_urls(w: World) -> dict[str, str]:
     """Families as partners (issue 17): the parents' pages of their own child, and the staff's
-    communication log, key person and signposting."""
+    communication log, key person and signposting, and the LA officers' signposting."""
     return {
         "family_log_amy": reverse("family_log", args=[w.amy.pk]),
         "family_log_ben": reverse("family_log", args=[w.ben.pk]),
@@ -201,6 +202,7 @@ def _family_urls(w: World) -> dict[str, str]:
         "concern_list": reverse("concern_list"),
         "key_person": reverse("key_person_edit", args=[w.amy.pk]),
         "school_signposting": reverse("school_signposting"),
+        "la_signposting": reverse("la_signposting"),
     }
 
 
@@ -350,6 +352,7 @@ EXPECTED = {
     # the DPO's (the outsider is Elm's SENCo).
     "amy_leaving":            [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
     "amy_sen_file_json":      [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
+    "amy_plan_import":        [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "amy_sen_file_pdf":       [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
     "ctf_upload":             [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "sen_file_upload":        [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
@@ -368,6 +371,8 @@ EXPECTED = {
     "concern_list":           [OK , F  , F  , F  , F  , F  , F  , F  , OK , F  , F  , F],
     "key_person":             [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
     "school_signposting":     [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    # The LA's signposting: its officers only (a trust officer, a school's staff are refused).
+    "la_signposting":         [F  , F  , F  , F  , F  , F  , F  , F  , F  , OK , F  , F],
     # The SEN information report (duties/): read by the SENCo, senior leaders, the governor and
     # the administrator of the school; written by the SENCo and senior leaders; the family page
     # answers every signed-in user (a parent sees only a draft shared with them).

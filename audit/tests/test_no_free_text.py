@@ -780,6 +780,17 @@ def pupil_voice_record(w: World) -> Any:
     return voice
 
 
+def signposting_save(w: World) -> Any:
+    """The LA's signposting and a school's own over it: what they say stays out of the trail."""
+    from family import services as family_services
+    from family.models import Signposting
+
+    family_services.signposting_save(la=w.la, data=typed(Signposting), by=w.users["la_officer"])
+    return family_services.signposting_save(
+        school=w.oak, data=typed(Signposting), by=w.users["senco"]
+    )
+
+
 # --- attainment/: flags set aside, imported points (a subject's name is typed in the file)
 
 
@@ -838,6 +849,27 @@ def sen_file_import(w: World) -> Any:
         by=w.users["outsider"],
     )  # fmt: skip
     return TransferredFile.objects.get(pupil__school=w.elm)
+
+
+def plan_import(w: World) -> Any:
+    from interop import senfile
+    from interop.models import ImportedPlan
+    from interop.plan_import import plan_import as import_service
+
+    document = senfile.plan_file(w.amy)
+    document["source_school"]["name"] = MARK
+    document["pupil"] |= {"upn": w.cara.upn, "date_of_birth": w.cara.date_of_birth.isoformat()}
+    document["latest_plan"] = {
+        "cycle_number": 1, "plan_date": TODAY.isoformat(),
+        "review_date": (TODAY + timedelta(days=60)).isoformat(), "outcomes": MARK,
+        "adjustments": MARK, "provision": MARK, "pupil_strategies": MARK,
+        "parents_agreed_on": None, "parent_comments": MARK, "pupil_agreed": False,
+        "targets": [{"position": 1, "description": MARK, "baseline": MARK, "measure": MARK,
+                     "target_value": MARK, "target_date": TODAY.isoformat(),
+                     "responsible": MARK, "outcome": None}],
+    }  # fmt: skip
+    import_service(source=json.dumps(document), pupil=w.cara, dry_run=False, by=w.users["outsider"])
+    return ImportedPlan.objects.get(pupil=w.cara)
 
 
 # --- statutory/: documents kept with an EHC case (their file names and notes are typed)
@@ -965,10 +997,12 @@ CASES: dict[str, Callable[[World], Any]] = {
         views_draft_save,
         views_send,
         pupil_voice_record,
+        signposting_save,
         flag_dismiss,
         import_points,
         leaving_record,
         sen_file_import,
+        plan_import,
         plan_document_add,
         review_report_send,
         evidence_pack_send,
