@@ -58,7 +58,18 @@ DOMAIN_APPS = (
 )
 # The layers, lowest first. Within "models" and "apps" the rank is also the app's DOMAIN_APPS place.
 # bulk (raw multi-row INSERTs) imports only Django, so the seeders and the CTF import share it.
-LAYERS = ("pure rules", "ui", "bulk", "models", "access", "apps", "records", "perf", "api", "sendpath")
+LAYERS = (
+    "pure rules",
+    "ui",
+    "bulk",
+    "models",
+    "access",
+    "apps",
+    "records",
+    "perf",
+    "api",
+    "sendpath",
+)
 # Packages that are one layer each, named after it.
 WHOLE = frozenset({"ui", "bulk", "access", "records", "perf", "api", "sendpath"})
 
