@@ -4,7 +4,7 @@ linked to the page that resolves it, and the breaches over the last 12 months.
 Who: Action.READ_COMPLIANCE (the SENCo and senior leaders); others at the school 403."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +19,7 @@ from accounts import schooldates
 from accounts.models import User
 from audit import reads
 from pupils.models import TeachingGroup
-from statutory import compliance, inputs
+from statutory import compliance, findings_cache, inputs
 from statutory.compliance_forms import CODE_LABELS, SEVERITY_LABELS, ComplianceFilterForm
 
 # Where each finding is resolved: the pupil's open cycle for the plan and review duties, the
@@ -70,19 +70,6 @@ def _fix(finding: compliance.Finding, pupil: inputs.PupilRef | None) -> tuple[st
     return reverse("pupil_detail", args=[pupil.pk]), "Open the pupil's record"
 
 
-def _history(
-    records: compliance.SchoolRecords, on: date
-) -> tuple[list[date], list[tuple[str, list[int]]]]:
-    """Breaches of each code on the same day of each of the last 12 months (the codes with any)."""
-    days = [compliance.add_months(on, -k) for k in range(11, -1, -1)]
-    per_day = [compliance.counts(compliance.findings(records, day)) for day in days]
-    rows = [
-        (CODE_LABELS[code], [table[code][compliance.BREACH] for table in per_day])
-        for code in compliance.CODES
-    ]
-    return days, [(label, cells) for label, cells in rows if any(cells)]
-
-
 @login_required
 @require_GET
 def compliance_school(request: HttpRequest) -> HttpResponse:
@@ -93,8 +80,8 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
     groups = TeachingGroup.objects.filter(school=school, school_year__start_year=start_year)
     form = ComplianceFilterForm(request.GET or None, groups=groups.order_by("name"))
     wanted = form.cleaned_data if form.is_valid() else {}
-    records = inputs.school_records(school)
-    found = compliance.findings(records, on)
+    cached = findings_cache.school_compliance(school, on)
+    found = cached.findings
     refs = inputs.pupil_refs(
         access.visible_pupils(user, school), start_year, upns=[f.upn for f in found if f.upn]
     )
@@ -123,7 +110,7 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
                 anchor,
             )
         )  # fmt: skip
-    history_days, history = _history(records, on)
+    history = [(CODE_LABELS[code], cells) for code, cells in cached.history]
     reads.log_pupils(
         request, user, [r.pupil.pk for r in rows if r.pupil is not None], what="compliance findings"
     )
@@ -139,7 +126,7 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
             "due_soon": sum(f.severity == compliance.DUE_SOON for f in found),
             "pupils_with_findings": len({f.upn for f in found if f.upn}),
             "history": history,
-            "history_days": history_days,
+            "history_days": cached.history_days,
         },
     )
 
@@ -151,7 +138,7 @@ def compliance_summary(request: HttpRequest) -> HttpResponse:
     (loaded by htmx after the home page, which lives below statutory)."""
     school = access.current_school_for(request, Action.READ_COMPLIANCE)
     on = timezone.localdate()
-    found = inputs.school_findings(school, on)
+    found = findings_cache.school_compliance(school, on).findings
     breaches = compliance.breaches(found)
     soon = [f for f in found if f.severity == compliance.DUE_SOON and f.due <= on + SUMMARY_DAYS]
     return render(
