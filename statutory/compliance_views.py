@@ -4,9 +4,11 @@ linked to the page that resolves it, and the breaches over the last 12 months.
 Who: Action.READ_COMPLIANCE (the SENCo and senior leaders); others at the school 403."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,6 +45,7 @@ EHC_FIX = "Open the pupil's EHC casework"
 
 
 SUMMARY_DAYS = timedelta(days=14)
+PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,20 @@ def _fix(finding: compliance.Finding, pupil: inputs.PupilRef | None) -> tuple[st
     return reverse("pupil_detail", args=[pupil.pk]), "Open the pupil's record"
 
 
+def _wanted(
+    f: compliance.Finding, pupil: inputs.PupilRef | None, wanted: dict[str, Any], on: date
+) -> bool:
+    """Whether the finding passes the page's filters (code, severity, class, due in N days)."""
+    if wanted.get("code") and f.code != wanted["code"]:
+        return False
+    if wanted.get("severity") and f.severity != wanted["severity"]:
+        return False
+    if wanted.get("group") and (pupil is None or wanted["group"].pk not in pupil.group_ids):
+        return False
+    within = wanted.get("within")
+    return within is None or f.due <= on + timedelta(days=within)
+
+
 @login_required
 @require_GET
 def compliance_school(request: HttpRequest) -> HttpResponse:
@@ -85,31 +102,28 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
     refs = inputs.pupil_refs(
         access.visible_pupils(user, school), start_year, upns=[f.upn for f in found if f.upn]
     )
-    rows = []
+    shown: list[tuple[compliance.Finding, inputs.PupilRef | None, str]] = []
     anchors: set[str] = set()
     for f in found:
         pupil = refs.get(f.upn) if f.upn else None
         if f.upn and pupil is None:
             continue  # a pupil outside the user's reach
-        if wanted.get("code") and f.code != wanted["code"]:
+        if not _wanted(f, pupil, wanted, on):
             continue
-        if wanted.get("severity") and f.severity != wanted["severity"]:
-            continue
-        if wanted.get("group") and (pupil is None or wanted["group"].pk not in pupil.group_ids):
-            continue
-        if wanted.get("within") is not None and f.due > on + timedelta(days=wanted["within"]):
-            continue
-        fix_url, fix_text = _fix(f, pupil)
         anchor = f"finding-{f.code}-{pupil.pk if pupil else 'school'}"
         while anchor in anchors:  # a second record not shared for the same pupil
             anchor += "-more"
         anchors.add(anchor)
-        rows.append(
-            Row(
-                f, CODE_LABELS[f.code], SEVERITY_LABELS[f.severity], pupil, fix_url, fix_text,
-                anchor,
-            )
-        )  # fmt: skip
+        shown.append((f, pupil, anchor))
+    # A page of rows at a time: a big school has hundreds of findings, and rendering them all
+    # is most of the page's time. The filters narrow them; the counts above are the whole.
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        Row(f, CODE_LABELS[f.code], SEVERITY_LABELS[f.severity], pupil, *_fix(f, pupil), anchor)
+        for f, pupil, anchor in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
     history = [(CODE_LABELS[code], cells) for code, cells in cached.history]
     reads.log_pupils(
         request, user, [r.pupil.pk for r in rows if r.pupil is not None], what="compliance findings"
@@ -122,6 +136,8 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
             "on": on,
             "form": form,
             "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
             "breaches": len(compliance.breaches(found)),
             "due_soon": sum(f.severity == compliance.DUE_SOON for f in found),
             "pupils_with_findings": len({f.upn for f in found if f.upn}),

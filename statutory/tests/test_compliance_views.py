@@ -149,3 +149,16 @@ def test_due_in_n_days_keeps_what_falls_due_by_then_and_everything_overdue(world
     assert 'data-code="PARENTS_NOT_NOTIFIED"' in html and 'data-code="PLAN_MISSING"' not in html
     html = client.get(URL, {"within": "8"}).content.decode()
     assert 'data-code="PARENTS_NOT_NOTIFIED"' in html and 'data-code="PLAN_MISSING"' in html
+
+
+def test_findings_come_a_page_at_a_time_with_the_filters_kept(amy_untold, monkeypatch):
+    from statutory import compliance_views
+
+    monkeypatch.setattr(compliance_views, "PAGE_SIZE", 1)
+    client = client_for(amy_untold, "senco")
+    first = client.get(URL, {"severity": "breach"}).content.decode()
+    second = client.get(URL, {"severity": "breach", "page": "2"}).content.decode()
+    assert "2 findings, 1 to 1 shown" in first and "2 findings, 2 to 2 shown" in second
+    assert "severity=breach&amp;page=2" in first
+    codes = {c for c in ("PLAN_MISSING", "PARENTS_NOT_NOTIFIED") if f'data-code="{c}"' in first}
+    assert len(codes) == 1 and f'data-code="{codes.pop()}"' not in second
