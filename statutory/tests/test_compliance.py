@@ -319,19 +319,31 @@ ASKED = date(2026, 2, 16)
 
 
 @pytest.mark.parametrize(
-    ("request_", "code", "weeks"),
+    "asked",
     [
-        (c.EHCRequest(ASKED), "EHCNA_DECISION_OVERDUE", 6),
-        (c.EHCRequest(ASKED, ASKED + 30 * D, True), "EHCP_NOT_ISSUE_DECISION_OVERDUE", 16),
-        (
-            c.EHCRequest(ASKED, ASKED + 30 * D, True, draft_issued_on=ASKED + 100 * D),
-            "EHCP_FINAL_OVERDUE",
-            20,
-        ),
+        ASKED,  # 6 weeks on crosses the March clock change
+        date(2026, 9, 14),  # 6 weeks on crosses the October one
+        date(2024, 1, 22),  # a leap year: the weeks run through 29 February
+        date(2026, 6, 1),  # 16 and 20 weeks run through the summer holiday
     ],
 )
-def test_ehc_request_clocks(request_: c.EHCRequest, code: str, weeks: int) -> None:
-    due = ASKED + weeks * 7 * D
+@pytest.mark.parametrize(
+    ("code", "weeks"),
+    [
+        ("EHCNA_DECISION_OVERDUE", 6),
+        ("EHCP_NOT_ISSUE_DECISION_OVERDUE", 16),
+        ("EHCP_FINAL_OVERDUE", 20),
+    ],
+)
+def test_ehc_request_clocks(asked: date, code: str, weeks: int) -> None:
+    request_ = {
+        "EHCNA_DECISION_OVERDUE": c.EHCRequest(asked),
+        "EHCP_NOT_ISSUE_DECISION_OVERDUE": c.EHCRequest(asked, asked + 30 * D, True),
+        "EHCP_FINAL_OVERDUE": c.EHCRequest(
+            asked, asked + 30 * D, True, draft_issued_on=asked + 100 * D
+        ),
+    }[code]
+    due = asked + weeks * 7 * D
     pupil = ehc(request_)
     assert [f.severity for f in found_for(pupil, due - D, code)] == [c.DUE_SOON]
     assert [f.severity for f in found_for(pupil, due, code)] == [c.DUE_SOON]
