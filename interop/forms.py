@@ -80,20 +80,10 @@ class SenFileUploadForm(forms.Form):
         return upload
 
 
-class PlanUploadForm(forms.Form):
+class PlanUploadForm(SenFileUploadForm):
     file = forms.FileField(
         label="Plan (.json)",
         help_text="The plan another setting exported from sendpath (kind “plan”, SEN file "
         "schema 1.x), up to "
         f"{settings.SENDPATH_MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = gds_helper()
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.SENDPATH_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is too big.")
-        return upload

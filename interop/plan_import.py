@@ -22,8 +22,8 @@ from django.utils import timezone
 from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
-from interop import senfile
 from interop.models import ImportedPlan
+from interop.senfile_import import read_document
 from pupils.models import Need, Pupil
 from support.models import AssessmentView, Cycle, Plan, Target
 
@@ -101,17 +101,10 @@ class _Rollback(Exception):
 
 def load_plan(source: bytes | str | IO[bytes]) -> tuple[dict[str, Any] | None, list[str]]:
     """The plan document and its problems (not JSON, not the schema's shape, not a plan)."""
-    raw = source.read() if hasattr(source, "read") else source
-    try:
-        document = json.loads(cast(bytes | str, raw))
-    except (ValueError, UnicodeDecodeError) as exc:
-        return None, [f"The file is not JSON: {exc}"]
-    if not isinstance(document, dict):
-        return None, ["The file is not a sendpath plan: it is not a JSON object."]
-    found = senfile.problems(document)
-    if not found and document["kind"] != "plan":
+    document, found = read_document(source, "plan")
+    if document is not None and document["kind"] != "plan":
         found = ["$.kind: this is a whole SEN file; import it as a transfer pack."]
-    if not found and document["latest_plan"] is None:
+    elif document is not None and document["latest_plan"] is None:
         found = ["$.latest_plan: the file has no plan in it."]
     return (None, found) if found else (document, [])
 

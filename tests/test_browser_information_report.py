@@ -69,3 +69,41 @@ def test_the_report_edited_shared_and_published_by_keyboard(
         .startswith("Written by keyboard")
     )
     axe_check(page)
+
+
+def test_the_plan_import_preview_is_axe_clean(page, live_server, world, login, axe_check, tmp_path):
+    """Issue 19's plan import: the upload page and its preview, from the pupil's record."""
+    import json
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from interop import senfile
+    from pupils.models import Pupil
+    from sendpath.testing import add_support_records
+
+    add_support_records(world)
+    client = Client()
+    client.force_login(world.users["senco"])
+    body = client.get(reverse("sen_file_json", args=[world.amy.pk]), {"kind": "plan"}).content
+    assert senfile.problems(json.loads(body)) == []
+    amy = world.amy
+    Pupil.objects.filter(pk=amy.pk).update(leaving_date=timezone.localdate())
+    there = Pupil.objects.create(
+        school=world.elm, upn=amy.upn, legal_forename="Amy", legal_surname="Adams",
+        date_of_birth=amy.date_of_birth, sex=amy.sex, nc_year=amy.nc_year,
+        admission_date=timezone.localdate(),
+    )  # fmt: skip
+    path = tmp_path / "amy-plan.json"
+    path.write_bytes(body)
+    login(page, world.users["outsider"])
+    page.goto(live_server.url + reverse("pupil_detail", args=[there.pk]))
+    press(page, "#plan-import-link")
+    assert page.locator("h1").inner_text() == "Import a plan"
+    axe_check(page)
+    page.set_input_files("#id_file", str(path))
+    press(page, "#plan-check")
+    assert "Check before importing" in page.locator("#plan-preview").inner_text()
+    axe_check(page)
+    press(page, "#plan-confirm")
+    assert "Imported the plan from Oak Primary as cycle 1" in page.locator("body").inner_text()
