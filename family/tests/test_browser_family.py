@@ -106,7 +106,7 @@ def test_a_parent_takes_part_in_polish_by_keyboard(page, live_server, world, axe
     press_enter_and_wait(page)
     # The family area, in the family link's language: Polish.
     assert page.locator("html").get_attribute("lang") == "pl"
-    assert page.locator("h1").inner_text() == "Twoje dzieci"
+    assert page.locator("h1").inner_text() == "Państwa dzieci"
     axe_check(page)
 
     # Read the plan in Polish.
