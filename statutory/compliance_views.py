@@ -95,9 +95,16 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
     wanted = form.cleaned_data if form.is_valid() else {}
     records = inputs.school_records(school)
     found = compliance.findings(records, on)
-    refs = inputs.pupil_refs(
-        access.visible_pupils(user, school), start_year, upns=[f.upn for f in found if f.upn]
+    offers = compliance.progress_offers(
+        records, inputs.little_or_no_progress(school, on), found, on
     )
+    upns = [f.upn for f in found if f.upn] + [o.upn for o in offers]
+    refs = inputs.pupil_refs(access.visible_pupils(user, school), start_year, upns=upns)
+    offered = [
+        (o, refs[o.upn], reverse("specialist_add", args=[refs[o.upn].pk]))
+        for o in offers
+        if o.upn in refs  # only pupils in the user's reach
+    ]
     rows = []
     anchors: set[str] = set()
     for f in found:
@@ -124,9 +131,8 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
             )
         )  # fmt: skip
     history_days, history = _history(records, on)
-    reads.log_pupils(
-        request, user, [r.pupil.pk for r in rows if r.pupil is not None], what="compliance findings"
-    )
+    shown = [r.pupil.pk for r in rows if r.pupil is not None] + [p.pk for _, p, _ in offered]
+    reads.log_pupils(request, user, list(dict.fromkeys(shown)), what="compliance findings")
     return render(
         request,
         "statutory/compliance_school.html",
@@ -140,6 +146,7 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
             "pupils_with_findings": len({f.upn for f in found if f.upn}),
             "history": history,
             "history_days": history_days,
+            "offered": offered,
         },
     )
 
