@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts import schooldates
 from attainment.models import AssessmentPoint, Subject
-from tests.test_browser_people import tab_to
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,12 +19,16 @@ pytestmark = [
 ]
 
 
-def _tab_to_link(page, text: str, limit: int = 80) -> None:
+def _tab_until(page, test: str, wanted: str, limit: int = 80) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement && document.activeElement.textContent") == text:
+        if page.evaluate(f"document.activeElement && document.activeElement.{test}") == wanted:
             return
-    raise AssertionError(f"the link {text!r} cannot be reached with Tab")
+    raise AssertionError(f"{wanted!r} cannot be reached with Tab")
+
+
+def tab_to(page, element_id: str) -> None:
+    _tab_until(page, "id", element_id)
 
 
 def _upload(page, path) -> None:
@@ -54,7 +57,7 @@ def test_import_by_keyboard_bad_files_then_a_good_one(
     login(page, world.users["senco"])
     page.goto(live_server.url + "/staff/pupils-to-look-at/")
     axe_check(page)
-    _tab_to_link(page, "Import assessment data")
+    _tab_until(page, "textContent", "Import assessment data")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "Import assessment data"
