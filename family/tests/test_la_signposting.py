@@ -2,9 +2,6 @@
 keep it at /overview/signposting/, each school's own fields come first, and the family area and
 the parents' PDFs show the result."""
 
-import shutil
-import subprocess
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -105,13 +102,9 @@ def test_the_overview_home_links_it_for_la_officers_only(world):
     )
 
 
-def test_the_schools_own_fields_come_first_in_the_family_area_and_on_parent_pdfs(world):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from support import services
-
+def test_the_schools_own_fields_come_first_in_the_family_area_and_on_parent_pdfs(
+    world, amy_plan, pdf_text
+):
     client_for(world, "la_officer").post(URL, GOOD)
     school = client_for(world, "senco").post(
         reverse("school_signposting"),
@@ -124,20 +117,9 @@ def test_the_schools_own_fields_come_first_in_the_family_area_and_on_parent_pdfs
     assert "Testshire SENDIASS" in html
     assert "0800 111 222" in html and "01384 236677" not in html  # the school's phone wins
     assert "Speak to Mrs Oak first." in html and "then the head teacher" not in html
-    senco, today = world.users["senco"], timezone.localdate()
-    cycle = services.cycle_open(pupil=world.amy, opened_on=today - timedelta(days=5), by=senco)
-    services.plan_save(
-        cycle=cycle,
-        by=senco,
-        version=0,
-        data={"plan_date": today, "review_date": today + timedelta(days=60), "outcomes": "Reads"},
-    )
+    cycle = amy_plan(review_in=60, opened_ago=5)
     pdf = client_for(world, "parent").get(reverse("family_cycle_plan_pdf", args=[cycle.pk]))
     assert pdf.status_code == 200
-    if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils (pdftotext) is not installed")
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
-    ).stdout.decode()
+    text = pdf_text(pdf.content)
     assert "Testshire SENDIASS" in text and "0800 111 222" in text and "01384" not in text
     assert "Speak to Mrs Oak first." in text

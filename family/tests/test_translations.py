@@ -213,6 +213,24 @@ def test_a_parent_whose_family_link_says_polish_reads_the_family_area_in_polish(
     assert '<html lang="en-GB"' in staff.get(reverse("school_home")).content.decode()
 
 
+def test_polish_dates_name_the_month_as_a_date_does(world, plan):
+    """ "24 grudnia 2026", not "24 Grudzień 2026": Polish names the month of a date in the
+    genitive, Django's "E" (English reads the same either way)."""
+    from django.utils import dateformat, translation
+
+    Contact.objects.filter(user=world.users["parent"]).update(preferred_language="Polish")
+    client = Client()
+    client.force_login(world.users["parent"])
+    html = client.get(reverse("family_pupil", args=[world.amy.pk])).content.decode()
+    review_on = plan.plan.review_date
+    with translation.override("pl"):
+        genitive = dateformat.format(review_on, "j E Y")
+        assert genitive != dateformat.format(review_on, "j F Y")
+    assert genitive in html
+    templates = [*(ROOT / "records" / "templates" / "family").glob("*.html")]
+    assert not [p.name for p in templates if 'date:"j F' in p.read_text(encoding="utf-8")]
+
+
 def test_a_parent_who_chooses_urdu_gets_right_to_left_pages(world, plan):
     client = Client()
     client.force_login(world.users["parent"])
