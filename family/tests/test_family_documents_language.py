@@ -107,6 +107,31 @@ def _invite(world, preferred: str) -> str:
     return sent.link
 
 
+@pytest.mark.parametrize(
+    ("preferred", "code", "words"),
+    [
+        ("Polish", "pl", ["Dzień dobry,", "zaprasza Państwa do serwisu sendpath"]),
+        ("Urdu", "ur", ["ہیلو،", "پر مدعو کیا ہے"]),
+        ("Somali", "en-gb", ["Hello,", "has invited you to sendpath"]),
+    ],
+)
+def test_the_invitation_email_is_in_the_family_links_language(world, preferred, code, words):
+    from django.core import mail
+    from django.utils import dateformat, translation
+
+    from people.models import Invitation
+
+    _invite(world, preferred)
+    sent = mail.outbox[-1]
+    assert all(w in sent.body for w in words), sent.body
+    assert sent.subject.startswith("Oak Primary: ") and "/family/join/" in sent.body
+    assert ("SEN support on sendpath" in sent.subject) == (code == "en-gb")
+    expires = Invitation.objects.get(email="rob@example.org").expires_at
+    with translation.override(code):
+        day = dateformat.format(timezone.localtime(expires), "j E Y")
+    assert day in sent.body  # the month in the genitive in Polish: "grudnia"
+
+
 def test_the_invitation_page_follows_the_family_links_language(world):
     path = _invite(world, "Polish")
     parent = Client()

@@ -123,3 +123,33 @@ def test_the_schools_own_fields_come_first_in_the_family_area_and_on_parent_pdfs
     text = pdf_text(pdf.content)
     assert "Testshire SENDIASS" in text and "0800 111 222" in text and "01384" not in text
     assert "Speak to Mrs Oak first." in text
+
+
+def test_without_a_link_the_family_is_sent_to_the_report_the_school_published(
+    world, amy_plan, pdf_text
+):
+    from django.utils import timezone
+
+    from duties.models import InformationReport
+
+    home = client_for(world, "parent").get(reverse("family_home")).content.decode()
+    assert "sen-information-report" not in home  # nothing published, no link set
+    InformationReport.objects.create(
+        school=world.oak,
+        number=1,
+        start_year=2025,
+        status="published",
+        published_on=timezone.localdate(),
+    )
+    public = f"/schools/{world.oak.urn}/sen-information-report/"
+    home = client_for(world, "parent").get(reverse("family_home")).content.decode()
+    assert f'href="http://testserver{public}"' in home
+    cycle = amy_plan(review_in=60, opened_ago=5)
+    pdf = client_for(world, "parent").get(reverse("family_cycle_plan_pdf", args=[cycle.pk]))
+    text = pdf_text(pdf.content).replace(" ", "")  # pdftotext breaks the line at "sen-"
+    assert f"http://testserver/schools/{world.oak.urn}/sen" in text
+    assert "information-report/" in text
+    # A link the school set comes first.
+    Signposting.objects.create(school=world.oak, information_report_url="https://oak.example/sen")
+    home = client_for(world, "parent").get(reverse("family_home")).content.decode()
+    assert 'href="https://oak.example/sen"' in home and public not in home
