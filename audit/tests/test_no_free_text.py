@@ -219,6 +219,24 @@ def ctf_import(w: World) -> Any:
     return Pupil.objects.get(upn=new.upn)
 
 
+def ctf_import_within(w: World) -> Any:
+    """The same import inside a caller's transaction (the demo's and the bench's seeding)."""
+    import io
+    from dataclasses import replace
+
+    from interop.ctf import SchoolRef, SENPeriod
+    from interop.generate import ctf_bytes, make_header, realistic_pupils
+    from interop.services import ctf_import_within as import_service
+
+    dest = SchoolRef(w.oak.la.code, w.oak.establishment_number, w.oak.urn)
+    source = SchoolRef("999", "9999", "999999", MARK)
+    (new,) = realistic_pupils(1, seed=2, today=TODAY, upn_la="998")
+    new = replace(new, forename=MARK, sen_history=[SENPeriod(TODAY, "K")])
+    data = ctf_bytes(make_header(dest=dest, source=source, when=TODAY), [new])
+    import_service(source=io.BytesIO(data), school=w.oak, dry_run=False, by=w.users["senco"])
+    return Pupil.objects.get(upn=new.upn)
+
+
 def concern_raise(w: World) -> Any:
     return support_services.concern_raise(
         pupil=w.ben,
@@ -909,6 +927,7 @@ CASES: dict[str, Callable[[World], Any]] = {
         pupil_create,
         pupil_update,
         ctf_import,
+        ctf_import_within,
         register_change,
         register_change_with_need,
         register_decide,
