@@ -163,13 +163,18 @@ def _saved(obj: models.Model, pk: int) -> None:
 
 def _take_saved_pupils(roll: Roll) -> None:
     """The generator's pupil objects become the imported rows (the seeders after this one hold
-    them), with what the import set: ids, first language, attendance from the sessions."""
+    them), with what the import set: ids, first language, enrolment status."""
     saved = {p.upn: p for p in Pupil.objects.filter(school=roll.school)}
+    drawn = {p.upn: p.attendance_percent for p in roll.pupils}
     for pupil in roll.pupils:
         row = saved[pupil.upn]
         for f in Pupil._meta.concrete_fields:
             setattr(pupil, f.attname, getattr(row, f.attname))
         _saved(pupil, row.pk)
+        # The generator's percentage, which the CTF's whole sessions round to within a fifth of
+        # a point: kept, so the history drawn from it is the one the direct path draws.
+        pupil.attendance_percent = drawn[pupil.upn]
+    Pupil.objects.bulk_update(roll.pupils, ["attendance_percent"], batch_size=BATCH)
     # Assigned again now they are saved: sets pupil_id and keeps these very objects (setting
     # pupil_id alone would drop them, and the seeders after this group rows by the object).
     for entry in roll.entries:
