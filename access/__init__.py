@@ -21,6 +21,7 @@ from .actions import (
 from .policy import (
     REACHED_PUPILS,
     SESSION_SCHOOL_KEY,
+    current_la_for,
     current_school,
     current_school_for,
     get_for_user,
@@ -88,6 +89,7 @@ __all__ = [
     "WHOLE_SCHOOL_ROLES",
     "Action",
     "Reach",
+    "current_la_for",
     "current_school",
     "current_school_for",
     "delivers",

@@ -79,6 +79,9 @@ class Action(StrEnum):
     KEEP_LOG = "keep_log"
     # The school's signposting for families and the pupils' key persons.
     MANAGE_SIGNPOSTING = "manage_signposting"
+    # The LA's signposting for families (the Local Offer, SENDIASS, concerns and complaints), under
+    # every school's own: the LA's officers, for their own LA (no school role).
+    MANAGE_LA_SIGNPOSTING = "manage_la_signposting"
     # The school's duties (duties/): the SEN information report's drafts, versions and comments.
     READ_INFORMATION_REPORT = "read_information_report"
     # Write it: edit its sections, share the draft with parents, answer comments, publish it.
@@ -138,6 +141,8 @@ TRAINING_KEEPERS = frozenset({Role.SENCO, Role.SENIOR_LEADER, Role.ADMIN})
 GOVERNORS_REPORT_READERS = COST_READERS
 # The EHC actions an LA officer may do for the schools of their LA (access.policy.may).
 LA_EHC_ACTIONS = frozenset({"read_ehc", "record_ehc", "decide_ehc"})
+# What only an LA's officers do, to their LA's own records (access.policy.may asks the LA).
+LA_OWN_ACTIONS = frozenset({"manage_la_signposting"})
 
 # The roles at the object's school that may do each action. LOG_SESSIONS also lets the adult who
 # delivers the provision; READ also needs the object within the user's reach (access.reach).
@@ -175,6 +180,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.RESPOND_AS_FAMILY: frozenset({Role.PARENT}),
     Action.KEEP_LOG: NAMED_RECORD_ROLES,
     Action.MANAGE_SIGNPOSTING: SCHOOL_ADMINISTRATORS,
+    Action.MANAGE_LA_SIGNPOSTING: frozenset(),  # no school role: the LA's officers (LA_OWN_ACTIONS)
     Action.READ_INFORMATION_REPORT: INFORMATION_REPORT_READERS,
     Action.MANAGE_INFORMATION_REPORT: INFORMATION_REPORT_WRITERS,
     Action.READ_TRAINING: TRAINING_KEEPERS,
@@ -233,6 +239,8 @@ REFUSALS: dict[Action, str] = {
     Action.KEEP_LOG: "Your role cannot write in this pupil's communication log.",
     Action.MANAGE_SIGNPOSTING: "The SENCo and the school administrator keep the school's "
     "signposting and key persons.",
+    Action.MANAGE_LA_SIGNPOSTING: "Only an officer of the local authority keeps its signposting "
+    "for families.",
     Action.READ_INFORMATION_REPORT: "The SENCo, senior leaders, the SEN governor and the "
     "administrator read the SEN information report's drafts.",
     Action.MANAGE_INFORMATION_REPORT: "The SENCo and senior leaders write and publish the SEN "

@@ -26,6 +26,7 @@ from .actions import (
     ALLOWED,
     INSTALLATION_REFUSAL,
     LA_EHC_ACTIONS,
+    LA_OWN_ACTIONS,
     NAMED_RECORD_ROLES,
     REFUSALS,
     STAFF_ROLES,
@@ -96,7 +97,10 @@ def pupil_id_of(obj: object) -> int | None:
 
 
 def la_id_of(obj: object) -> int | None:
-    """The LA of an EHC record (its own `la`, or its plan's)."""
+    """The LA itself, or the LA of an EHC record or a row of the LA's (its own `la`, or its
+    plan's)."""
+    if isinstance(obj, LocalAuthority):
+        return obj.pk
     la_id = getattr(obj, "la_id", None)
     if la_id is None:
         la_id = getattr(getattr(obj, "plan", None), "la_id", None)
@@ -109,7 +113,11 @@ def has_role(user: User, school: School | int, allowed: frozenset[str]) -> bool:
 
 def may(user: User, action: Action, obj: object) -> bool:
     """Whether the user's role at the object's school allows `action` on it (see the module
-    docstring; reach to the object itself is the visible_* queryset's, in get_for_user)."""
+    docstring; reach to the object itself is the visible_* queryset's, in get_for_user). An
+    LA's own action (LA_OWN_ACTIONS) asks only whether the user is an officer of the object's LA."""
+    if action in LA_OWN_ACTIONS:
+        la_id = la_id_of(obj)
+        return la_id is not None and la_id in officer_las(user)
     school_id = school_id_of(obj)
     if school_id is None or not user.is_authenticated or not user.is_active:
         return False
@@ -181,6 +189,22 @@ def current_school_for(request: HttpRequest, action: Action = Action.USE_STAFF_A
     if not may(_user_of(request), action, school):
         raise PermissionDenied(REFUSALS[action])
     return school
+
+
+def current_la_for(
+    request: HttpRequest, action: Action, chosen: str | None = None
+) -> LocalAuthority:
+    """The LA an officer works for (`chosen`, an id among theirs, else their first by name) if
+    they may do `action` to it; else 403 (not an officer of any LA, or a role that may not)."""
+    user = _user_of(request)
+    las = sorted(
+        (m.la for m in memberships(user) if m.role == Role.LA_OFFICER and m.la is not None),
+        key=lambda la: la.name,
+    )
+    la = next((la for la in las if str(la.pk) == chosen), las[0] if las else None)
+    if la is None or not may(user, action, la):
+        raise PermissionDenied(REFUSALS[action])
+    return la
 
 
 def overview_scopes(user: User) -> list[LocalAuthority | Trust]:

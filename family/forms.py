@@ -1,5 +1,6 @@
 """Forms of the family area (every label translatable) and the staff's log and signposting."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -185,7 +186,22 @@ class ReplyForm(forms.Form):
         self.helper = gds_helper()
 
 
+# A phone number as a family would dial it: digits, spaces, brackets, dashes and a leading +.
+PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,38}$")
+
+
+def _phone(form: forms.ModelForm, name: str) -> str:
+    value: str = form.cleaned_data.get(name, "").strip()
+    if value and not PHONE.match(value):
+        raise forms.ValidationError(
+            "Enter a phone number as a family would dial it, like 01384 236677."
+        )
+    return value
+
+
 class SignpostingForm(forms.ModelForm):
+    """The school's own signposting: each field left empty uses the LA's."""
+
     class Meta:
         model = Signposting
         fields = [
@@ -206,6 +222,44 @@ class SignpostingForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = gds_helper()
+
+    def clean_sendiass_phone(self) -> str:
+        return _phone(self, "sendiass_phone")
+
+    def clean_school_phone(self) -> str:
+        return _phone(self, "school_phone")
+
+
+class LASignpostingForm(forms.ModelForm):
+    """The LA's signposting, under every school's own: what is the LA's to say (the Local
+    Offer, its SENDIASS, how to raise a concern and complain), not a school's phone or report."""
+
+    class Meta:
+        model = Signposting
+        fields = [
+            "local_offer_url",
+            "sendiass_name",
+            "sendiass_phone",
+            "sendiass_email",
+            "sendiass_url",
+            "concerns_how",
+            "complaints_how",
+            "views_open_days",
+        ]
+        widgets = {"concerns_how": _textarea(4), "complaints_how": _textarea(4)}
+        help_texts = {
+            "local_offer_url": "The full web address, starting https://",
+            "concerns_how": "Shown where a school has not written its own.",
+            "complaints_how": "Shown where a school has not written its own.",
+            "views_open_days": "Empty: 21 days. A school may set its own.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper()
+
+    def clean_sendiass_phone(self) -> str:
+        return _phone(self, "sendiass_phone")
 
 
 class KeyPersonForm(forms.ModelForm):

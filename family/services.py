@@ -1,5 +1,6 @@
 """Writes of the family area (house style §2): each audited, each in one transaction."""
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import LocalAuthority, School, User
 from audit import log as audit
 from audit.models import AuditAction
 from family import notify, selectors
@@ -20,6 +21,7 @@ from family.models import (
     LogEntry,
     LogKind,
     PupilVoice,
+    Signposting,
     TargetWords,
     ViewsDraft,
     ViewsReminder,
@@ -29,6 +31,38 @@ from support import services as support_services
 from support.models import Concern, Cycle, Target
 
 STAFF_KINDS = frozenset({LogKind.MEETING, LogKind.CALL, LogKind.EMAIL, LogKind.DIARY})
+
+
+@transaction.atomic
+def signposting_save(
+    *,
+    data: Mapping[str, Any],
+    by: User,
+    la: LocalAuthority | None = None,
+    school: School | None = None,
+    request: HttpRequest | None = None,
+) -> Signposting:
+    """Save the signposting for families of an LA or of a school (exactly one): the fields in
+    `data` replace the row's. The trail says which fields changed, never what they say."""
+    if (la is None) == (school is None):
+        raise ValueError("Signposting belongs to an LA or to a school.")
+    row = Signposting.objects.filter(la=la, school=school).first()
+    created = row is None
+    if row is None:
+        row = Signposting(la=la, school=school)
+    changed = sorted(name for name, value in data.items() if getattr(row, name) != value)
+    for name in changed:
+        setattr(row, name, data[name])
+    row.full_clean()
+    row.save()
+    audit.log(
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        by,
+        row,
+        {"fields": changed, "la": la.pk if la else None},
+        request=request,
+    )
+    return row
 
 
 def _name(user: User) -> str:

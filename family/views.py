@@ -1,20 +1,31 @@
 """The staff's side of the family area: a pupil's communication log (entries, replies to the
-family's messages), the pupil's key person, and the school's signposting for families."""
+family's messages), the pupil's key person, and the signposting for families of the school and
+of the LA (the LA's officers' page, under /overview/)."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 import access
 from access import Action
-from accounts.models import Membership, User
+from accounts.models import LocalAuthority, Membership, User
 from audit import log as audit
 from audit.models import AuditAction
 from family import selectors, services
-from family.forms import KeyPersonForm, LogEntryForm, ReplyForm, SignpostingForm
+from family.forms import (
+    KeyPersonForm,
+    LASignpostingForm,
+    LogEntryForm,
+    ReplyForm,
+    SignpostingForm,
+)
 from family.models import KeyPerson, LogKind, Signposting
 from pupils.models import Pupil
 from ui.forms import add_service_errors
@@ -138,13 +149,52 @@ def school_signposting(request: HttpRequest) -> HttpResponse:
     school = access.current_school_for(request, Action.MANAGE_SIGNPOSTING)
     instance = Signposting.objects.filter(school=school).first() or Signposting(school=school)
     form = SignpostingForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        audit.log(AuditAction.UPDATE, _user(request), saved, {"signposting": True}, request=request)
+    if request.method == "POST" and form.is_valid() and _saved(request, form, school=school):
         messages.success(request, "The signposting is saved.")
         return redirect("school_signposting")
     return render(
         request,
         "family/signposting_edit.html",
         {"form": form, "school": school, "merged": selectors.signposting(school)},
+    )
+
+
+def _saved(request: HttpRequest, form: forms.ModelForm, **owner: Any) -> bool:
+    """Save a valid signposting form through the service; its refusals go on the form."""
+    data = {name: form.cleaned_data[name] for name in form.fields}
+    try:
+        services.signposting_save(data=data, by=_user(request), request=request, **owner)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def la_signposting(request: HttpRequest) -> HttpResponse:
+    """The LA's signposting for families (the Local Offer, SENDIASS, raising a concern and
+    complaining): every school's family area and parent PDFs show it where the school has not
+    written its own. For the LA's officers; `?la=` chooses among an officer's LAs."""
+    la = access.current_la_for(request, Action.MANAGE_LA_SIGNPOSTING, request.GET.get("la"))
+    instance = Signposting.objects.filter(la=la).first() or Signposting(la=la)
+    form = LASignpostingForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid() and _saved(request, form, la=la):
+        messages.success(request, "The local authority's signposting is saved.")
+        return redirect(f"{reverse('la_signposting')}?la={la.pk}")
+    schools = la.schools.order_by("name")
+    overriding = set(
+        Signposting.objects.filter(school__in=schools).values_list("school_id", flat=True)
+    )
+    return render(
+        request,
+        "family/la_signposting_edit.html",
+        {
+            "form": form,
+            "la": la,
+            "others": LocalAuthority.objects.filter(
+                pk__in=access.officer_las(_user(request))
+            ).exclude(pk=la.pk),
+            "schools": [(s, s.pk in overriding) for s in schools],
+        },
     )

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -35,7 +35,7 @@ from family.forms import (
     ParentViewsForm,
     PupilVoiceForm,
 )
-from family.models import Acknowledgement, PupilVoice, TargetWords, ViewsDraft
+from family.models import Acknowledgement, PupilVoice, ViewsDraft
 from provision.models import Enrolment
 from pupils import selectors
 from pupils.models import Pupil
@@ -111,13 +111,24 @@ def _provisions(pupil: Pupil, today: Any) -> list[Enrolment]:
 
 
 def _targets_with_words(plan: Any) -> list[Target]:
+    """The plan's targets, each with `child_words`: the child's own words for it, else those
+    for the target it was carried forward from (the same target, still in their words)."""
     if plan is None:
         return []
-    return list(
-        plan.targets.all().prefetch_related(
-            Prefetch("pupil_words", queryset=TargetWords.objects.all())
-        )
-    )
+    targets = list(plan.targets.select_related("pupil_words", "carried_from__pupil_words"))
+    for target in targets:
+        target.child_words = _child_words(target)  # type: ignore[attr-defined]
+    return targets
+
+
+def _child_words(target: Target | None) -> str:
+    seen = 0
+    while target is not None and seen < 20:  # a chain of carried targets, never a loop
+        words = getattr(target, "pupil_words", None)
+        if words is not None:
+            return str(words.words)
+        target, seen = target.carried_from, seen + 1
+    return ""
 
 
 @login_required

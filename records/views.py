@@ -141,6 +141,7 @@ def overview_home(request: HttpRequest) -> HttpResponse:
         {
             "scopes": scopes,
             "ehc_casework": bool(access.officer_las(user)),
+            "la_signposting": bool(access.officer_las(user)),
             "rows": rows,
             "totals": totals,
             "needs": [

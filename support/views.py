@@ -56,6 +56,8 @@ def _form_page(
     multipart: bool = False,
     their_changes: list[dict[str, str]] | None = None,
     progress: attainment_selectors.CycleProgress | None = None,
+    voices: Any = None,
+    target_words: list[tuple[int, str]] | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -70,6 +72,8 @@ def _form_page(
             "multipart": multipart,
             "their_changes": their_changes or [],
             "progress": progress,
+            "voices": voices,
+            "target_words": target_words or [],
         },
     )
 
@@ -393,7 +397,7 @@ def review(
     if plan is None:
         messages.error(request, "There is no plan to review yet: write the plan first.")
         return redirect("cycle_detail", pk=cycle.pk)
-    targets = list(plan.targets.all())
+    targets = list(plan.targets.select_related("pupil_words"))
     form = forms.ReviewForm(
         request.POST or None,
         targets=targets,
@@ -429,6 +433,13 @@ def review(
         back=f"/staff/cycles/{cycle.pk}/",
         intro="Review with the parents and the pupil. Completing the review locks this cycle and starts the next.",
         progress=_cycle_progress(cycle),
+        # The child's views from the family area and their targets in their own words, as said.
+        voices=list(cycle.pupil_voices.all()),
+        target_words=[
+            (t.position, words.words)
+            for t in targets
+            if (words := getattr(t, "pupil_words", None)) is not None
+        ],
     )
 
 

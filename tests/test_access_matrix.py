@@ -188,7 +188,7 @@ def _people_urls(w: World) -> dict[str, str]:
 
 def _family_urls(w: World) -> dict[str, str]:
     """Families as partners (issue 17): the parents' pages of their own child, and the staff's
-    communication log, key person and signposting."""
+    communication log, key person and signposting, and the LA officers' signposting."""
     return {
         "family_log_amy": reverse("family_log", args=[w.amy.pk]),
         "family_log_ben": reverse("family_log", args=[w.ben.pk]),
@@ -201,6 +201,7 @@ def _family_urls(w: World) -> dict[str, str]:
         "concern_list": reverse("concern_list"),
         "key_person": reverse("key_person_edit", args=[w.amy.pk]),
         "school_signposting": reverse("school_signposting"),
+        "la_signposting": reverse("la_signposting"),
     }
 
 
@@ -368,6 +369,8 @@ EXPECTED = {
     "concern_list":           [OK , F  , F  , F  , F  , F  , F  , F  , OK , F  , F  , F],
     "key_person":             [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
     "school_signposting":     [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
+    # The LA's signposting: its officers only (a trust officer, a school's staff are refused).
+    "la_signposting":         [F  , F  , F  , F  , F  , F  , F  , F  , F  , OK , F  , F],
     # The SEN information report (duties/): read by the SENCo, senior leaders, the governor and
     # the administrator of the school; written by the SENCo and senior leaders; the family page
     # answers every signed-in user (a parent sees only a draft shared with them).

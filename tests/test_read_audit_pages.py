@@ -64,6 +64,7 @@ NO_NAMED_PUPILS = frozenset(
         "compliance_summary",  # the home's banner: counts of findings and of pupils, no names
         "personal_settings",  # the user's own reminder setting
         "school_signposting",  # the school's Local Offer and SENDIASS links
+        "la_signposting",  # the LA's: the same links, and its schools by name
     }
 )
 
@@ -111,6 +112,7 @@ def pages(w: World) -> dict[str, tuple[str, str]]:
         "costed_map_xlsx": ("senco", reverse("pupil_costed_map_xlsx", args=[w.amy.pk])),
         "review_pdf": ("senco", reverse("cycle_review_pdf", args=[cycle.pk])),
         "family_review_pdf": ("parent", reverse("family_cycle_review_pdf", args=[cycle.pk])),
+        "la_signposting": ("la_officer", reverse("la_signposting")),
     }
     return out
 

@@ -794,6 +794,17 @@ def pupil_voice_record(w: World) -> Any:
     return voice
 
 
+def signposting_save(w: World) -> Any:
+    """The LA's signposting and a school's own over it: what they say stays out of the trail."""
+    from family import services as family_services
+    from family.models import Signposting
+
+    family_services.signposting_save(la=w.la, data=typed(Signposting), by=w.users["la_officer"])
+    return family_services.signposting_save(
+        school=w.oak, data=typed(Signposting), by=w.users["senco"]
+    )
+
+
 # --- attainment/: flags set aside, imported points (a subject's name is typed in the file)
 
 
@@ -980,6 +991,7 @@ CASES: dict[str, Callable[[World], Any]] = {
         views_draft_save,
         views_send,
         pupil_voice_record,
+        signposting_save,
         flag_dismiss,
         import_points,
         leaving_record,

@@ -6,8 +6,10 @@ at 320 px and at desktop width."""
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from family import services as family_services
 from family.models import Acknowledgement, LogEntry, Signposting
 from people import services as people_services
 from pupils.models import Contact, FamilyLink
@@ -62,6 +64,13 @@ def _records(world):
     target = services.target_add(
         plan=plan, by=senco, data={"description": "Read 20 tricky words", "target_date": today}
     )
+    # Amy's own words, given with an adult before the review: on the review record, "my targets".
+    family_services.pupil_voice_record(
+        cycle=cycle,
+        data={"feeling": 4, "going_well": "i like reading club", "hard": "spelling tests"},
+        target_words={target.pk: "read my tricky words"},
+        by=senco,
+    )
     services.review_complete(
         cycle=cycle,
         data=review_data(
@@ -106,7 +115,7 @@ def test_a_parent_takes_part_in_polish_by_keyboard(page, live_server, world, axe
     press_enter_and_wait(page)
     # The family area, in the family link's language: Polish.
     assert page.locator("html").get_attribute("lang") == "pl"
-    assert page.locator("h1").inner_text() == "Twoje dzieci"
+    assert page.locator("h1").inner_text() == "Państwa dzieci"
     axe_check(page)
 
     # Read the plan in Polish.
@@ -175,11 +184,16 @@ def no_sideways_scroll(page, width: int) -> None:
     assert scroll <= width, f"the page is {scroll} px wide at {width} px"
 
 
-@pytest.mark.parametrize("code", ["ur", "en-gb"])
+LANG_ATTRIBUTE = {"pl": "pl", "ur": "ur", "en-gb": "en-GB"}
+
+
+@pytest.mark.parametrize("code", ["pl", "ur", "en-gb"])
 def test_every_family_page_is_axe_clean_in_each_language(
     page, live_server, world, login, axe_check, code
 ):
-    """Urdu right to left and English (Polish is the journey above), at 320 px."""
+    """Every family page in Polish, Urdu (right to left) and English, at 320 px: the pupil-voice
+    questions, "my targets" and the review record with the child's words, and the help and
+    advice (signposting) at the foot of the family pages."""
     from family.models import FamilyLanguage
 
     reviewed, _ = _records(world)
@@ -187,7 +201,8 @@ def test_every_family_page_is_axe_clean_in_each_language(
     page.set_viewport_size({"width": 320, "height": 900})
     login(page, world.users["parent"])
     amy = f"/family/children/{world.amy.pk}/"
-    for path in [
+    with_help = {"/family/", amy, amy + "concern/", amy + "ehc/", amy + f"reviews/{reviewed.pk}/"}
+    paths = [
         "/family/",
         amy,
         amy + "views/",
@@ -197,9 +212,109 @@ def test_every_family_page_is_axe_clean_in_each_language(
         amy + "my-targets/",
         amy + "ehc/",
         amy + f"reviews/{reviewed.pk}/",
-    ]:
+    ]
+    for path in paths:
         page.goto(live_server.url + path)
-        assert page.locator("html").get_attribute("lang") == ("ur" if code == "ur" else "en-GB")
+        assert page.locator("html").get_attribute("lang") == LANG_ATTRIBUTE[code], path
         assert page.locator("html").get_attribute("dir") == ("rtl" if code == "ur" else "ltr")
         axe_check(page)
         no_sideways_scroll(page, 320)
+        if path in with_help:
+            assert page.locator("#signposting").count() == 1, path  # help and advice
+    assert with_help <= set(paths)
+    # The child's words, as said, on the review record and "my targets".
+    page.goto(live_server.url + amy + f"reviews/{reviewed.pk}/")
+    assert "“i like reading club”" in page.locator("#pupil-voice").inner_text()
+    page.goto(live_server.url + amy + "my-targets/")
+    assert "“read my tricky words”" in page.locator("main").inner_text()
+    _invitation_pages_are_axe_clean(page, live_server, world, axe_check, code)
+
+
+SPOKEN = {"pl": "Polish", "ur": "Urdu", "en-gb": "English"}
+
+
+def _invitation_pages_are_axe_clean(page, live_server, world, axe_check, code) -> None:
+    """Signed out: the invitation in the family link's language, and the page for a code."""
+    contact = Contact.objects.create(
+        school=world.oak,
+        forename="Sam",
+        surname="Adams",
+        email="sam@example.org",
+        preferred_language=SPOKEN[code],
+    )
+    FamilyLink.objects.create(pupil=world.amy, contact=contact, relationship="father")
+    sent = people_services.parent_invite(
+        contact=contact, method="email", by=world.users["senco"], base_url=""
+    )
+    guest = page.context.browser.new_page()
+    try:
+        guest.set_viewport_size({"width": 320, "height": 900})
+        guest.goto(live_server.url + sent.link)
+        assert guest.locator("html").get_attribute("lang") == LANG_ATTRIBUTE[code]
+        axe_check(guest)
+        no_sideways_scroll(guest, 320)
+        guest.goto(live_server.url + "/family/join/")
+        axe_check(guest)
+        no_sideways_scroll(guest, 320)
+    finally:
+        guest.close()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_an_la_officer_keeps_the_las_signposting_by_keyboard(
+    page, live_server, world, login, axe_check, width
+):
+    """The LA's signposting page: axe-clean, by keyboard, with an error on the field that is
+    wrong; saved, the family area shows it under the school's own."""
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, world.users["la_officer"])
+    page.goto(live_server.url + "/overview/")
+    tab_to_link(page, "/overview/signposting/")
+    press_enter_and_wait(page)
+    axe_check(page)
+    no_sideways_scroll(page, width)
+    tab_to(page, "id_sendiass_name")
+    page.keyboard.type("Testshire SENDIASS")
+    tab_to(page, "id_sendiass_email")
+    page.keyboard.type("not-an-email")
+    tab_to(page, "id_concerns_how")
+    page.keyboard.type("Talk to the SENCo first.")
+    tab_to(page, "save-signposting")
+    press_enter_and_wait(page)
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "Enter a valid email address" in page.locator("#div_id_sendiass_email").inner_text()
+    axe_check(page)
+    tab_to(page, "id_sendiass_email")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("advice@testshire.example")
+    tab_to(page, "save-signposting")
+    press_enter_and_wait(page)
+    assert page.locator(".govuk-notification-banner").is_visible()
+    axe_check(page)
+    assert Signposting.objects.get(la=world.la).sendiass_email == "advice@testshire.example"
+
+
+def test_the_review_form_with_the_childs_words_is_axe_clean(
+    page, live_server, world, login, axe_check
+):
+    senco, today = world.users["senco"], timezone.localdate()
+    cycle = services.cycle_open(pupil=world.amy, opened_on=today - timedelta(days=30), by=senco)
+    plan = services.plan_save(
+        cycle=cycle,
+        by=senco,
+        version=0,
+        data={"plan_date": today, "review_date": today + timedelta(days=3), "outcomes": "Reads"},
+    )
+    target = services.target_add(
+        plan=plan, by=senco, data={"description": "Read 20 words", "target_date": today}
+    )
+    family_services.pupil_voice_record(
+        cycle=cycle,
+        data={"feeling": 2, "hard": "the hall is noisy"},
+        target_words={target.pk: "read my words"},
+        by=world.users["parent"],
+    )
+    login(page, senco)
+    page.goto(live_server.url + reverse("review", args=[cycle.pk]))
+    assert "“the hall is noisy”" in page.locator("#pupil-voice").inner_text()
+    axe_check(page)

@@ -145,8 +145,8 @@ def test_the_invitation_page_follows_the_family_links_language(world):
     parent = Client()
     html = parent.get(path).content.decode()
     assert '<html lang="pl" dir="ltr"' in html
-    assert "Zobacz wsparcie SEN Twojego dziecka" in html and "Utwórz moje konto" in html
-    assert "Twój adres e-mail" in html  # the form's labels
+    assert "Wsparcie SEN Państwa dziecka" in html and "Utwórz moje konto" in html
+    assert "Państwa adres e-mail" in html  # the form's labels
     # Errors in the parent's language too.
     r = parent.post(path, {"email": "rob@example.org", "password1": "a", "password2": "b"})
     assert r.status_code == 200 and "Te dwa hasła nie są takie same." in r.content.decode()
@@ -171,6 +171,6 @@ def test_the_code_page_is_in_english_until_the_parent_chooses(world):
     assert '<html lang="en-GB"' in html and "Use a code from your child’s school" in html
     client = Client()
     html = client.get(reverse("family_join") + "?lang=pl").content.decode()
-    assert "Użyj kodu ze szkoły Twojego dziecka" in html
+    assert "Kod ze szkoły Państwa dziecka" in html
     r = client.post(reverse("family_join"), {"code": "AAAA-BBBB-CCCC"})
     assert "Ten kod jest nieprawidłowy" in r.content.decode()

@@ -139,6 +139,41 @@ def test_the_committed_mo_file_says_what_the_po_file_says(code):
             assert compiled.gettext(msgid) == msgstr, f"{code}: recompile the .mo ({msgid!r})"
 
 
+# Polish speaks to parents in one form: the formal plural "Państwo" (docs/decisions.md), never
+# "Pani/Pan" nor "ty". Only the child is spoken to as "ty": the pupil-voice questions and "my
+# targets", which a child answers and reads with an adult.
+NOT_TO_PARENTS = re.compile(
+    r"\b(?:Pani|Pana|Panu|Panią|Panem|Pan|Twoj\w*|Twój|Tobą|Tobie|Ty|Ci|Cię|masz|możesz|jesteś"
+    r"|\w+łeś|\w+łaś)\b",
+    re.IGNORECASE,
+)
+TO_THE_CHILD = [
+    ROOT / "records" / "templates" / "family" / "voice.html",
+    ROOT / "records" / "templates" / "family" / "my_targets.html",
+]
+
+
+def _child_msgids() -> set[str]:
+    from family.forms import PupilVoiceForm
+
+    found = set().union(*(_template_msgids(path) for path in TO_THE_CHILD))
+    form = PupilVoiceForm()
+    for field in form.fields.values():
+        found |= {str(field.label)} | {str(m) for m in field.error_messages.values()}
+    return found | {"Target %(number)s in your words"}
+
+
+def test_polish_speaks_to_parents_formally_and_only_to_the_child_as_ty():
+    catalogue = read_po(LOCALE / "pl" / "LC_MESSAGES" / "django.po")
+    child = _child_msgids()
+    assert "How do you feel about school?" in child  # the voice form's own question
+    to_parents = {m: catalogue[m][0] for m in family_msgids() - child}
+    informal = {m: s for m, s in to_parents.items() if NOT_TO_PARENTS.search(s)}
+    assert informal == {}, f"say these to parents as 'Państwo': {list(informal.items())[:3]}"
+    assert sum("Państw" in s for s in to_parents.values()) > 60
+    assert catalogue["How do you feel about school?"][0] == "Jak się czujesz w szkole?"
+
+
 def test_the_language_follows_the_family_link_then_the_parents_choice():
     assert languages.choose(None, ["Polish"]) == "pl"
     assert languages.choose(None, ["  اردو "]) == "ur"
@@ -169,13 +204,31 @@ def test_a_parent_whose_family_link_says_polish_reads_the_family_area_in_polish(
     response = client.get(reverse("family_pupil", args=[world.amy.pk]))
     html = response.content.decode()
     assert '<html lang="pl" dir="ltr"' in html and response["Content-Language"] == "pl"
-    assert "Plan prostymi słowami" in html and "Twoje dzieci" in html  # the page and the menu
+    assert "Plan prostymi słowami" in html and "Państwa dzieci" in html  # the page and the menu
     # The school's own words stay as written, marked as such in the parent's language.
     assert "Amy reads" in html and "To są własne słowa szkoły" in html
     # Staff pages are not affected: the SENCo still reads English.
     staff = Client()
     staff.force_login(world.users["senco"])
     assert '<html lang="en-GB"' in staff.get(reverse("school_home")).content.decode()
+
+
+def test_polish_dates_name_the_month_as_a_date_does(world, plan):
+    """ "24 grudnia 2026", not "24 Grudzień 2026": Polish names the month of a date in the
+    genitive, Django's "E" (English reads the same either way)."""
+    from django.utils import dateformat, translation
+
+    Contact.objects.filter(user=world.users["parent"]).update(preferred_language="Polish")
+    client = Client()
+    client.force_login(world.users["parent"])
+    html = client.get(reverse("family_pupil", args=[world.amy.pk])).content.decode()
+    review_on = plan.plan.review_date
+    with translation.override("pl"):
+        genitive = dateformat.format(review_on, "j E Y")
+        assert genitive != dateformat.format(review_on, "j F Y")
+    assert genitive in html
+    templates = [*(ROOT / "records" / "templates" / "family").glob("*.html")]
+    assert not [p.name for p in templates if 'date:"j F' in p.read_text(encoding="utf-8")]
 
 
 def test_a_parent_who_chooses_urdu_gets_right_to_left_pages(world, plan):

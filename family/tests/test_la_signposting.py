@@ -1,0 +1,143 @@
+"""The LA's signposting for families (issue 17: "configured per LA and per school"): its officers
+keep it at /overview/signposting/, each school's own fields come first, and the family area and
+the parents' PDFs show the result."""
+
+import shutil
+import subprocess
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import LocalAuthority, Membership, Role
+from audit.models import AuditEvent
+from family.models import Signposting
+
+pytestmark = pytest.mark.django_db
+URL = "/overview/signposting/"
+GOOD = {
+    "local_offer_url": "https://testshire.example/local-offer",
+    "sendiass_name": "Testshire SENDIASS",
+    "sendiass_phone": "01384 236677",
+    "sendiass_email": "sendiass@testshire.example",
+    "sendiass_url": "https://testshire.example/sendiass",
+    "concerns_how": "Talk to the SENCo, then the head teacher.",
+    "complaints_how": "Write to the chair of governors.",
+    "views_open_days": "14",
+}
+
+
+def client_for(world, persona):
+    client = Client()
+    client.force_login(world.users[persona])
+    return client
+
+
+def test_the_page_is_routed_under_the_overview():
+    assert reverse("la_signposting") == URL
+
+
+def test_an_la_officer_saves_their_las_signposting_and_the_change_is_audited(world):
+    client = client_for(world, "la_officer")
+    assert "Signposting for families" in client.get(URL).content.decode()
+    response = client.post(URL, GOOD)
+    assert response.status_code == 302
+    row = Signposting.objects.get(la=world.la)
+    assert row.sendiass_name == "Testshire SENDIASS" and row.views_open_days == 14
+    assert row.school is None
+    event = AuditEvent.objects.filter(object_type="family.Signposting").latest("pk")
+    assert event.action == "create" and event.actor == world.users["la_officer"]
+    assert "sendiass_name" in event.data["fields"]
+    assert "Testshire SENDIASS" not in str(event.data)  # what it says stays out of the trail
+    client.post(URL, GOOD | {"sendiass_phone": "0800 222 333"})
+    event = AuditEvent.objects.filter(object_type="family.Signposting").latest("pk")
+    assert event.action == "update" and event.data["fields"] == ["sendiass_phone"]
+    assert Signposting.objects.filter(la=world.la).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "error"),
+    [
+        ("local_offer_url", "not a web address", "Enter a valid URL"),
+        ("sendiass_email", "sendiass-at-testshire", "Enter a valid email address"),
+        ("sendiass_phone", "call us!", "Enter a phone number as a family would dial it"),
+        ("views_open_days", "-3", "greater than or equal to 0"),
+    ],
+)
+def test_bad_input_is_refused_with_an_error_on_its_field_and_nothing_saved(
+    world, field, bad, error
+):
+    response = client_for(world, "la_officer").post(URL, GOOD | {field: bad})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="#id_{field}"' in html  # the error summary links to the field
+    assert f'id="id_{field}_1_error"' in html and error in html  # and beside the field
+    assert not Signposting.objects.filter(la=world.la).exists()
+
+
+@pytest.mark.parametrize(
+    "persona", ["senco", "admin", "trust_officer", "parent", "teacher", "outsider"]
+)
+def test_only_the_las_officers_may_keep_it(world, persona):
+    client = client_for(world, persona)
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, GOOD).status_code == 403
+    assert not Signposting.objects.exists()
+
+
+def test_an_officer_cannot_choose_another_las_signposting(world):
+    other = LocalAuthority.objects.create(code="821", name="Otherborough")
+    client = client_for(world, "la_officer")
+    client.post(f"{URL}?la={other.pk}", GOOD)  # not theirs: their own LA is used
+    assert not Signposting.objects.filter(la=other).exists()
+    assert Signposting.objects.filter(la=world.la).exists()
+    Membership.objects.create(user=world.users["la_officer"], role=Role.LA_OFFICER, la=other)
+    page = client.get(f"{URL}?la={world.la.pk}").content.decode()
+    assert f'href="?la={other.pk}"' in page  # the officer's other LA, to choose
+    client.post(f"{URL}?la={other.pk}", GOOD | {"sendiass_name": "Other SENDIASS"})
+    assert Signposting.objects.get(la=other).sendiass_name == "Other SENDIASS"
+
+
+def test_the_overview_home_links_it_for_la_officers_only(world):
+    assert URL in client_for(world, "la_officer").get(reverse("overview_home")).content.decode()
+    assert (
+        URL not in client_for(world, "trust_officer").get(reverse("overview_home")).content.decode()
+    )
+
+
+def test_the_schools_own_fields_come_first_in_the_family_area_and_on_parent_pdfs(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from support import services
+
+    client_for(world, "la_officer").post(URL, GOOD)
+    school = client_for(world, "senco").post(
+        reverse("school_signposting"),
+        {"sendiass_phone": "0800 111 222", "concerns_how": "Speak to Mrs Oak first."},
+    )
+    assert school.status_code == 302
+    html = client_for(world, "parent").get(reverse("family_pupil", args=[world.amy.pk]))
+    html = html.content.decode()
+    assert "https://testshire.example/local-offer" in html  # the LA's, the school has none
+    assert "Testshire SENDIASS" in html
+    assert "0800 111 222" in html and "01384 236677" not in html  # the school's phone wins
+    assert "Speak to Mrs Oak first." in html and "then the head teacher" not in html
+    senco, today = world.users["senco"], timezone.localdate()
+    cycle = services.cycle_open(pupil=world.amy, opened_on=today - timedelta(days=5), by=senco)
+    services.plan_save(
+        cycle=cycle,
+        by=senco,
+        version=0,
+        data={"plan_date": today, "review_date": today + timedelta(days=60), "outcomes": "Reads"},
+    )
+    pdf = client_for(world, "parent").get(reverse("family_cycle_plan_pdf", args=[cycle.pk]))
+    assert pdf.status_code == 200
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Testshire SENDIASS" in text and "0800 111 222" in text and "01384" not in text
+    assert "Speak to Mrs Oak first." in text
