@@ -17,7 +17,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Membership, Role, School, User
+from accounts.models import LocalAuthority, Membership, Role, School, User
+from accounts.schooldates import school_year_start
 from interop.ctf import SchoolRef, SENNeed, SENPeriod
 from interop.generate import ctf_bytes, make_header, realistic_pupils
 from pupils.models import Contact, Pupil, RegisterEntry
@@ -94,8 +95,6 @@ def test_a_new_school_from_an_empty_install_to_a_working_register(settings, monk
     assert root.get("/install/").status_code == 200
     r = root.post("/install/", {"form": "la", "la-code": LA_CODE, "la-name": "Fenshire"})
     assert r.status_code == 302
-    from accounts.models import LocalAuthority
-
     la = LocalAuthority.objects.get(code=LA_CODE)
     r = root.post(
         "/install/",
@@ -157,7 +156,7 @@ def test_a_new_school_from_an_empty_install_to_a_working_register(settings, monk
         "/staff/school/classes/upload/",
         {
             "file": SimpleUploadedFile("classes.csv", "\r\n".join(rows).encode()),
-            "start_year": str(_start_year()),
+            "start_year": str(school_year_start(TODAY)),
         },
     )
     assert r.status_code == 302, r.content.decode()[:2000]
@@ -193,9 +192,3 @@ def test_a_new_school_from_an_empty_install_to_a_working_register(settings, monk
         assert parent.get(reverse("family_pupil", args=[child.pk])).status_code == 200
     assert parent.get(reverse("family_pupil", args=[elsewhere.pk])).status_code == 404
     assert parent.get(reverse("register")).status_code in (302, 403, 404)
-
-
-def _start_year() -> int:
-    from accounts.schooldates import school_year_start
-
-    return school_year_start(TODAY)
