@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from duties.models import InformationReport, Layer
-from duties.sections import SECTIONS
+from duties.sections import LANGUAGES, SECTIONS
 from provision.models import AREA_CHOICES
 from pupils.models import Contact
 from ui.forms import GovDateField, Select, escaped_label, gds_helper
@@ -28,6 +28,15 @@ class ReportTextsForm(forms.Form):
                 initial=report.texts.get(section.key, ""),
                 widget=forms.Textarea(attrs={"rows": 5}),
             )
+        self.fields["languages"] = forms.MultipleChoiceField(
+            label="Other languages to offer the published report in",
+            help_text="Its headings and figures are translated; your own words stay in English, "
+            "marked as the school's.",
+            choices=list(LANGUAGES.items()),
+            required=False,
+            initial=report.languages,
+            widget=forms.CheckboxSelectMultiple,
+        )
         self.helper = gds_helper()
 
     def texts(self) -> dict[str, str]:

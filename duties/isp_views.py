@@ -67,6 +67,7 @@ def layer(request: HttpRequest, pk: int) -> HttpResponse:
             "may_record": may_record,
             # The whole plan as portable JSON (docs/schemas/sen-file-1.0.schema.json, interop/).
             "may_export": access.may(user, Action.TRANSFER_RECORDS, pupil),
+            "may_import": access.may(user, Action.RUN_CYCLE, pupil),
         },
     )
 

@@ -38,6 +38,9 @@ class InformationReport(models.Model):
     )
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default="draft")
     texts = models.JSONField(default=dict, blank=True)
+    # The other languages the school offers the published report in (duties.sections.LANGUAGES:
+    # where a translation of its fixed wording exists); English always.
+    languages = models.JSONField(default=list, blank=True)
     figures = models.JSONField(default=dict, blank=True)
     shared_on = models.DateField(null=True, blank=True)
     comments_close_on = models.DateField(null=True, blank=True)

@@ -11,11 +11,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from duties.models import InformationReport, ReportStatus
+from duties.sections import LANGUAGES as TRANSLATED
 from duties.sections import SECTIONS
 from support.pdf import render_pdf
 
-# The languages the report may be read in (the family engineer's translations, where shipped).
-LANGUAGES = {"en": "English", "pl": "Polski", "ur": "اردو"}
+ENGLISH = {"en": "English"}
 
 
 def _published(urn: str) -> InformationReport:
@@ -29,6 +29,11 @@ def _published(urn: str) -> InformationReport:
     return report
 
 
+def _offered(report: InformationReport) -> dict[str, str]:
+    """English and the translations the school chose for the report (shipped ones only)."""
+    return ENGLISH | {c: name for c, name in TRANSLATED.items() if c in report.languages}
+
+
 def _context(report: InformationReport, language: str) -> dict[str, object]:
     return {
         "report": report,
@@ -37,20 +42,20 @@ def _context(report: InformationReport, language: str) -> dict[str, object]:
         "figures": report.figures,
         "threshold": settings.SENDPATH_SMALL_NUMBER_THRESHOLD,
         "language": language,
-        "languages": LANGUAGES,
+        "languages": _offered(report),
     }
 
 
-def _language(request: HttpRequest) -> str:
+def _language(request: HttpRequest, report: InformationReport) -> str:
     chosen = request.GET.get("lang", "en")
-    return chosen if chosen in LANGUAGES else "en"
+    return chosen if chosen in _offered(report) else "en"
 
 
 @require_GET
 @cache_control(public=True, max_age=300)
 def public_report(request: HttpRequest, urn: str) -> HttpResponse:
     report = _published(urn)
-    language = _language(request)
+    language = _language(request, report)
     with translation.override(language):
         response = render(request, "duties/public/report.html", _context(report, language))
     response["Content-Language"] = language
@@ -61,7 +66,7 @@ def public_report(request: HttpRequest, urn: str) -> HttpResponse:
 @cache_control(public=True, max_age=300)
 def public_report_pdf(request: HttpRequest, urn: str) -> HttpResponse:
     report = _published(urn)
-    language = _language(request)
+    language = _language(request, report)
     with translation.override(language):
         pdf = render_pdf("duties/pdf/report.html", _context(report, language))
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+# The languages besides English whose translations of the report's fixed wording ship
+# (sendpath/locale); the school chooses which of them its published report is offered in.
+LANGUAGES = {"pl": "Polski", "ur": "اردو"}
+
 
 @dataclass(frozen=True)
 class Section:

@@ -101,7 +101,9 @@ def seed_duties(school: School, today: date, seed: int = 19) -> None:
         if needed:
             services.course_requirements(course=course, intervention_ids=needed, by=by)
     report = services.report_start(school=school, start_year=year, by=by)
-    services.report_edit(report=report, texts=DEMO_TEXTS, version=report.version, by=by)
+    services.report_edit(
+        report=report, texts=DEMO_TEXTS, languages=["pl", "ur"], version=report.version, by=by
+    )
     published_on = min(today, date(year + 1, 9, 20))
     services.report_publish(report=report, on=published_on, by=by)
     services.report_sent_to_la(report=report, on=published_on, how="By email", by=by)

@@ -2,6 +2,7 @@
 someone untrained for it, TA deployment. Each costs a fixed number of queries."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -73,6 +74,8 @@ class UntrainedProvision:
     missing: list[str]  # the courses its lead has not completed
     sessions_untrained: int  # sessions delivered by someone without every required course
     sessions_delivered: int
+    needed: list[str] = field(default_factory=list)  # every course the intervention needs
+    lacking: list[str] = field(default_factory=list)  # who ran it (lead or a session) untrained
 
     @property
     def share_untrained(self) -> int | None:
@@ -81,8 +84,8 @@ class UntrainedProvision:
 
 def untrained_provisions(school: School, today: date) -> list[UntrainedProvision]:
     """Provisions running this school year whose intervention names training that whoever runs
-    them lacks: flagged on the training page, the TA deployment and beside fidelity (four
-    queries)."""
+    them lacks: flagged on the training page, the TA deployment, the provision's page and the
+    provision list beside fidelity (records.provision_views; five queries)."""
     year_start = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
     required: dict[int, list[TrainingCourse]] = defaultdict(list)
     courses = TrainingCourse.objects.filter(school=school).prefetch_related("required_for")
@@ -103,6 +106,7 @@ def untrained_provisions(school: School, today: date) -> list[UntrainedProvision
     )
     for provision_id, delivered_by in rows:
         sessions[provision_id].append(delivered_by)
+    names = _names([p.staff_id for p in provisions] + [b for s in sessions.values() for b in s])
     out = []
     for p in provisions:
         needed = required[p.intervention_id]
@@ -112,10 +116,24 @@ def untrained_provisions(school: School, today: date) -> list[UntrainedProvision
 
         missing = [c.name for c in needed if p.staff_id is None or p.staff_id not in done[c.pk]]
         deliverers = [b if b is not None else p.staff_id for b in sessions[p.pk]]
-        untrained = sum(1 for b in deliverers if lacks(b))
+        untrained = [b for b in deliverers if lacks(b)]
         if missing or untrained:
-            out.append(UntrainedProvision(p, missing, untrained, len(deliverers)))
+            who = {b for b in untrained if b is not None} | ({p.staff_id} if missing else set())
+            out.append(
+                UntrainedProvision(
+                    p, missing, len(untrained), len(deliverers), [c.name for c in needed],
+                    sorted(names.get(b, "someone not named") for b in who if b is not None),
+                )
+            )  # fmt: skip
     return out
+
+
+def _names(ids: Iterable[int | None]) -> dict[int, str]:
+    """{user id: full name} (one query)."""
+    return {
+        u.pk: u.get_full_name() or u.get_username()
+        for u in User.objects.filter(pk__in={i for i in ids if i is not None})
+    }
 
 
 def school_staff(school: School) -> list[tuple[int, str]]:

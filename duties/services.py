@@ -26,7 +26,7 @@ from duties.models import (
     TrainingCourse,
     TrainingRecord,
 )
-from duties.sections import SECTION_KEYS
+from duties.sections import LANGUAGES, SECTION_KEYS
 from pupils.models import Contact, Pupil
 
 
@@ -50,6 +50,7 @@ def report_start(
             number=number,
             start_year=start_year,
             texts=dict(latest.texts) if latest else {},
+            languages=list(latest.languages) if latest else [],
             created_by=by,
         )
         audit.log(AuditAction.CREATE, by, report, {"number": number}, request=request)
@@ -62,13 +63,19 @@ def report_edit(
     texts: dict[str, str],
     version: int,
     by: User,
+    languages: list[str] | None = None,
     request: HttpRequest | None = None,
 ) -> InformationReport:
-    """Change the school's own texts of a draft (the sections given; the others kept). A stale
-    `version` (someone else saved first) changes nothing."""
+    """Change the school's own texts of a draft (the sections given; the others kept) and, if
+    given, the languages the published report is offered in. A stale `version` (someone else
+    saved first) changes nothing."""
     unknown = set(texts) - SECTION_KEYS
     if unknown:
         raise ValidationError(f"There is no section {sorted(unknown)[0]!r}.")
+    if languages is not None and set(languages) - set(LANGUAGES):
+        raise ValidationError(
+            f"There is no translation into {sorted(set(languages) - set(LANGUAGES))[0]!r}."
+        )
     with transaction.atomic():
         current = InformationReport.objects.select_for_update().get(pk=report.pk)
         if not current.is_editable:
@@ -80,9 +87,14 @@ def report_edit(
             )
         changed = sorted(k for k, v in texts.items() if current.texts.get(k, "") != v)
         current.texts = {**current.texts, **{k: v.strip() for k, v in texts.items()}}
+        if languages is not None:
+            current.languages = [code for code in LANGUAGES if code in languages]
         current.version += 1
-        current.save(update_fields=["texts", "version"])
-        audit.log(AuditAction.UPDATE, by, current, {"sections": changed}, request=request)
+        current.save(update_fields=["texts", "languages", "version"])
+        audit.log(
+            AuditAction.UPDATE, by, current,
+            {"sections": changed, "languages": current.languages}, request=request,
+        )  # fmt: skip
     return current
 
 

@@ -140,6 +140,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.report_edit(
                 report=report,
                 texts=form.texts(),
+                languages=form.cleaned_data["languages"],
                 version=form.cleaned_data["version"],
                 by=_user(request),
                 request=request,

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from family import signposts
 from family.models import FEELING_SYMBOLS, Feeling, KeyPerson, LogKind, Signposting
 from ui.forms import GovDateField, gds_helper
 
@@ -204,19 +205,7 @@ class SignpostingForm(forms.ModelForm):
 
     class Meta:
         model = Signposting
-        fields = [
-            "local_offer_url",
-            "sendiass_name",
-            "sendiass_phone",
-            "sendiass_email",
-            "sendiass_url",
-            "concerns_how",
-            "complaints_how",
-            "complaints_url",
-            "information_report_url",
-            "school_phone",
-            "views_open_days",
-        ]
+        fields = [*signposts.FIELDS, "views_open_days"]
         widgets = {"concerns_how": _textarea(4), "complaints_how": _textarea(4)}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -230,36 +219,22 @@ class SignpostingForm(forms.ModelForm):
         return _phone(self, "school_phone")
 
 
-class LASignpostingForm(forms.ModelForm):
+class LASignpostingForm(SignpostingForm):
     """The LA's signposting, under every school's own: what is the LA's to say (the Local
-    Offer, its SENDIASS, how to raise a concern and complain), not a school's phone or report."""
+    Offer, its SENDIASS, how to raise a concern and complain), not a school's phone, complaints
+    policy or SEN information report."""
 
-    class Meta:
-        model = Signposting
+    class Meta(SignpostingForm.Meta):
         fields = [
-            "local_offer_url",
-            "sendiass_name",
-            "sendiass_phone",
-            "sendiass_email",
-            "sendiass_url",
-            "concerns_how",
-            "complaints_how",
+            *(f for f in signposts.FIELDS if f not in signposts.SCHOOL_ONLY),
             "views_open_days",
         ]
-        widgets = {"concerns_how": _textarea(4), "complaints_how": _textarea(4)}
         help_texts = {
             "local_offer_url": "The full web address, starting https://",
             "concerns_how": "Shown where a school has not written its own.",
             "complaints_how": "Shown where a school has not written its own.",
             "views_open_days": "Empty: 21 days. A school may set its own.",
         }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = gds_helper()
-
-    def clean_sendiass_phone(self) -> str:
-        return _phone(self, "sendiass_phone")
 
 
 class KeyPersonForm(forms.ModelForm):

@@ -17,6 +17,8 @@ FIELDS = (
     "information_report_url",
     "school_phone",
 )
+# What only a school signposts: its phone, its complaints policy, its SEN information report.
+SCHOOL_ONLY = frozenset({"complaints_url", "information_report_url", "school_phone"})
 # How many days before the review the parents' views open when neither the school nor the LA
 # says: three weeks, so a family has two weekends to talk it over.
 DEFAULT_VIEWS_OPEN_DAYS = 21

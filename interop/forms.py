@@ -78,3 +78,12 @@ class SenFileUploadForm(forms.Form):
         if upload.size > settings.SENDPATH_MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file is too big.")
         return upload
+
+
+class PlanUploadForm(SenFileUploadForm):
+    file = forms.FileField(
+        label="Plan (.json)",
+        help_text="The plan another setting exported from sendpath (kind “plan”, SEN file "
+        "schema 1.x), up to "
+        f"{settings.SENDPATH_MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+    )

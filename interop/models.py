@@ -69,3 +69,33 @@ class TransferredFile(models.Model):
     @property
     def cycles(self) -> list[dict[str, Any]]:
         return list(self.document.get("cycles", []))
+
+
+class ImportedPlan(models.Model):
+    """A plan (docs/sen-file.md, kind "plan") imported for a pupil on this school's roll: the
+    document as it came, the setting it came from and the cycle it became (its plan, targets and
+    views written as this school's, marked as imported here). The same file (`digest`, of its
+    content without `generated_at`) is imported once per pupil."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="imported_plans")
+    cycle = models.OneToOneField(
+        "support.Cycle", on_delete=models.CASCADE, related_name="imported_plan"
+    )
+    digest = models.CharField(max_length=64)
+    source_urn = models.CharField(max_length=6, blank=True)
+    source_name = models.CharField(max_length=120)
+    schema_version = models.CharField(max_length=10)
+    document = models.JSONField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "digest"], name="imported_plan_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan imported from {self.source_name}"

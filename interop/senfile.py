@@ -2,9 +2,9 @@
 what a leaver's next school needs, built in a fixed number of queries, checked against the
 published JSON Schema, and rendered as the transfer pack's PDF.
 
-`sen_file(pupil)` is the whole file (kind "sen-file"); `plan_file(pupil)` is the current plan
-alone (kind "plan"), the same shape for the pupil and the plan, for other readers of the
-whole plan (the API, the duties work). Both are plain dicts of JSON values.
+`sen_file(pupil)` is the whole file (kind "sen-file"); `plan_file(pupil)` is the whole current
+plan (kind "plan": current needs, the plan's cycle with its views, the plan), the same shape for
+the pupil and the plan, which `interop.plan_import` reads back at another school. Both are plain dicts of JSON values.
 """
 
 import json
@@ -49,10 +49,16 @@ def problems(document: Any) -> list[str]:
     validator = jsonschema.Draft202012Validator(
         schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    return [
-        f"{e.json_path}: {e.message}"
-        for e in sorted(validator.iter_errors(document), key=lambda e: list(e.path))
-    ]
+    found = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
+    return [f"{e.json_path}: {e.message}" for e in map(_deepest, found)]
+
+
+def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For "not valid under any of the given schemas" (a plan or null), the error inside the
+    likeliest branch, so the message names the field (`$.latest_plan.targets[0].position`)."""
+    while error.context:
+        error = max(error.context, key=lambda e: len(e.absolute_path))
+    return error
 
 
 def _d(day: date | datetime | None) -> str | None:
@@ -223,18 +229,19 @@ def _review(cycle: Cycle) -> dict[str, Any] | None:
     }
 
 
+def _cycle(c: Cycle) -> dict[str, Any]:
+    return {
+        "number": c.number,
+        "opened_on": _d(c.opened_on),
+        "closed_on": _d(c.closed_on),
+        "views": [_view(v) for v in c.views.all() if v.source not in SPECIALISTS],
+        "plan": _plan(c),
+        "review": _review(c),
+    }
+
+
 def _cycles(pupil: Pupil) -> list[dict[str, Any]]:
-    return [
-        {
-            "number": c.number,
-            "opened_on": _d(c.opened_on),
-            "closed_on": _d(c.closed_on),
-            "views": [_view(v) for v in c.views.all() if v.source not in SPECIALISTS],
-            "plan": _plan(c),
-            "review": _review(c),
-        }
-        for c in pupil.cycles.all()
-    ]
+    return [_cycle(c) for c in pupil.cycles.all()]
 
 
 def _number(value: Decimal) -> float | int:
@@ -296,9 +303,14 @@ def _passport(pupil: Pupil) -> dict[str, Any] | None:
     }
 
 
-def _latest_plan(pupil: Pupil) -> dict[str, Any] | None:
+def _planned(pupil: Pupil) -> Cycle | None:
     planned = [c for c in pupil.cycles.all() if getattr(c, "plan", None) is not None]
-    return _plan(planned[-1]) if planned else None
+    return planned[-1] if planned else None
+
+
+def _latest_plan(pupil: Pupil) -> dict[str, Any] | None:
+    cycle = _planned(pupil)
+    return None if cycle is None else _plan(cycle)
 
 
 def sen_file(pupil: Pupil, *, destination: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -320,10 +332,19 @@ def sen_file(pupil: Pupil, *, destination: dict[str, Any] | None = None) -> dict
 
 
 def plan_file(pupil: Pupil) -> dict[str, Any]:
-    """The current plan alone (kind "plan"): the pupil, the school and the latest plan with its
-    targets and their outcomes."""
+    """The whole current plan (kind "plan"), what settings exchange and
+    `interop.plan_import` reads: the pupil, the school, the current needs, the cycle of the
+    latest plan (its views, the plan, its review if held) and that plan again as `latest_plan`
+    with its outcomes, targets, provision and review date."""
     loaded = _loaded(pupil)
-    return {**_header(loaded, "plan"), "latest_plan": _latest_plan(loaded)}
+    cycle = _planned(loaded)
+    current = [n for n in _needs(loaded) if n["end_date"] is None]
+    return {
+        **_header(loaded, "plan"),
+        "needs": current,
+        "cycles": [] if cycle is None else [_cycle(cycle)],
+        "latest_plan": None if cycle is None else _plan(cycle),
+    }
 
 
 def pdf_context(document: dict[str, Any]) -> dict[str, Any]:

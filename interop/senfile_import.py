@@ -72,17 +72,26 @@ class _Rollback(Exception):
     pass
 
 
-def load(source: bytes | str | IO[bytes]) -> tuple[dict[str, Any] | None, list[str]]:
-    """The document and its problems (not JSON, not the schema's shape)."""
+def read_document(
+    source: bytes | str | IO[bytes], what: str
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """A SEN file schema document (a transfer pack or a plan, `what` says which for the message)
+    and its problems: not JSON, not an object, not the schema's shape."""
     raw = source.read() if hasattr(source, "read") else source
     try:
         document = json.loads(cast(bytes | str, raw))
     except (ValueError, UnicodeDecodeError) as exc:
         return None, [f"The file is not JSON: {exc}"]
     if not isinstance(document, dict):
-        return None, ["The file is not a sendpath SEN file: it is not a JSON object."]
+        return None, [f"The file is not a sendpath {what}: it is not a JSON object."]
     found = senfile.problems(document)
-    if not found and document.get("kind") != "sen-file":
+    return (None, found) if found else (document, [])
+
+
+def load(source: bytes | str | IO[bytes]) -> tuple[dict[str, Any] | None, list[str]]:
+    """The document and its problems (not JSON, not the schema's shape, not a transfer pack)."""
+    document, found = read_document(source, "SEN file")
+    if document is not None and document.get("kind") != "sen-file":
         found = ["$.kind: a transfer pack is the whole SEN file (kind “sen-file”), not a plan."]
     return (None, found) if found else (document, [])
 

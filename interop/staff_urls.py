@@ -1,5 +1,6 @@
 from django.urls import path
 
+from interop import plan_views
 from interop import transfer_views as views
 
 urlpatterns = [
@@ -9,5 +10,7 @@ urlpatterns = [
     path("pupils/<id:pk>/leaving/ctf.xml", views.leaver_ctf, name="leaver_ctf"),
     path("pupils/<id:pk>/sen-file.json", views.sen_file_json, name="sen_file_json"),
     path("pupils/<id:pk>/sen-file.pdf", views.sen_file_pdf, name="sen_file_pdf"),
+    path("pupils/<id:pk>/plan-import/", plan_views.plan_upload, name="plan_upload"),
+    path("pupils/<id:pk>/plan-import/confirm", plan_views.plan_confirm, name="plan_confirm"),
     path("leavers/", views.leavers, name="leavers"),
 ]

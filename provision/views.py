@@ -10,6 +10,7 @@ Writing: the SENCo runs the map; the adult who delivers a provision (and the SEN
 session register and entry and exit data (the access package).
 """
 
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -181,10 +182,16 @@ def staff_role_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- provisions -------------------------------------------------------------------------------
 
 
+# What the page above provision that serves these URLs (records.provision_views) says of the
+# school's provisions beside their fidelity: {provision id: a flag, e.g. run by someone untrained}.
+Flags = Callable[[School], Mapping[int, Any]]
+
+
 @login_required
 @require_GET
-def provision_list(request: HttpRequest) -> HttpResponse:
-    """Current (running or about to start) or past provisions, each with its fidelity."""
+def provision_list(request: HttpRequest, flags: Flags | None = None) -> HttpResponse:
+    """Current (running or about to start) or past provisions, each with its fidelity and any
+    flag `flags` gives."""
     school = access.current_school_for(request, Action.READ_NAMED)
     user = _user(request)
     show = "past" if request.GET.get("show") == "past" else "current"
@@ -194,6 +201,7 @@ def provision_list(request: HttpRequest) -> HttpResponse:
         )
     )
     figures = selectors.provision_figures(rows)
+    flagged = flags(school) if flags is not None else {}
     return render(
         request,
         "provision/list.html",
@@ -201,7 +209,13 @@ def provision_list(request: HttpRequest) -> HttpResponse:
             "school": school,
             "show": show,
             "rows": [
-                {"p": p, "f": figures[p.pk], "days": selectors.days_label(p.weekdays)} for p in rows
+                {
+                    "p": p,
+                    "f": figures[p.pk],
+                    "days": selectors.days_label(p.weekdays),
+                    "flag": flagged.get(p.pk),
+                }
+                for p in rows
             ],
             "can_manage": access.may(user, Action.MANAGE_PROVISION, school),
             "can_read_costs": access.may(user, Action.READ_COSTS, school),
@@ -305,7 +319,9 @@ def provision_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def provision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def provision_detail(request: HttpRequest, pk: int, flags: Flags | None = None) -> HttpResponse:
+    """The provision's page: schedule, delivery and fidelity (with any flag `flags` gives),
+    pupils, sessions."""
     access.get_provision_for_user(request, pk, Action.READ)
     provision = selectors.provision_record(pk)
     user = _user(request)
@@ -321,6 +337,7 @@ def provision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "provision": provision,
             "f": figures,
+            "flag": (flags(provision.school) if flags is not None else {}).get(provision.pk),
             "days": selectors.days_label(provision.weekdays),
             "pupil_rows": [_pupil_row(e) for e in enrolments if e.pupil_id in named],
             "hidden_pupils": sum(1 for e in enrolments if e.pupil_id not in named),

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import access
 from access import Action
-from accounts.models import User
+from accounts.models import School, User
 from audit import log as audit
 from audit.models import AuditAction
 from family import selectors as family_selectors
@@ -76,11 +77,24 @@ def _pupil(request: HttpRequest, pk: int, action: Action = Action.READ) -> Pupil
     return access.get_for_user(request, reached, pk, action)
 
 
-def _common(pupil: Pupil) -> dict[str, Any]:
+def _signposting(request: HttpRequest, school: School) -> dict[str, object]:
+    """The school's signposting over its LA's; without a link to the SEN information report, the
+    one the school published here (duties), at its public address."""
+    from duties.models import InformationReport, ReportStatus
+
+    found = family_selectors.signposting(school)
+    published = InformationReport.objects.filter(school=school, status=ReportStatus.PUBLISHED)
+    if not found["information_report_url"] and published.exists():
+        path = reverse("public_information_report", args=[school.urn])
+        found["information_report_url"] = request.build_absolute_uri(path)
+    return found
+
+
+def _common(request: HttpRequest, pupil: Pupil) -> dict[str, Any]:
     return {
         "pupil": pupil,
         "key_person": family_selectors.key_person(pupil),
-        "signposting": family_selectors.signposting(pupil.school),
+        "signposting": _signposting(request, pupil.school),
     }
 
 
@@ -91,7 +105,7 @@ def family_home(request: HttpRequest) -> HttpResponse:
         selectors.with_register_status(_family_pupils(request)).select_related("school__la")
     )
     people = [(child, family_selectors.key_person(child)) for child in children]
-    signposting = family_selectors.signposting(children[0].school) if children else None
+    signposting = _signposting(request, children[0].school) if children else None
     return render(
         request,
         "family/home.html",
@@ -153,7 +167,7 @@ def family_pupil(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "family/pupil.html",
         {
-            **_common(pupil),
+            **_common(request, pupil),
             "provision": now.provision if now else "N",
             "open_needs": [n for n in pupil.needs.all() if n.end_date is None],
             "history": entries,
@@ -191,7 +205,7 @@ def family_review(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
         request,
         "family/review.html",
         {
-            **_common(pupil),
+            **_common(request, pupil),
             "cycle": cycle,
             "review": cycle.review,
             "ratings": list(ratings),
@@ -292,7 +306,7 @@ def family_views(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "family/views.html",
-        {**_common(pupil), "form": form, "cycle": cycle, "window": window, "is_open": is_open,
+        {**_common(request, pupil), "form": form, "cycle": cycle, "window": window, "is_open": is_open,
          "draft": draft},
     )  # fmt: skip
 
@@ -321,7 +335,11 @@ def family_log(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "family/log.html",
-        {**_common(pupil), "entries": list(entries.select_related("in_reply_to")), "form": form},
+        {
+            **_common(request, pupil),
+            "entries": list(entries.select_related("in_reply_to")),
+            "form": form,
+        },
     )
 
 
@@ -350,7 +368,7 @@ def family_concern(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Thank you. Your concern has gone to the SENCo, who will contact you."),
                 )
                 return redirect("family_pupil", pk=pupil.pk)
-    return render(request, "family/concern.html", {**_common(pupil), "form": form})
+    return render(request, "family/concern.html", {**_common(request, pupil), "form": form})
 
 
 @login_required
@@ -377,7 +395,9 @@ def family_voice(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Thank you. The school will hear what your child said."))
             return redirect("family_my_targets", pk=pupil.pk)
-    return render(request, "family/voice.html", {**_common(pupil), "form": form, "cycle": cycle})
+    return render(
+        request, "family/voice.html", {**_common(request, pupil), "form": form, "cycle": cycle}
+    )
 
 
 @login_required
@@ -392,7 +412,7 @@ def family_my_targets(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "family/my_targets.html",
-        {**_common(pupil), "plan": plan, "targets": _targets_with_words(plan)},
+        {**_common(request, pupil), "plan": plan, "targets": _targets_with_words(plan)},
     )
 
 
@@ -429,7 +449,7 @@ def family_ehc(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "family/ehc.html",
         {
-            **_common(pupil),
+            **_common(request, pupil),
             "today": today,
             "requests": [
                 (r, ehc_selectors.request_stage(r), ehc_selectors.request_limits(r, today))
@@ -450,10 +470,8 @@ def _family_pdf(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     school = cycles.filter(pk=pk).values_list("pupil__school", flat=True).first()
     extra: dict[str, Any] = {}
     if school is not None:
-        from accounts.models import School
-
-        extra["signposting"] = family_selectors.signposting(
-            School.objects.select_related("la").get(pk=school)
+        extra["signposting"] = _signposting(
+            request, School.objects.select_related("la").get(pk=school)
         )
     render_document = pdf_views.plan_document if which == "plan" else pdf_views.review_document
     return render_document(request, pk, family=True, extra=extra)

@@ -74,6 +74,7 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "pupil": pupil,
             "can_transfer": can_transfer,
+            "can_import_plan": access.may(user, Action.RUN_CYCLE, pupil),
             "left": left,
             "clock": leaving.transfer_clock(left, timezone.localdate()) if left else None,
             "total_days": rules.TRANSFER_SCHOOL_DAYS,

@@ -113,6 +113,7 @@ def urls(w: World) -> dict[str, str]:
         # A leaver's records (interop): the leaving page, the SEN file, the imports, the leavers.
         "amy_leaving": reverse("leaving", args=[w.amy.pk]),
         "amy_sen_file_json": reverse("sen_file_json", args=[w.amy.pk]),
+        "amy_plan_import": reverse("plan_upload", args=[w.amy.pk]),
         "amy_sen_file_pdf": reverse("sen_file_pdf", args=[w.amy.pk]),
         "ctf_upload": reverse("ctf_upload"),
         "sen_file_upload": reverse("sen_file_upload"),
@@ -351,6 +352,7 @@ EXPECTED = {
     # the DPO's (the outsider is Elm's SENCo).
     "amy_leaving":            [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
     "amy_sen_file_json":      [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
+    "amy_plan_import":        [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
     "amy_sen_file_pdf":       [OK , F  , N  , F  , N  , N  , OK , N  , N  , N  , N  , N],
     "ctf_upload":             [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],
     "sen_file_upload":        [OK , F  , F  , F  , F  , F  , OK , F  , OK , F  , F  , F],

@@ -865,6 +865,27 @@ def sen_file_import(w: World) -> Any:
     return TransferredFile.objects.get(pupil__school=w.elm)
 
 
+def plan_import(w: World) -> Any:
+    from interop import senfile
+    from interop.models import ImportedPlan
+    from interop.plan_import import plan_import as import_service
+
+    document = senfile.plan_file(w.amy)
+    document["source_school"]["name"] = MARK
+    document["pupil"] |= {"upn": w.cara.upn, "date_of_birth": w.cara.date_of_birth.isoformat()}
+    document["latest_plan"] = {
+        "cycle_number": 1, "plan_date": TODAY.isoformat(),
+        "review_date": (TODAY + timedelta(days=60)).isoformat(), "outcomes": MARK,
+        "adjustments": MARK, "provision": MARK, "pupil_strategies": MARK,
+        "parents_agreed_on": None, "parent_comments": MARK, "pupil_agreed": False,
+        "targets": [{"position": 1, "description": MARK, "baseline": MARK, "measure": MARK,
+                     "target_value": MARK, "target_date": TODAY.isoformat(),
+                     "responsible": MARK, "outcome": None}],
+    }  # fmt: skip
+    import_service(source=json.dumps(document), pupil=w.cara, dry_run=False, by=w.users["outsider"])
+    return ImportedPlan.objects.get(pupil=w.cara)
+
+
 # --- statutory/: documents kept with an EHC case (their file names and notes are typed)
 
 
@@ -996,6 +1017,7 @@ CASES: dict[str, Callable[[World], Any]] = {
         import_points,
         leaving_record,
         sen_file_import,
+        plan_import,
         plan_document_add,
         review_report_send,
         evidence_pack_send,

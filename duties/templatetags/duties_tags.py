@@ -2,6 +2,7 @@
 and NC years by name."""
 
 from django import template
+from django.utils.translation import gettext, gettext_noop
 
 from accounts import disclosure
 from pupils import census
@@ -14,12 +15,26 @@ def small(count: object, threshold: int) -> str:
     """A count of pupils as the reader sees it: "fewer than 3" below the threshold."""
     if count is None or count == "":
         return "–"
-    return disclosure.count_shown(int(str(count)), int(threshold))
+    if disclosure.is_small(int(str(count)), int(threshold)):
+        return gettext("fewer than %(threshold)s") % {"threshold": threshold}
+    return str(count)
 
 
 @register.filter
 def area_label(code: str) -> str:
-    return census.BROAD_AREA_LABELS.get(code, code or "Not given")
+    """The broad area's name, in the report's language where a translation ships."""
+    label = census.BROAD_AREA_LABELS.get(code)
+    return gettext(label) if label else code or "Not given"
+
+
+# census.BROAD_AREA_LABELS, for makemessages (census is a pure module: no gettext there).
+_AREA_NAMES = (
+    gettext_noop("Communication and interaction"),
+    gettext_noop("Cognition and learning"),
+    gettext_noop("Social, emotional and mental health"),
+    gettext_noop("Sensory and/or physical"),
+    gettext_noop("No broad area (OTH, NSA, DS)"),
+)
 
 
 @register.filter

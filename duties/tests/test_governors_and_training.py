@@ -26,6 +26,11 @@ def _client(user):
     return client
 
 
+def _between(html: str, start: str, end: str) -> str:
+    after = html[html.index(start) :]
+    return after[: after.index(end)]
+
+
 def _numeric_cells(html: str) -> list[str]:
     return re.findall(r'govuk-table__cell--numeric">([^<]*)<', html)
 
@@ -104,6 +109,18 @@ def test_provision_run_by_someone_untrained_is_flagged_until_they_are_trained(wo
     assert (flag.sessions_untrained, flag.sessions_delivered, flag.share_untrained) == (1, 1, 100)
     page = _client(senco).get(reverse("duties_training")).content.decode()
     assert "Reading group" in page and "Untrained" in page
+    # Flagged on the provision's page (warning text, in words) and beside fidelity in the list,
+    # naming the training needed and who lacks it; a TA sees it on their own provision too.
+    ta_name = ta.get_full_name() or ta.get_username()
+    for user in (senco, ta):
+        detail = _client(user).get(reverse("provision_detail", args=[provision.pk]))
+        warning = _between(detail.content.decode(), 'id="untrained-flag"', "</div>")
+        assert "Run by someone untrained for it" in warning, user
+        assert "needs: Precision teaching" in warning and f"Not trained: {ta_name}" in warning
+        assert "1 of 1 session delivered" in warning
+    listed = _client(senco).get(reverse("provision_list")).content.decode()
+    row = _between(listed, "Reading group", "</tr>")
+    assert "Untrained</strong>" in row and "needs Precision teaching" in row and ta_name in row
     # The TA is trained (through the form, with a certificate): no flag.
     form = {
         "staff": ta.pk, "course_name": "Precision teaching", "area": "CL",
@@ -113,6 +130,11 @@ def test_provision_run_by_someone_untrained_is_flagged_until_they_are_trained(wo
     }  # fmt: skip
     assert _client(senco).post(reverse("duties_training_add"), form).status_code == 302
     assert selectors.untrained_provisions(world.oak, today) == []
+    detail = _client(senco).get(reverse("provision_detail", args=[provision.pk])).content.decode()
+    assert "untrained-flag" not in detail and "Run by someone untrained" not in detail
+    assert (
+        "Untrained</strong>" not in _client(senco).get(reverse("provision_list")).content.decode()
+    )
     record = ta.send_training.get()
     download = _client(world.users["admin"]).get(reverse("duties_certificate", args=[record.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 x"

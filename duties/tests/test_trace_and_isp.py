@@ -135,6 +135,9 @@ def test_the_plan_page_offers_the_portable_plan_in_the_published_schema(world):
     document = response.json()
     assert senfile.problems(document) == []
     assert document["pupil"]["upn"] == world.amy.upn
+    assert document["kind"] == "plan" and document["cycles"][0]["plan"]["outcomes"]
+    assert f'id="plan-import" href="{reverse("plan_upload", args=[world.amy.pk])}"' in page
     slt = _client(world.users["slt"]).get(url)  # reads the plan page, passes no records on
     assert slt.status_code == 200
     assert 'id="plan-json"' not in slt.content.decode()
+    assert 'id="plan-import"' not in slt.content.decode()

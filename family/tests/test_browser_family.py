@@ -295,26 +295,17 @@ def test_an_la_officer_keeps_the_las_signposting_by_keyboard(
 
 
 def test_the_review_form_with_the_childs_words_is_axe_clean(
-    page, live_server, world, login, axe_check
+    page, live_server, world, login, axe_check, amy_plan
 ):
-    senco, today = world.users["senco"], timezone.localdate()
-    cycle = services.cycle_open(pupil=world.amy, opened_on=today - timedelta(days=30), by=senco)
-    plan = services.plan_save(
-        cycle=cycle,
-        by=senco,
-        version=0,
-        data={"plan_date": today, "review_date": today + timedelta(days=3), "outcomes": "Reads"},
-    )
-    target = services.target_add(
-        plan=plan, by=senco, data={"description": "Read 20 words", "target_date": today}
-    )
+    cycle = amy_plan(review_in=3, opened_ago=30)
     family_services.pupil_voice_record(
         cycle=cycle,
         data={"feeling": 2, "hard": "the hall is noisy"},
-        target_words={target.pk: "read my words"},
+        target_words={cycle.plan.targets.get().pk: "read my words"},
         by=world.users["parent"],
     )
-    login(page, senco)
+    login(page, world.users["senco"])
     page.goto(live_server.url + reverse("review", args=[cycle.pk]))
     assert "“the hall is noisy”" in page.locator("#pupil-voice").inner_text()
+    assert "“read my words”" in page.locator("#pupil-voice").inner_text()
     axe_check(page)

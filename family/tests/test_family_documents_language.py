@@ -1,10 +1,8 @@
 """The parents' PDFs and the invitation pages speak the parent's language (issue 17): Polish and
 Urdu (right to left, in a font with every Urdu letter), the school's words kept as written."""
 
-import re
 import shutil
 import subprocess
-from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -14,8 +12,7 @@ from django.utils import timezone
 from family.models import FamilyLanguage
 from people import services as people_services
 from pupils.models import Contact, FamilyLink
-from sendpath.testing import review_data
-from support import pdf, rules, services
+from support import pdf, rules
 from support.models import Attendance, OverallProgress
 
 TODAY = timezone.localdate()
@@ -28,13 +25,6 @@ def _client(user):
     return client
 
 
-def _pdf_text(content: bytes) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils (pdftotext) is not installed")
-    done = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)
-    return re.sub(r"\s+", " ", done.stdout.decode())
-
-
 def _pdf_fonts(content: bytes, tmp_path) -> str:
     if not shutil.which("pdffonts"):
         pytest.skip("poppler-utils (pdffonts) is not installed")
@@ -44,31 +34,8 @@ def _pdf_fonts(content: bytes, tmp_path) -> str:
 
 
 @pytest.fixture
-def reviewed(world):
-    senco = world.users["senco"]
-    cycle = services.cycle_open(pupil=world.amy, opened_on=TODAY - timedelta(days=40), by=senco)
-    plan = services.plan_save(
-        cycle=cycle,
-        by=senco,
-        version=0,
-        data={
-            "plan_date": TODAY - timedelta(days=40),
-            "review_date": TODAY - timedelta(days=20),
-            "outcomes": "Amy reads for pleasure",
-        },
-    )
-    target = services.target_add(
-        plan=plan,
-        by=senco,
-        data={"description": "Read 20 tricky words", "target_date": TODAY - timedelta(days=20)},
-    )
-    services.review_complete(
-        cycle=cycle,
-        data=review_data(held_on=TODAY - timedelta(days=20)),
-        ratings={target.pk: {"rating": 1, "outcome": rules.ACHIEVED, "value_reached": "20"}},
-        by=senco,
-    )
-    return cycle
+def reviewed(amy_plan):
+    return amy_plan(review_in=-20, reviewed=(rules.ACHIEVED, "20"))
 
 
 def test_the_words_for_parents_say_what_supports_lists_say():
@@ -80,28 +47,28 @@ def test_the_words_for_parents_say_what_supports_lists_say():
     assert dict(Attendance.choices) == pdf.ATTENDANCE_WORDS
 
 
-def test_a_polish_parent_gets_the_plan_and_review_pdfs_in_polish(world, reviewed):
+def test_a_polish_parent_gets_the_plan_and_review_pdfs_in_polish(world, reviewed, pdf_text):
     Contact.objects.filter(user=world.users["parent"]).update(preferred_language="polski")
     parent = _client(world.users["parent"])
-    plan = _pdf_text(parent.get(reverse("family_cycle_plan_pdf", args=[reviewed.pk])).content)
+    plan = pdf_text(parent.get(reverse("family_cycle_plan_pdf", args=[reviewed.pk])).content)
     assert "Plan wsparcia: Amy" in plan and "Cel 1:" in plan and "Słowa, których używamy" in plan
     assert "Strona 1 z" in plan  # the foot of each page
     # The school's words stay as written, with the note in Polish.
     assert "Amy reads for pleasure" in plan and "Read 20 tricky words" in plan
     assert "To są własne słowa szkoły" in plan
-    review = _pdf_text(parent.get(reverse("family_cycle_review_pdf", args=[reviewed.pk])).content)
+    review = pdf_text(parent.get(reverse("family_cycle_review_pdf", args=[reviewed.pk])).content)
     assert "Przegląd wsparcia: Amy" in review and "Co postanowiliśmy" in review
     assert "Powyżej oczekiwań" in review and "Osiągnięty" in review  # the rating and outcome
     assert "Target met" not in review and "What we decided" not in review
     # The school's own PDF of the same plan is still in English.
-    staff = _pdf_text(
+    staff = pdf_text(
         _client(world.users["senco"]).get(reverse("cycle_plan_pdf", args=[reviewed.pk])).content
     )
     assert "Amy's support plan" in staff and "Plan wsparcia" not in staff
 
 
 def test_an_urdu_parent_gets_a_right_to_left_pdf_in_a_font_with_urdu_letters(
-    world, reviewed, tmp_path
+    world, reviewed, tmp_path, pdf_text
 ):
     FamilyLanguage.objects.create(user=world.users["parent"], language="ur")
     response = _client(world.users["parent"]).get(
@@ -121,7 +88,7 @@ def test_an_urdu_parent_gets_a_right_to_left_pdf_in_a_font_with_urdu_letters(
         pytest.fail(
             "No Urdu font in the PDF: install fonts-hosny-amiri (scripts/install-system-deps.sh)"
         )
-    text = _pdf_text(response.content)
+    text = pdf_text(response.content)
     assert "Amy" in text and "Read 20 tricky words" in text
 
 
@@ -138,6 +105,31 @@ def _invite(world, preferred: str) -> str:
         contact=contact, method="email", by=world.users["senco"], base_url="http://testserver"
     )
     return sent.link
+
+
+@pytest.mark.parametrize(
+    ("preferred", "code", "words"),
+    [
+        ("Polish", "pl", ["Dzień dobry,", "zaprasza Państwa do serwisu sendpath"]),
+        ("Urdu", "ur", ["ہیلو،", "پر مدعو کیا ہے"]),
+        ("Somali", "en-gb", ["Hello,", "has invited you to sendpath"]),
+    ],
+)
+def test_the_invitation_email_is_in_the_family_links_language(world, preferred, code, words):
+    from django.core import mail
+    from django.utils import dateformat, translation
+
+    from people.models import Invitation
+
+    _invite(world, preferred)
+    sent = mail.outbox[-1]
+    assert all(w in sent.body for w in words), sent.body
+    assert sent.subject.startswith("Oak Primary: ") and "/family/join/" in sent.body
+    assert ("SEN support on sendpath" in sent.subject) == (code == "en-gb")
+    expires = Invitation.objects.get(email="rob@example.org").expires_at
+    with translation.override(code):
+        day = dateformat.format(timezone.localtime(expires), "j E Y")
+    assert day in sent.body  # the month in the genitive in Polish: "grudnia"
 
 
 def test_the_invitation_page_follows_the_family_links_language(world):

@@ -1,8 +1,6 @@
 """Families as partners (issue 17): the family area through the real views, services and
 database; only the clock (dates passed in) and the mail (Django's locmem outbox) are faked."""
 
-import shutil
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -14,7 +12,6 @@ from django.utils import timezone
 from family import services as family_services
 from family.models import Acknowledgement, KeyPerson, LogEntry, Signposting, ViewsDraft
 from provision.models import Enrolment, Intervention, Provision, StaffRole
-from sendpath.testing import review_data
 from statutory import inputs
 from support import services
 from support.models import Concern
@@ -29,40 +26,14 @@ def client_for(world, persona):
 
 
 @pytest.fixture
-def cycle(world):
-    senco = world.users["senco"]
-    cycle = services.cycle_open(pupil=world.amy, opened_on=TODAY - timedelta(days=40), by=senco)
-    plan = services.plan_save(
-        cycle=cycle,
-        by=senco,
-        version=0,
-        data={
-            "plan_date": TODAY - timedelta(days=40),
-            "review_date": TODAY + timedelta(days=10),
-            "outcomes": "Amy reads for pleasure",
-        },
-    )
-    services.target_add(
-        plan=plan,
-        by=senco,
-        data={"description": "Read 20 tricky words", "target_date": TODAY + timedelta(days=10)},
-    )
-    return cycle
+def cycle(amy_plan):
+    return amy_plan(review_in=10)
 
 
 @pytest.fixture
-def reviewed(world, cycle):
+def reviewed(amy_plan):
     """Amy's cycle reviewed 20 days ago (its record due to the parents within 14 days)."""
-    senco = world.users["senco"]
-    target = cycle.plan.targets.get()
-    services.review_complete(
-        cycle=cycle,
-        data=review_data(held_on=TODAY - timedelta(days=20)),
-        by=senco,
-        ratings={target.pk: {"rating": 1, "value_reached": "18", "outcome": "partly_achieved"}},
-    )
-    cycle.refresh_from_db()
-    return cycle
+    return amy_plan(review_in=10, reviewed=("partly_achieved", "18"), held_in=-20)
 
 
 def test_the_family_area_leads_with_the_key_person_and_the_plan_in_plain_words(world, cycle):
@@ -103,7 +74,7 @@ def test_without_a_named_key_person_it_is_the_senco(world, cycle):
 
 
 def test_signposting_is_the_las_with_the_schools_on_top_and_at_the_foot_of_parent_pdfs(
-    world, reviewed
+    world, reviewed, pdf_text
 ):
     Signposting.objects.create(
         la=world.la,
@@ -120,11 +91,7 @@ def test_signposting_is_the_las_with_the_schools_on_top_and_at_the_foot_of_paren
         reverse("family_cycle_review_pdf", args=[reviewed.pk])
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils (pdftotext) is not installed")
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
-    ).stdout.decode()
+    text = pdf_text(response.content)
     assert "Testshire SENDIASS" in text and "Help and advice" in text
 
 

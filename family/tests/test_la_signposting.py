@@ -2,9 +2,6 @@
 keep it at /overview/signposting/, each school's own fields come first, and the family area and
 the parents' PDFs show the result."""
 
-import shutil
-import subprocess
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -105,13 +102,9 @@ def test_the_overview_home_links_it_for_la_officers_only(world):
     )
 
 
-def test_the_schools_own_fields_come_first_in_the_family_area_and_on_parent_pdfs(world):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from support import services
-
+def test_the_schools_own_fields_come_first_in_the_family_area_and_on_parent_pdfs(
+    world, amy_plan, pdf_text
+):
     client_for(world, "la_officer").post(URL, GOOD)
     school = client_for(world, "senco").post(
         reverse("school_signposting"),
@@ -124,20 +117,39 @@ def test_the_schools_own_fields_come_first_in_the_family_area_and_on_parent_pdfs
     assert "Testshire SENDIASS" in html
     assert "0800 111 222" in html and "01384 236677" not in html  # the school's phone wins
     assert "Speak to Mrs Oak first." in html and "then the head teacher" not in html
-    senco, today = world.users["senco"], timezone.localdate()
-    cycle = services.cycle_open(pupil=world.amy, opened_on=today - timedelta(days=5), by=senco)
-    services.plan_save(
-        cycle=cycle,
-        by=senco,
-        version=0,
-        data={"plan_date": today, "review_date": today + timedelta(days=60), "outcomes": "Reads"},
-    )
+    cycle = amy_plan(review_in=60, opened_ago=5)
     pdf = client_for(world, "parent").get(reverse("family_cycle_plan_pdf", args=[cycle.pk]))
     assert pdf.status_code == 200
-    if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils (pdftotext) is not installed")
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
-    ).stdout.decode()
+    text = pdf_text(pdf.content)
     assert "Testshire SENDIASS" in text and "0800 111 222" in text and "01384" not in text
     assert "Speak to Mrs Oak first." in text
+
+
+def test_without_a_link_the_family_is_sent_to_the_report_the_school_published(
+    world, amy_plan, pdf_text
+):
+    from django.utils import timezone
+
+    from duties.models import InformationReport
+
+    home = client_for(world, "parent").get(reverse("family_home")).content.decode()
+    assert "sen-information-report" not in home  # nothing published, no link set
+    InformationReport.objects.create(
+        school=world.oak,
+        number=1,
+        start_year=2025,
+        status="published",
+        published_on=timezone.localdate(),
+    )
+    public = f"/schools/{world.oak.urn}/sen-information-report/"
+    home = client_for(world, "parent").get(reverse("family_home")).content.decode()
+    assert f'href="http://testserver{public}"' in home
+    cycle = amy_plan(review_in=60, opened_ago=5)
+    pdf = client_for(world, "parent").get(reverse("family_cycle_plan_pdf", args=[cycle.pk]))
+    text = pdf_text(pdf.content).replace(" ", "")  # pdftotext breaks the line at "sen-"
+    assert f"http://testserver/schools/{world.oak.urn}/sen" in text
+    assert "information-report/" in text
+    # A link the school set comes first.
+    Signposting.objects.create(school=world.oak, information_report_url="https://oak.example/sen")
+    home = client_for(world, "parent").get(reverse("family_home")).content.decode()
+    assert 'href="https://oak.example/sen"' in home and public not in home

@@ -2,8 +2,6 @@
 the pupil voice given with an adult in the family area reaches the SENCo's review form, the
 review record (page and PDF) and the plan's PDF, word for word."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -21,25 +19,10 @@ TARGET = "read my tricky werds"
 
 
 @pytest.fixture
-def voiced(world):
+def voiced(world, amy_plan):
     """Amy's open cycle with a plan and a target, and her voice recorded from the family area."""
-    senco = world.users["senco"]
-    cycle = services.cycle_open(pupil=world.amy, opened_on=TODAY - timedelta(days=30), by=senco)
-    plan = services.plan_save(
-        cycle=cycle,
-        by=senco,
-        version=0,
-        data={
-            "plan_date": TODAY - timedelta(days=30),
-            "review_date": TODAY + timedelta(days=5),
-            "outcomes": "Amy reads for pleasure",
-        },
-    )
-    target = services.target_add(
-        plan=plan,
-        by=senco,
-        data={"description": "Read 20 tricky words", "target_date": TODAY + timedelta(days=5)},
-    )
+    cycle = amy_plan(review_in=5, opened_ago=30)
+    target = cycle.plan.targets.get()
     family_services.pupil_voice_record(
         cycle=cycle,
         data={"feeling": 2, "going_well": f"  {GOING_WELL} ", "hard": HARD},
@@ -70,15 +53,8 @@ def test_the_review_form_shows_the_childs_words_verbatim(voiced, signed_in):
     assert html.index('id="pupil-voice"') < html.index('name="pupil_views"')
 
 
-def test_the_review_form_without_a_voice_says_nothing_of_one(world, signed_in):
-    senco = world.users["senco"]
-    cycle = services.cycle_open(pupil=world.amy, opened_on=TODAY - timedelta(days=9), by=senco)
-    services.plan_save(
-        cycle=cycle,
-        by=senco,
-        version=0,
-        data={"plan_date": TODAY, "review_date": TODAY + timedelta(days=60), "outcomes": "Reads"},
-    )
+def test_the_review_form_without_a_voice_says_nothing_of_one(amy_plan, signed_in):
+    cycle = amy_plan(review_in=60, opened_ago=9)
     html = signed_in("senco").get(reverse("review", args=[cycle.pk])).content.decode()
     assert 'id="pupil-voice"' not in html
 

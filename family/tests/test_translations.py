@@ -43,6 +43,8 @@ FAMILY_SOURCES = [
     ROOT / "people" / "templates" / "people" / "_accept_body.html",
     ROOT / "people" / "templates" / "people" / "_join_language.html",
     ROOT / "people" / "templates" / "people" / "invitation_invalid.html",
+    ROOT / "people" / "templates" / "people" / "mail" / "parent_invitation.txt",
+    ROOT / "people" / "templates" / "people" / "mail" / "parent_invitation_subject.txt",
     ROOT / "people" / "forms.py",
     ROOT / "people" / "services.py",
     ROOT / "people" / "views.py",

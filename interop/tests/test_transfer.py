@@ -217,13 +217,15 @@ def test_the_sen_file_json_follows_the_published_schema(world: World) -> None:
 
 
 @pytest.mark.django_db
-def test_kind_plan_is_the_current_plan_alone(world: World) -> None:
+def test_kind_plan_is_the_whole_current_plan(world: World) -> None:
     add_support_records(world)
     client = _client(world, "senco")
     url = reverse("sen_file_json", args=[world.amy.pk])
     document = json.loads(client.get(url, {"kind": "plan"}).content)
     assert senfile.problems(document) == []
-    assert document["kind"] == "plan" and "cycles" not in document
+    assert document["kind"] == "plan" and "register_history" not in document
+    assert [c["number"] for c in document["cycles"]] == [1]  # the plan's cycle only
+    assert [n["need_type"] for n in document["needs"]] == ["SPLD"]  # current needs
     assert document["latest_plan"]["outcomes"] == "Reads for pleasure"
     assert client.get(url, {"kind": "everything"}).status_code == 400
 
