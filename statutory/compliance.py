@@ -29,6 +29,8 @@ SEVERITIES = (BREACH, DUE_SOON, INFO)
 # A duty whose date is this close (or closer) shows as due soon.
 SOON = timedelta(days=14)
 ANNUAL_REVIEW_WARNING = timedelta(weeks=8)
+# FEWER_THAN_THREE_REVIEWS looks back this far (CoP 6.65: at least three meetings a year).
+FEWER_THAN_THREE_WINDOW = timedelta(days=365)
 
 ON_REGISTER = frozenset({"K", "E"})
 # How the parents took part in a review: written views count as contributing, "did not take
@@ -413,8 +415,10 @@ def _review_overdue(
 def _fewer_than_three(
     pupil: PupilRecords, since: date, on: date, reviews: list[Review]
 ) -> Finding | None:
-    # The last 365 days are the 365 days ending on `on`.
-    window_start = on - timedelta(days=364)
+    # A review counts until it is more than 365 days old (the issue's counting: "more than N
+    # days" from day N + 1), so the window opens 365 days before `on`; one held a day earlier
+    # has slipped out, and the duty fires until the next review with the parents is recorded.
+    window_start = on - FEWER_THAN_THREE_WINDOW
     if since > window_start:
         return None
     in_window = [r for r in reviews if r.held_on >= window_start]
