@@ -189,3 +189,12 @@ def login(live_server: "LiveServer") -> Callable[..., None]:
             pytest.fail(f"Could not log in as {username!r}: {why}", pytrace=False)
 
     return do_login
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: rolled-back tests reuse ids, so a fingerprint of
+    counts and ids (statutory/findings_cache.py) could otherwise match another test's rows."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -185,7 +185,8 @@ def catalogue() -> list[Intervention]:
 class _ProvisionBuilder:
     def __init__(self, school: SeedSchool, support: SupportHistory) -> None:
         self.s = school
-        self.rng = school.rng
+        # Its own stream, as the support history has (support/seeding.py).
+        self.rng = random.Random(f"provision:{school.school.urn}")  # noqa: S311 (synthetic data)
         self.today = school.today
         self.plans = support.plans
         self.rows = _Rows()

@@ -15,7 +15,7 @@ Counting, as the issue sets it:
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -29,6 +29,8 @@ SEVERITIES = (BREACH, DUE_SOON, INFO)
 # A duty whose date is this close (or closer) shows as due soon.
 SOON = timedelta(days=14)
 ANNUAL_REVIEW_WARNING = timedelta(weeks=8)
+# FEWER_THAN_THREE_REVIEWS looks back this far (CoP 6.65: at least three meetings a year).
+FEWER_THAN_THREE_WINDOW = timedelta(days=365)
 
 ON_REGISTER = frozenset({"K", "E"})
 # How the parents took part in a review: written views count as contributing, "did not take
@@ -413,8 +415,10 @@ def _review_overdue(
 def _fewer_than_three(
     pupil: PupilRecords, since: date, on: date, reviews: list[Review]
 ) -> Finding | None:
-    # The last 365 days are the 365 days ending on `on`.
-    window_start = on - timedelta(days=364)
+    # A review counts until it is more than 365 days old (the issue's counting: "more than N
+    # days" from day N + 1), so the window opens 365 days before `on`; one held a day earlier
+    # has slipped out, and the duty fires until the next review with the parents is recorded.
+    window_start = on - FEWER_THAN_THREE_WINDOW
     if since > window_start:
         return None
     in_window = [r for r in reviews if r.held_on >= window_start]
@@ -749,3 +753,39 @@ def counts(found: Iterable[Finding]) -> dict[str, dict[str, int]]:
 def breaches(found: Sequence[Finding]) -> list[Finding]:
     """The findings counted as breaches: an excepted one (info) is not."""
     return [f for f in found if f.is_breach]
+
+
+@dataclass(frozen=True)
+class ProgressOffer:
+    """What the assessment data offers the specialist-involvement check (issue 18): a pupil on
+    the register whose data shows little or no progress in `subjects` in each of their latest
+    two cycles, with no specialist involvement recorded since the first of them opened (`since`).
+    Not a finding: SPECIALIST_NOT_INVOLVED reads the reviews' own judgement (Code 6.58)."""
+
+    upn: str
+    subjects: tuple[str, ...]
+    since: date
+
+
+def progress_offers(
+    records: SchoolRecords,
+    little: Mapping[str, Sequence[str]],
+    found: Iterable[Finding],
+    on: date,
+) -> list[ProgressOffer]:
+    """The offers for the pupils in `little` (UPN -> subjects, statutory.inputs
+    .little_or_no_progress), leaving out a pupil already found SPECIALIST_NOT_INVOLVED."""
+    already = {f.upn for f in found if f.code == "SPECIALIST_NOT_INVOLVED"}
+    out = []
+    for pupil in records.pupils:
+        subjects = little.get(pupil.upn)
+        if not subjects or pupil.upn in already:
+            continue
+        cycles = sorted((c for c in pupil.cycles if c.opened_on <= on), key=lambda c: c.number)
+        if len(cycles) < 2:
+            continue
+        since = cycles[-2].opened_on
+        if any(since <= s.on <= on for s in pupil.specialists):
+            continue
+        out.append(ProgressOffer(pupil.upn, tuple(subjects), since))
+    return sorted(out, key=lambda o: o.upn)

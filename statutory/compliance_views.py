@@ -5,8 +5,10 @@ Who: Action.READ_COMPLIANCE (the SENCo and senior leaders); others at the school
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +21,7 @@ from accounts import schooldates
 from accounts.models import User
 from audit import reads
 from pupils.models import TeachingGroup
-from statutory import compliance, inputs
+from statutory import compliance, findings_cache, inputs
 from statutory.compliance_forms import CODE_LABELS, SEVERITY_LABELS, ComplianceFilterForm
 
 # Where each finding is resolved: the pupil's open cycle for the plan and review duties, the
@@ -43,6 +45,7 @@ EHC_FIX = "Open the pupil's EHC casework"
 
 
 SUMMARY_DAYS = timedelta(days=14)
+PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -70,17 +73,18 @@ def _fix(finding: compliance.Finding, pupil: inputs.PupilRef | None) -> tuple[st
     return reverse("pupil_detail", args=[pupil.pk]), "Open the pupil's record"
 
 
-def _history(
-    records: compliance.SchoolRecords, on: date
-) -> tuple[list[date], list[tuple[str, list[int]]]]:
-    """Breaches of each code on the same day of each of the last 12 months (the codes with any)."""
-    days = [compliance.add_months(on, -k) for k in range(11, -1, -1)]
-    per_day = [compliance.counts(compliance.findings(records, day)) for day in days]
-    rows = [
-        (CODE_LABELS[code], [table[code][compliance.BREACH] for table in per_day])
-        for code in compliance.CODES
-    ]
-    return days, [(label, cells) for label, cells in rows if any(cells)]
+def _wanted(
+    f: compliance.Finding, pupil: inputs.PupilRef | None, wanted: dict[str, Any], on: date
+) -> bool:
+    """Whether the finding passes the page's filters (code, severity, class, due in N days)."""
+    if wanted.get("code") and f.code != wanted["code"]:
+        return False
+    if wanted.get("severity") and f.severity != wanted["severity"]:
+        return False
+    if wanted.get("group") and (pupil is None or wanted["group"].pk not in pupil.group_ids):
+        return False
+    within = wanted.get("within")
+    return within is None or f.due <= on + timedelta(days=within)
 
 
 @login_required
@@ -93,40 +97,41 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
     groups = TeachingGroup.objects.filter(school=school, school_year__start_year=start_year)
     form = ComplianceFilterForm(request.GET or None, groups=groups.order_by("name"))
     wanted = form.cleaned_data if form.is_valid() else {}
-    records = inputs.school_records(school)
-    found = compliance.findings(records, on)
-    refs = inputs.pupil_refs(
-        access.visible_pupils(user, school), start_year, upns=[f.upn for f in found if f.upn]
-    )
-    rows = []
+    cached = findings_cache.school_compliance(school, on)
+    found = cached.findings
+    offers = inputs.progress_offers(school, on, found)
+    upns = [f.upn for f in found if f.upn] + [o.upn for o in offers]
+    refs = inputs.pupil_refs(access.visible_pupils(user, school), start_year, upns=upns)
+    offered = [
+        (o, refs[o.upn], reverse("specialist_add", args=[refs[o.upn].pk]))
+        for o in offers
+        if o.upn in refs  # only pupils in the user's reach
+    ]
+    shown: list[tuple[compliance.Finding, inputs.PupilRef | None, str]] = []
     anchors: set[str] = set()
     for f in found:
         pupil = refs.get(f.upn) if f.upn else None
         if f.upn and pupil is None:
             continue  # a pupil outside the user's reach
-        if wanted.get("code") and f.code != wanted["code"]:
+        if not _wanted(f, pupil, wanted, on):
             continue
-        if wanted.get("severity") and f.severity != wanted["severity"]:
-            continue
-        if wanted.get("group") and (pupil is None or wanted["group"].pk not in pupil.group_ids):
-            continue
-        if wanted.get("within") is not None and f.due > on + timedelta(days=wanted["within"]):
-            continue
-        fix_url, fix_text = _fix(f, pupil)
         anchor = f"finding-{f.code}-{pupil.pk if pupil else 'school'}"
         while anchor in anchors:  # a second record not shared for the same pupil
             anchor += "-more"
         anchors.add(anchor)
-        rows.append(
-            Row(
-                f, CODE_LABELS[f.code], SEVERITY_LABELS[f.severity], pupil, fix_url, fix_text,
-                anchor,
-            )
-        )  # fmt: skip
-    history_days, history = _history(records, on)
-    reads.log_pupils(
-        request, user, [r.pupil.pk for r in rows if r.pupil is not None], what="compliance findings"
-    )
+        shown.append((f, pupil, anchor))
+    # A page of rows at a time: a big school has hundreds of findings, and rendering them all
+    # is most of the page's time. The filters narrow them; the counts above are the whole.
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        Row(f, CODE_LABELS[f.code], SEVERITY_LABELS[f.severity], pupil, *_fix(f, pupil), anchor)
+        for f, pupil, anchor in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    history = [(CODE_LABELS[code], cells) for code, cells in cached.history]
+    listed = [r.pupil.pk for r in rows if r.pupil is not None] + [p.pk for _, p, _ in offered]
+    reads.log_pupils(request, user, list(dict.fromkeys(listed)), what="compliance findings")
     return render(
         request,
         "statutory/compliance_school.html",
@@ -135,11 +140,14 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
             "on": on,
             "form": form,
             "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
             "breaches": len(compliance.breaches(found)),
             "due_soon": sum(f.severity == compliance.DUE_SOON for f in found),
             "pupils_with_findings": len({f.upn for f in found if f.upn}),
             "history": history,
-            "history_days": history_days,
+            "history_days": cached.history_days,
+            "offered": offered,
         },
     )
 
@@ -151,7 +159,7 @@ def compliance_summary(request: HttpRequest) -> HttpResponse:
     (loaded by htmx after the home page, which lives below statutory)."""
     school = access.current_school_for(request, Action.READ_COMPLIANCE)
     on = timezone.localdate()
-    found = inputs.school_findings(school, on)
+    found = findings_cache.school_compliance(school, on).findings
     breaches = compliance.breaches(found)
     soon = [f for f in found if f.severity == compliance.DUE_SOON and f.due <= on + SUMMARY_DAYS]
     return render(

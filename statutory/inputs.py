@@ -8,7 +8,7 @@ the register with no EHC casework can have no finding."""
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -66,14 +66,28 @@ def _day(field: str) -> Combinable:
     return F(field)
 
 
-def _values(qs: QuerySet[Any], dates: tuple[int, ...] = ()) -> list[tuple[Any, ...]]:
+def _rows(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """A values_list queryset's rows straight from the cursor, skipping Django's per-row
-    converters (on a whole LA's 60,000 cycles they cost more than the query); the columns at
-    `dates` that come back as text (`_day`'s, or an annotation's, on SQLite) made dates."""
+    converters (on a whole LA's 60,000 cycles they cost more than the query)."""
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def _as_date() -> Callable[[Any], Any]:
+    """What makes a `_day` column (or a date annotation) a date as `_rows` gives it: on SQLite
+    its ISO text, elsewhere a date already. Empty stays None."""
+    if connection.vendor != "sqlite":
+        return lambda value: value
+    iso = date.fromisoformat
+    return lambda value: iso(value) if value else None
+
+
+def _values(qs: QuerySet[Any], dates: tuple[int, ...] = ()) -> list[tuple[Any, ...]]:
+    """`_rows`, with the columns at `dates` that come back as text (`_day`'s, or an
+    annotation's, on SQLite) made dates."""
+    rows = _rows(qs)
     if not dates or not rows or connection.vendor != "sqlite":
         return [tuple(r) for r in rows]
     iso = date.fromisoformat
@@ -88,7 +102,7 @@ def _values(qs: QuerySet[Any], dates: tuple[int, ...] = ()) -> list[tuple[Any, .
 
 
 @contextmanager
-def _bulk() -> Iterator[None]:
+def bulk() -> Iterator[None]:
     """Pause the cyclic garbage collector while a whole LA's records (or findings) are built:
     hundreds of thousands of small objects, none in a reference cycle (plain values, tuples
     and frozen dataclasses, freed by reference counting), would otherwise set off collection
@@ -136,14 +150,13 @@ def _targets(pupils: dict[str, Any], on: date | None) -> dict[int, tuple[complia
         )
         rows = rows.filter(_on_register("plan__cycle__pupil", on))
     grouped: dict[int, list[compliance.Target]] = defaultdict(list)
-    Tgt = compliance.Target
-    for plan_id, *target in _values(
+    Tgt, day = compliance.Target, _as_date()
+    for plan_id, baseline, measure, value, target_date in _rows(
         rows.order_by().values_list(
             "plan_id", "baseline", "measure", "target_value", _day("target_date")
-        ),
-        (4,),
+        )
     ):
-        grouped[plan_id].append(Tgt(*target))
+        grouped[plan_id].append(Tgt(baseline, measure, value, day(target_date)))
     return {plan_id: tuple(targets) for plan_id, targets in grouped.items()}
 
 
@@ -158,22 +171,30 @@ def _cycles(pupils: dict[str, Any], on: date | None) -> dict[int, list[complianc
         .filter(_on_register("pupil", on))
         .annotate(acknowledged=_first_acknowledged())
     )
-    rows = _values(found.order_by().values_list(
+    rows = _rows(found.order_by().values_list(
         "pupil_id", "number", _day("opened_on"), _day("closed_on"),
         "plan__pk", _day("plan__plan_date"), _day("plan__review_date"),
         _day("plan__parents_agreed_on"),
         "review__pk", _day("review__held_on"), "review__parent_attendance",
         "review__overall_progress", _day("review__given_to_parents_on"), "acknowledged",
-    ), (2, 3, 5, 6, 7, 9, 12, 13))  # fmt: skip
-    Plan, Review = compliance.Plan, compliance.Review
+    ))  # fmt: skip
+    # One pass over the rows, each date made once (a whole LA has ~50,000 cycles).
+    Plan, Review, Cycle_, day = compliance.Plan, compliance.Review, compliance.Cycle, _as_date()
+    no_targets: tuple[compliance.Target, ...] = ()
     for row in rows:
         pupil_id, number, opened, closed, plan_id, plan_date, review_date, agreed = row[:8]
         review_id, held, how, progress, given, acknowledged = row[8:]
-        if acknowledged is not None and (given is None or acknowledged < given):
-            given = acknowledged
-        plan = Plan(plan_date, review_date, agreed, targets.get(plan_id, ())) if plan_id else None
-        review = Review(held, how, progress, given) if review_id else None
-        cycles[pupil_id].append(compliance.Cycle(number, opened, closed, plan, review))
+        plan = review = None
+        if plan_id:
+            plan = Plan(
+                day(plan_date), day(review_date), day(agreed), targets.get(plan_id, no_targets)
+            )
+        if review_id:
+            given, acknowledged = day(given), day(acknowledged)
+            if acknowledged is not None and (given is None or acknowledged < given):
+                given = acknowledged
+            review = Review(day(held), how, progress, given)
+        cycles[pupil_id].append(Cycle_(number, day(opened), day(closed), plan, review))
     return cycles
 
 
@@ -192,7 +213,7 @@ def _first_acknowledged() -> Subquery:
 
 def _register(pupils: dict[str, Any]) -> dict[int, list[compliance.RegisterEntry]]:
     register: dict[int, list[compliance.RegisterEntry]] = defaultdict(list)
-    rows = _values(
+    rows = _rows(
         RegisterEntry.objects.filter(**_of(pupils, "pupil"))
         .order_by("start_date", "pk")
         .values_list(
@@ -201,11 +222,11 @@ def _register(pupils: dict[str, Any]) -> dict[int, list[compliance.RegisterEntry
             _day("start_date"),
             _day("end_date"),
             _day("parents_informed_on"),
-        ),
-        (2, 3, 4),
+        )
     )
+    Entry, day = compliance.RegisterEntry, _as_date()
     for pupil_id, provision, start, end, told in rows:
-        register[pupil_id].append(compliance.RegisterEntry(provision, start, end, told))
+        register[pupil_id].append(Entry(provision, day(start), day(end), day(told)))
     return register
 
 
@@ -358,7 +379,7 @@ def _pupil_records(
     """{school id: the records of its pupils matching the filter `pupils` (on Pupil)}: ten
     queries. Only pupils with a register entry, an EHC request or an EHC plan (no other pupil
     can have a finding); none who had left by `on`."""
-    with _bulk():
+    with bulk():
         return _read_pupil_records(pupils, on)
 
 
@@ -448,7 +469,7 @@ def pupil_findings(pupil: Pupil, on: date) -> list[compliance.Finding]:
 def school_findings(school: School, on: date) -> list[compliance.Finding]:
     """The school's findings on `on`."""
     records = school_records(school, on)
-    with _bulk():
+    with bulk():
         return compliance.findings(records, on)
 
 
@@ -511,7 +532,7 @@ def schools_findings(
     """Each of `schools` with its findings on `on`: one pass of reads. `soon`: how far ahead a
     duty shows as due soon (the reminders look as far as their readers ask)."""
     records = schools_records(schools, on)
-    with _bulk():
+    with bulk():
         return [(school, compliance.findings(r, on, soon)) for school, r in records]
 
 
@@ -541,3 +562,18 @@ def little_or_no_progress(school: School, on: date) -> dict[str, list[str]]:
     found = school_little_progress(school.pk, dict(periods))
     upns = dict(Pupil.objects.filter(pk__in=list(found)).values_list("pk", "upn"))
     return {upns[pk]: subjects for pk, subjects in found.items()}
+
+
+def progress_offers(
+    school: School, on: date, found: Iterable[compliance.Finding]
+) -> list[compliance.ProgressOffer]:
+    """The assessment data's offers to the specialist-involvement check (issue 18,
+    compliance.progress_offers): the records read only for the few pupils the data points at."""
+    little = little_or_no_progress(school, on)
+    if not little:
+        return []
+    pupils = _pupil_records({"school_id": school.pk, "upn__in": sorted(little)}, None)
+    records = compliance.SchoolRecords(
+        phase=engine_phase(school), pupils=tuple(pupils.get(school.pk, ()))
+    )
+    return compliance.progress_offers(records, little, found, on)

@@ -99,7 +99,7 @@ class _EHCBuilder:
         # Requests received in the last 40 weeks, at least two a school with pupils on support.
         wanted = max(2, round(len(support) * REQUESTS_A_YEAR_PER_SUPPORT_PUPIL * 40 / 52))
         for i, pupil in enumerate(self.rng.sample(support, min(wanted, len(support)))):
-            self._open_request(pupil, exception=i == 0)
+            self._open_request(pupil, exception=i == 0, late=i == 1)
         return self.counts
 
     # ---- a plan and its history ---------------------------------------------------------------
@@ -165,7 +165,11 @@ class _EHCBuilder:
         meeting = issued + rng.randint(320, 362) * DAY
         while meeting <= today:
             if rng.random() < REVIEW_MISSED:
-                return  # not held: the next review is then overdue
+                # Not held on time: held some weeks late, or, while that is still to come,
+                # overdue now (ANNUAL_REVIEW_OVERDUE).
+                meeting += rng.randint(6, 16) * WEEK
+                if meeting > today:
+                    return
             following = clocks.add_months(meeting, 12) - rng.randint(5, 45) * DAY
             latest = following > today
             review = services.annual_review_record(plan=plan, meeting_date=meeting, by=self.by)
@@ -255,11 +259,15 @@ class _EHCBuilder:
 
     # ---- requests in progress -----------------------------------------------------------------
 
-    def _open_request(self, sp: SeedPupil, *, exception: bool) -> None:
+    def _open_request(self, sp: SeedPupil, *, exception: bool, late: bool = False) -> None:
         """A request for a pupil on SEN support, received in the last 40 weeks: some still
-        awaiting the decision, some refused, some assessed and late for their plan."""
+        awaiting the decision, some refused, some assessed and late for their plan. `late`: one
+        a school assessed and has not yet decided on past 16 weeks (more than half of plans
+        nationally come after 20 weeks), so each school shows that clock too."""
         rng, today = self.rng, self.today
         received = max(today - rng.randint(1, 40) * WEEK, sp.entries[-1].start_date)
+        if late:
+            received = max(today - rng.randint(17, 19) * WEEK, sp.entries[-1].start_date)
         ehc = services.ehc_request_create(
             pupil=sp.pupil, by=self.by, source=rng.choice("1112223"), received_date=received
         )
@@ -277,12 +285,12 @@ class _EHCBuilder:
         decided = received + weeks * WEEK
         if decided > today:
             return  # waiting for the decision (on time, or overdue)
-        draw = rng.random()
+        draw = 0.0 if late else rng.random()
         if draw >= ASSESS + REFUSE + WITHDRAW:
             return  # not decided yet, past 6 weeks
         decision = "Y" if draw < ASSESS else "N" if draw < ASSESS + REFUSE else "W"
         fields: dict[str, Any] = {"decision": decision, "decision_date": decided}
-        outcome_day = received + rng.randint(12, 18) * WEEK
+        outcome_day = today + WEEK if late else received + rng.randint(12, 18) * WEEK
         if decision == "Y" and outcome_day <= today:
             issue = rng.random() < PLAN_AFTER_ASSESSMENT
             fields |= {"assessment_outcome": "Y" if issue else "N",
@@ -333,12 +341,17 @@ def seed_specialists(school: SeedSchool) -> dict[str, int]:
         reviews.setdefault(pupil_id, []).append((held, progress, decision))
     made: list[SpecialistInvolvement] = []
     who, weights = list(SPECIALIST_WEIGHTS), list(SPECIALIST_WEIGHTS.values())
+    left_one = False
     for pupil_id, history in reviews.items():
         asked_after: date | None = None
         for (first, progress, _d), (_day, following, _) in zip(history, history[1:], strict=False):
             if progress == following == "none":
                 asked_after = first
         chance = INVOLVED_AFTER_LITTLE_PROGRESS
+        if not left_one and [p for _, p, _ in history[-2:]] == ["none", "none"]:
+            # The first pupil whose latest two reviews found little progress is among "the
+            # rest" in every school that has one, so the demo shows SPECIALIST_NOT_INVOLVED.
+            left_one, chance = True, 0
         if asked_after is None:
             decided = [day for day, _, decision in history if decision == "specialist"]
             asked_after, chance = (decided[-1], INVOLVED_AFTER_DECISION) if decided else (None, 0)

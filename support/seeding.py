@@ -14,6 +14,7 @@ Rows are built in memory and written with `bulk_create`; nothing is audited (not
 """
 
 import dataclasses
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -330,12 +331,13 @@ PARENT_SAYS = (
     "Still worried about friendships; glad of the extra support.",
     "Would like more updates between reviews.",
 )
+PLAN_AGREED = 0.96
 ATTENDANCE_WEIGHTS = {
-    Attendance.IN_PERSON: 55,
+    Attendance.IN_PERSON: 63,
     Attendance.PHONE: 15,
     Attendance.VIDEO: 10,
     Attendance.WRITTEN: 10,
-    Attendance.NOT_PRESENT: 10,
+    Attendance.NOT_PRESENT: 2,
 }
 
 
@@ -459,7 +461,9 @@ def seed_support(school: SeedSchool) -> SupportHistory:
 class _SupportBuilder:
     def __init__(self, school: SeedSchool) -> None:
         self.s = school
-        self.rng = school.rng
+        # Its own stream: tuning the support history leaves the pupils of later schools, the
+        # provision and the budget (provision/seeding.py) as they were.
+        self.rng = random.Random(f"support:{school.school.urn}")  # noqa: S311 (synthetic data)
         self.today = school.today
         self.senco = school.senco
         self.rows = _Rows()
@@ -696,7 +700,9 @@ class _SupportBuilder:
         if too_soon:
             # Too little time to see a difference: the SENCo sets a later review date.
             review_date = rules.default_review_date(plan_date + SHORTEST_CYCLE, self.s.terms)
-        agreed = plan_date + DAY * rng.randint(0, 10)
+        # A revised plan is agreed some days after it is written; one carried forward as it was,
+        # at the review that carried it.
+        agreed = plan_date + DAY * rng.randint(0, 10) if revised else plan_date
         plan = Plan(
             cycle=cycle,
             plan_date=plan_date,
@@ -713,7 +719,8 @@ class _SupportBuilder:
             plan.updated_at = at(min(agreed, today))
             if rng.random() < 0.4:
                 plan.provision = rng.choice(PROVISION_TEXT[area])
-        if revised and agreed <= today and rng.random() < 0.9:
+        # Nearly every plan is agreed with the parents: a few wait, so PLAN_MISSING shows a few.
+        if agreed <= today and rng.random() < PLAN_AGREED:
             plan.parents_agreed_on = agreed
             plan.pupil_agreed = rng.random() < 0.75
             plan.parent_comments = rng.choice(PARENT_SAYS) if rng.random() < 0.4 else ""
@@ -802,13 +809,18 @@ class _SupportBuilder:
     # -- review ------------------------------------------------------------------------------
     def _held_on(self, review_date: date, end: date | None) -> date:
         """Reviews happen in the last fortnight before the review date (the end of a term); a
-        few slip into the first week of the next term (not past the pupil's last weeks on the
-        register, `end`)."""
+        few slip into the first week of the next term, fewer for weeks into it (not past the
+        pupil's last weeks on the register, `end`)."""
         rng = self.rng
         following = next((t.start for t in self.s.terms if t.start > review_date), None)
-        late = rng.random() < 0.08 and following is not None
+        draw = rng.random()
+        late = draw < 0.08 and following is not None
         if late and following is not None and (end is None or following + DAY * 25 < end):
             return following + DAY * rng.randint(0, 4)  # terms start on a Monday
+        # A few are put off for weeks into the next term: overdue meanwhile (REVIEW_OVERDUE).
+        put_off = draw < 0.11 and following is not None
+        if put_off and following is not None and (end is None or following + DAY * 120 < end):
+            return following + DAY * rng.randint(7, 98)
         return weekday_on_or_before(review_date - DAY * rng.randint(0, 12))
 
     def _decision(self, progress: str) -> str:
@@ -892,7 +904,7 @@ class _SupportBuilder:
         given = held + DAY * rng.randint(0, 7)
         # Most records reach the parents; a few of this term's are still waiting (the
         # compliance page's RECORD_NOT_SHARED), older ones only rarely. One draw either way.
-        shared = 0.85 if (self.today - held).days <= 120 else 0.99
+        shared = 0.95 if (self.today - held).days <= 120 else 0.998
         if given <= self.today and rng.random() < shared:
             review.given_to_parents_on = given
         self.rows.reviews.append(review)

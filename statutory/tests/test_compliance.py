@@ -125,11 +125,35 @@ def test_fewer_than_three_reviews_with_the_parents_in_365_days() -> None:
         (date(2025, 3, 1), "in_person"), (date(2025, 7, 1), "written"), (date(2025, 11, 1), "video")
     )
     pupil = on_support(start, cycles=three)
-    # The 365 days ending 28 Feb 2026 begin 1 Mar 2025: all three count.
+    # A review counts until it is more than 365 days old: the day before and the day 1 Mar 2025
+    # is 365 days back (1 Mar 2026), all three count; from the day after, it has slipped out.
     assert found_for(pupil, date(2026, 2, 28), "FEWER_THAN_THREE_REVIEWS") == []
-    [f] = found_for(pupil, date(2026, 3, 1), "FEWER_THAN_THREE_REVIEWS")
+    assert found_for(pupil, date(2026, 3, 1), "FEWER_THAN_THREE_REVIEWS") == []
+    [f] = found_for(pupil, date(2026, 3, 2), "FEWER_THAN_THREE_REVIEWS")
     assert f.severity == c.BREACH and f.rule == "SEND Code of Practice 6.65"
     assert f.reason.startswith("2 of 2 reviews since 2 Mar 2025")
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        date(2025, 3, 29),  # the March clock change
+        date(2025, 10, 26),  # the October one
+        date(2023, 3, 1),  # 365 days on is 29 Feb 2024: a leap year
+        date(2025, 8, 10),  # the summer holiday
+    ],
+)
+def test_a_review_slipping_out_of_the_365_days_fires_until_the_next(first: date) -> None:
+    held = _reviews((first, "in_person"), (first + 120 * D, "phone"), (first + 240 * D, "written"))
+    pupil = on_support(first - 400 * D, cycles=held)
+    edge = first + 365 * D
+    assert found_for(pupil, edge - D, "FEWER_THAN_THREE_REVIEWS") == []
+    assert found_for(pupil, edge, "FEWER_THAN_THREE_REVIEWS") == []
+    [f] = found_for(pupil, edge + D, "FEWER_THAN_THREE_REVIEWS")
+    assert f.due == edge + D and f.reason.startswith("2 of 2 reviews")
+    # The next review with the parents, a day late, meets the duty again.
+    late = (*held, replace(_reviews((edge + D, "video"))[0], number=4))
+    assert found_for(replace(pupil, cycles=late), edge + D, "FEWER_THAN_THREE_REVIEWS") == []
 
 
 def test_did_not_take_part_counts_as_neither() -> None:
@@ -144,7 +168,8 @@ def test_did_not_take_part_counts_as_neither() -> None:
 
 def test_fewer_than_three_needs_the_whole_year_on_the_register() -> None:
     start = date(2025, 1, 2)
-    on = start + 364 * D  # the 365 days ending `on` begin on `start`
+    on = start + 365 * D  # the window opens 365 days before `on`: on `start`
+    assert found_for(on_support(start), on - 2 * D, "FEWER_THAN_THREE_REVIEWS") == []
     assert found_for(on_support(start), on - D, "FEWER_THAN_THREE_REVIEWS") == []
     assert codes(found_for(on_support(start), on, "FEWER_THAN_THREE_REVIEWS")) == [
         "FEWER_THAN_THREE_REVIEWS"
@@ -294,19 +319,31 @@ ASKED = date(2026, 2, 16)
 
 
 @pytest.mark.parametrize(
-    ("request_", "code", "weeks"),
+    "asked",
     [
-        (c.EHCRequest(ASKED), "EHCNA_DECISION_OVERDUE", 6),
-        (c.EHCRequest(ASKED, ASKED + 30 * D, True), "EHCP_NOT_ISSUE_DECISION_OVERDUE", 16),
-        (
-            c.EHCRequest(ASKED, ASKED + 30 * D, True, draft_issued_on=ASKED + 100 * D),
-            "EHCP_FINAL_OVERDUE",
-            20,
-        ),
+        ASKED,  # 6 weeks on crosses the March clock change
+        date(2026, 9, 14),  # 6 weeks on crosses the October one
+        date(2024, 1, 22),  # a leap year: the weeks run through 29 February
+        date(2026, 6, 1),  # 16 and 20 weeks run through the summer holiday
     ],
 )
-def test_ehc_request_clocks(request_: c.EHCRequest, code: str, weeks: int) -> None:
-    due = ASKED + weeks * 7 * D
+@pytest.mark.parametrize(
+    ("code", "weeks"),
+    [
+        ("EHCNA_DECISION_OVERDUE", 6),
+        ("EHCP_NOT_ISSUE_DECISION_OVERDUE", 16),
+        ("EHCP_FINAL_OVERDUE", 20),
+    ],
+)
+def test_ehc_request_clocks(asked: date, code: str, weeks: int) -> None:
+    request_ = {
+        "EHCNA_DECISION_OVERDUE": c.EHCRequest(asked),
+        "EHCP_NOT_ISSUE_DECISION_OVERDUE": c.EHCRequest(asked, asked + 30 * D, True),
+        "EHCP_FINAL_OVERDUE": c.EHCRequest(
+            asked, asked + 30 * D, True, draft_issued_on=asked + 100 * D
+        ),
+    }[code]
+    due = asked + weeks * 7 * D
     pupil = ehc(request_)
     assert [f.severity for f in found_for(pupil, due - D, code)] == [c.DUE_SOON]
     assert [f.severity for f in found_for(pupil, due, code)] == [c.DUE_SOON]

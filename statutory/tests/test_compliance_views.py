@@ -93,3 +93,72 @@ def test_the_senco_home_leads_with_the_duties_banner(amy_untold):
     teacher_home = client_for(w, "teacher").get(reverse("school_home")).content.decode()
     assert 'id="compliance-banner"' not in teacher_home
     assert client_for(w, "teacher").get(reverse("compliance_summary")).status_code == 403
+
+
+def test_the_page_never_shows_stale_findings_after_a_record_changes(amy_untold):
+    """The page's findings are cached on a fingerprint of the school's records
+    (statutory/findings_cache.py): a change through a service (an update, audited), a row added
+    and a row deleted each show on the next visit."""
+    from pupils.services import register_record_parents_informed
+
+    w = amy_untold
+    client = client_for(w, "senco")
+    assert 'data-code="PARENTS_NOT_NOTIFIED"' in client.get(URL).content.decode()
+    assert 'data-code="PARENTS_NOT_NOTIFIED"' in client.get(URL).content.decode()  # cached
+    entry = RegisterEntry.objects.get(pupil=w.amy)
+    register_record_parents_informed(
+        entry=entry, informed_on=entry.start_date, how="meeting", by=w.users["senco"]
+    )
+    html = client.get(URL).content.decode()
+    assert 'data-code="PARENTS_NOT_NOTIFIED"' not in html and 'data-code="PLAN_MISSING"' in html
+    # A row written without the trail (an import, a script) still changes the fingerprint.
+    today = timezone.localdate()
+    RegisterEntry.objects.filter(pk=entry.pk).update(end_date=today - timedelta(days=2))
+    removed = RegisterEntry.objects.create(
+        pupil=w.amy, provision="N", start_date=today - timedelta(days=1)
+    )
+    html = client.get(URL).content.decode()
+    assert 'data-code="PLAN_MISSING"' not in html  # off the register: no SEN support duties
+    removed.delete()
+    RegisterEntry.objects.filter(pk=entry.pk).update(end_date=None)
+    assert 'data-code="PLAN_MISSING"' in client.get(URL).content.decode()
+
+
+def test_a_second_visit_reads_the_fingerprint_not_the_history(amy_untold):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(amy_untold, "senco")
+    with CaptureQueriesContext(connection) as first:
+        client.get(URL)
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(URL).status_code == 200
+    history = [q["sql"] for q in first.captured_queries if '"support_cycle"' in q["sql"]]
+    assert history and len(second) <= len(first) - 8
+    assert not any('"support_target"."baseline"' in q["sql"] for q in second.captured_queries)
+
+
+def test_due_in_n_days_keeps_what_falls_due_by_then_and_everything_overdue(world):
+    """Placed 20 days ago: telling the parents was due 6 days ago (a breach), the agreed plan
+    falls due in 8 days (due soon)."""
+    RegisterEntry.objects.filter(pupil=world.amy).update(
+        start_date=timezone.localdate() - timedelta(days=20)
+    )
+    client = client_for(world, "senco")
+    html = client.get(URL, {"within": "7"}).content.decode()
+    assert 'data-code="PARENTS_NOT_NOTIFIED"' in html and 'data-code="PLAN_MISSING"' not in html
+    html = client.get(URL, {"within": "8"}).content.decode()
+    assert 'data-code="PARENTS_NOT_NOTIFIED"' in html and 'data-code="PLAN_MISSING"' in html
+
+
+def test_findings_come_a_page_at_a_time_with_the_filters_kept(amy_untold, monkeypatch):
+    from statutory import compliance_views
+
+    monkeypatch.setattr(compliance_views, "PAGE_SIZE", 1)
+    client = client_for(amy_untold, "senco")
+    first = client.get(URL, {"severity": "breach"}).content.decode()
+    second = client.get(URL, {"severity": "breach", "page": "2"}).content.decode()
+    assert "2 findings, 1 to 1 shown" in first and "2 findings, 2 to 2 shown" in second
+    assert "severity=breach&amp;page=2" in first
+    codes = {c for c in ("PLAN_MISSING", "PARENTS_NOT_NOTIFIED") if f'data-code="{c}"' in first}
+    assert len(codes) == 1 and f'data-code="{codes.pop()}"' not in second
