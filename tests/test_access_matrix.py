@@ -86,9 +86,13 @@ def urls(w: World) -> dict[str, str]:
         "ehc_request": reverse("ehc_request", args=[ehc.pk]),
         "ehc_decision": reverse("ehc_request_decision", args=[ehc.pk]),
         "ehc_request_caseworker": reverse("ehc_request_caseworker", args=[ehc.pk]),
+        "ehc_exception_add": reverse("ehc_exception_add", args=[ehc.pk]),
+        "ehc_plan_new": reverse("ehc_plan_new", args=[w.amy.pk]),
+        "ehc_plan_new_for_request": reverse("ehc_plan_new_for_request", args=[ehc.pk]),
         "ehc_plan_caseworker": reverse("ehc_plan_caseworker", args=[plan.pk]),
         "ehc_plan": reverse("ehc_plan", args=[plan.pk]),
         "ehc_review_new": reverse("ehc_review_add", args=[plan.pk]),
+        "ehc_transfer_add": reverse("ehc_transfer_add", args=[plan.pk]),
         "ehc_plan_sections": reverse("ehc_plan_sections", args=[plan.pk]),
         "ehc_plan_links": reverse("ehc_plan_links", args=[plan.pk]),
         "ehc_f_in_place": reverse("ehc_f_in_place", args=[plan.pk]),
@@ -307,9 +311,17 @@ EXPECTED = {
     "ehc_request":            [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_decision":           [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_request_caseworker": [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    # A reg 10(4) exception is the LA's judgement: its officer only (the school's staff who
+    # read the request are refused).
+    "ehc_exception_add":      [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    # Entering an issued plan: for a pupil, the SENCo of their school; for a request, the SENCo
+    # and the LA's officer; the others who read the request are refused.
+    "ehc_plan_new":           [OK , F  , N  , F  , N  , N  , F  , N  , N  , N  , N  , N],
+    "ehc_plan_new_for_request":[OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_plan_caseworker":    [F  , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_plan":               [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
     "ehc_review_new":         [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
+    "ehc_transfer_add":       [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_plan_sections":      [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_plan_links":         [OK , N  , N  , F  , N  , N  , F  , N  , N  , OK , N  , N],
     "ehc_f_in_place":         [OK , N  , N  , OK , N  , N  , OK , N  , N  , OK , N  , N],
