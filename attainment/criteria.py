@@ -40,6 +40,7 @@ Adding a constant to every score changes nothing (only differences and ranks are
 result does not depend on the order of the pupils or their points.
 """
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -159,25 +160,50 @@ class _Cohort:
     scores: dict[str, dict[int, float]]
 
 
+# A school's points grouped for the criteria: (subject, year group) -> pupil -> (day, score)s, in
+# any order. The selectors build it straight from the database's rows (no Point per row).
+Series = dict[tuple[str, str], dict[str, list[tuple[date, float]]]]
+
+
+def group_points(points: Iterable[Point]) -> Series:
+    """Points as a Series."""
+    series: Series = {}
+    for p in points:
+        series.setdefault((p.subject, p.year_group), {}).setdefault(p.pupil, []).append(
+            (p.on, p.score)
+        )
+    return series
+
+
 def _cohorts(
     points: Iterable[Point], on: date, scales: dict[str, Scale]
 ) -> dict[tuple[str, str], _Cohort]:
-    grouped: dict[tuple[str, str], list[Point]] = defaultdict(list)
-    for p in points:
-        if p.on <= on and p.subject in scales:
-            grouped[(p.subject, p.year_group)].append(p)
+    return _cohorts_of(group_points(points), on, scales)
+
+
+def _cohorts_of(
+    series: Series, on: date, scales: dict[str, Scale]
+) -> dict[tuple[str, str], _Cohort]:
     cohorts = {}
-    for key, pts in grouped.items():
-        sign = -1.0 if scales[key[0]].lower_is_better else 1.0
-        wins, index = _window_map({p.on for p in pts})
-        latest: dict[str, dict[int, tuple[date, float]]] = defaultdict(dict)
-        for p in pts:
-            i = index[p.on]
-            held = latest[p.pupil].get(i)
-            # The last score in a window; on the same day, the higher (so order cannot matter).
-            if held is None or (p.on, sign * p.score) > held:
-                latest[p.pupil][i] = (p.on, sign * p.score)
-        scores = {pupil: {i: v[1] for i, v in by.items()} for pupil, by in latest.items()}
+    for key, by_pupil in series.items():
+        if key[0] not in scales:
+            continue
+        dates = {d for pts in by_pupil.values() for d, _ in pts if d <= on}
+        if not dates:
+            continue
+        wins, index = _window_map(dates)
+        negate = scales[key[0]].lower_is_better
+        scores: dict[str, dict[int, float]] = {}
+        for pupil, pts in by_pupil.items():
+            signed = [(d, -v) for d, v in pts] if negate else pts
+            mine: dict[int, float] = {}
+            # The last score in a window; on the same day, the higher (so order cannot matter):
+            # in (day, score) order the one written last stays.
+            for d, v in sorted(signed):
+                if d <= on:
+                    mine[index[d]] = v
+            if mine:
+                scores[pupil] = mine
         cohorts[key] = _Cohort(wins, scores)
     return cohorts
 
@@ -193,19 +219,8 @@ def _span(cohort: _Cohort, on: date) -> list[int]:
 
 
 def _band(value: float, ordered: list[float]) -> int:
-    below = _count_below(ordered, value)
+    below = bisect_left(ordered, value)  # how many scores are lower
     return min(2, 3 * below // len(ordered))
-
-
-def _count_below(ordered: list[float], value: float) -> int:
-    lo, hi = 0, len(ordered)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if ordered[mid] < value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def _median(values: list[float]) -> float:
@@ -217,18 +232,60 @@ def assess(
     scales: dict[str, Scale],
     on: date,
     thresholds: Thresholds | None = None,
+    *,
+    flagged_only: bool = False,
 ) -> list[Result]:
-    """Every pupil's result in every subject with at least two windows in the span, sorted by
-    pupil and subject."""
+    """Every pupil's result in every subject with at least two windows in the span (only those
+    meeting a criterion with `flagged_only`), sorted by pupil and subject."""
+    return assess_series(group_points(points), scales, on, thresholds, flagged_only=flagged_only)
+
+
+def assess_series(
+    series: Series,
+    scales: dict[str, Scale],
+    on: date,
+    thresholds: Thresholds | None = None,
+    *,
+    flagged_only: bool = False,
+) -> list[Result]:
+    """`assess` over points already grouped."""
     t = thresholds or Thresholds()
     results: list[Result] = []
-    for (subject, year_group), cohort in _cohorts(points, on, scales).items():
-        results += _assess_cohort(subject, year_group, cohort, scales[subject], on, t)
+    for (subject, year_group), cohort in _cohorts_of(series, on, scales).items():
+        results += _assess_cohort(subject, year_group, cohort, scales[subject], on, t, flagged_only)
     return sorted(results, key=lambda r: (r.pupil, r.subject))
 
 
+@dataclass(frozen=True)
+class _Margins:
+    """A scale's thresholds in points."""
+
+    slower: float  # criterion 1: below the peers' median by this
+    lagging: float  # criterion 3: below the peers' median by this (half of `slower`)
+    rate_drop: float  # criterion 2: a fall of rate beyond the year group's by this (negative)
+    gap: float  # criterion 3: behind the year group's median by this
+    gap_change: float  # criterion 4 (and closing): the gap moved by this
+
+    @classmethod
+    def of(cls, scale: Scale, t: Thresholds) -> "_Margins":
+        span = scale.span
+        return cls(
+            t.slower_margin_pct * span / 100,
+            t.slower_margin_pct * span / 200,
+            -t.rate_drop_pct * span / 100,
+            t.gap_pct * span / 100,
+            t.gap_change_pct * span / 100,
+        )
+
+
 def _assess_cohort(
-    subject: str, year_group: str, cohort: _Cohort, scale: Scale, on: date, t: Thresholds
+    subject: str,
+    year_group: str,
+    cohort: _Cohort,
+    scale: Scale,
+    on: date,
+    t: Thresholds,
+    flagged_only: bool = False,
 ) -> list[Result]:
     span = set(_span(cohort, on))
     if len(span) < 2:
@@ -256,38 +313,60 @@ def _assess_cohort(
         by = cohort.scores[pupil]
         bands[pupil] = _band(by[first], firsts[first])
         groups[(first, last, bands[pupil])].append(by[last] - by[first])
-    for values in groups.values():
-        values.sort()
+    # The peers' figures once per group (not once per pupil).
+    peer_stats = {key: _peer_stats(values, t) for key, values in groups.items()}
     rate_changes = _rate_changes(cohort)
+    m = _Margins.of(scale, t)
     out = []
     for pupil, (first, last) in ends.items():
         by = cohort.scores[pupil]
-        result = Result(pupil=pupil, subject=subject, year_group=year_group)
-        result.since, result.latest = cohort.windows[first][0], cohort.windows[last][1]
-        result.progress = by[last] - by[first]
-        result.band = BAND_NAMES[bands[pupil]]
-        peers = groups[(first, last, bands[pupil])]
-        _criterion_1(result, peers, scale, t)
-        _criterion_2(result, by, rate_changes, scale, t)
-        _gap_criteria(result, by[first] - medians[first], by[last] - medians[last], scale, t)
-        if result.criteria:
+        progress = by[last] - by[first]
+        stats = peer_stats[(first, last, bands[pupil])]
+        met = _criterion_1(progress, stats, m, t)
+        rates = _rates(by)
+        if rates is not None and _criterion_2(*rates, rate_changes, m):
+            met.append(2)
+        gap_first = max(0.0, -(by[first] - medians[first]))
+        gap_last = max(0.0, -(by[last] - medians[last]))
+        trend = gap_trend(gap_first, gap_last, m.gap_change)
+        if gap_last >= m.gap and trend != "closing" and stats[1] - progress >= m.lagging:
+            met.append(3)
+        if trend == "widening":
+            met.append(4)
+        if flagged_only and not met:
+            continue
+        result = Result(
+            pupil=pupil, subject=subject, year_group=year_group, criteria=met,
+            since=cohort.windows[first][0], latest=cohort.windows[last][1], progress=progress,
+            band=BAND_NAMES[bands[pupil]], peers=stats[0], peers_small=stats[0] < t.min_peers,
+            peer_median=stats[1], peer_low=stats[2], peer_high=stats[3], gap_first=gap_first,
+            gap_last=gap_last, gap_trend=trend, rates=rates[1] if rates else None,
+        )  # fmt: skip
+        if met:
             result.explanation = explain(result, scale, t)
         out.append(result)
     return out
 
 
-def _criterion_1(result: Result, peers: list[float], scale: Scale, t: Thresholds) -> None:
-    assert result.progress is not None
-    result.peers = len(peers)
-    result.peer_median = percentile(peers, 50)
-    result.peer_low = percentile(peers, t.percentile)
-    result.peer_high = percentile(peers, 100 - t.percentile)
-    if len(peers) < t.min_peers:
-        result.peers_small = True
-        return
-    margin = t.slower_margin_pct * scale.span / 100
-    if result.progress < result.peer_low and result.peer_median - result.progress >= margin:
-        result.criteria.append(1)
+def _peer_stats(values: list[float], t: Thresholds) -> tuple[int, float, float, float]:
+    """How many peers, their median, their `percentile` and their 100 - `percentile`."""
+    values.sort()
+    return (
+        len(values),
+        percentile(values, 50),
+        percentile(values, t.percentile),
+        percentile(values, 100 - t.percentile),
+    )
+
+
+def _criterion_1(
+    progress: float, stats: tuple[int, float, float, float], m: _Margins, t: Thresholds
+) -> list[int]:
+    """[1] when slower than peers (a group smaller than `min_peers` is not compared), else []."""
+    peers, median, low, _ = stats
+    if peers >= t.min_peers and progress < low and median - progress >= m.slower:
+        return [1]
+    return []
 
 
 def _rate_changes(cohort: _Cohort) -> dict[tuple[int, int, int], float]:
@@ -302,22 +381,27 @@ def _rate_changes(cohort: _Cohort) -> dict[tuple[int, int, int], float]:
     return {key: _median(values) for key, values in changes.items()}
 
 
-def _criterion_2(
-    result: Result,
+def _rates(
     by: dict[int, float],
-    rate_changes: dict[tuple[int, int, int], float],
-    scale: Scale,
-    t: Thresholds,
-) -> None:
+) -> tuple[tuple[int, int, int], tuple[float, float]] | None:
+    """The pupil's last three windows, and the progress of the period before last and of the
+    last over them."""
     last3 = sorted(by)[-3:]
     if len(last3) < 3:
-        return
+        return None
     a, b, c = last3
-    before, last = by[b] - by[a], by[c] - by[b]
-    result.rates = (before, last)
-    median_change = rate_changes[(a, b, c)]
-    if last < before and (last - before) - median_change <= -t.rate_drop_pct * scale.span / 100:
-        result.criteria.append(2)
+    return (a, b, c), (by[b] - by[a], by[c] - by[b])
+
+
+def _criterion_2(
+    windows: tuple[int, int, int],
+    rates: tuple[float, float],
+    rate_changes: dict[tuple[int, int, int], float],
+    m: _Margins,
+) -> bool:
+    """Slower than the period before, by more than the year group's change over the windows."""
+    before, last = rates
+    return last < before and (last - before) - rate_changes[windows] <= m.rate_drop
 
 
 def gap_trend(gap_first: float, gap_last: float, threshold: float) -> str:
@@ -328,20 +412,6 @@ def gap_trend(gap_first: float, gap_last: float, threshold: float) -> str:
     if change <= -threshold:
         return "closing"
     return "steady"
-
-
-def _gap_criteria(result: Result, first: float, last: float, scale: Scale, t: Thresholds) -> None:
-    # The gap is how far behind the year group's median the pupil is (0 when level or ahead).
-    gap_first, gap_last = max(0.0, -first), max(0.0, -last)
-    result.gap_first, result.gap_last = gap_first, gap_last
-    result.gap_trend = gap_trend(gap_first, gap_last, t.gap_change_pct * scale.span / 100)
-    assert result.progress is not None and result.peer_median is not None
-    behind = gap_last >= t.gap_pct * scale.span / 100
-    lagging = result.peer_median - result.progress >= t.slower_margin_pct * scale.span / 200
-    if behind and result.gap_trend != "closing" and lagging:
-        result.criteria.append(3)
-    if result.gap_trend == "widening":
-        result.criteria.append(4)
 
 
 def _n(value: float) -> str:

@@ -1,12 +1,15 @@
 """Reads of attainment: a school's flags (the four criteria over its assessment points) in a fixed
 number of queries, whatever the size of the school."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import CharField, F, Q
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast
 
 from accounts.models import School
 from attainment import criteria
@@ -52,64 +55,88 @@ class Flag:
 
 
 def results_for_school(
-    school: School | int, on: date, *, pupil_ids: Iterable[int] | None = None
+    school: School | int,
+    on: date,
+    *,
+    pupil_ids: Iterable[int] | None = None,
+    flagged_only: bool = False,
 ) -> tuple[list[criteria.Result], dict[str, Subject], dict[str, str]]:
-    """Every pupil's result in every subject (the pupils on roll on `on`), the subjects by name
-    and each pupil id's UPN. Four queries: the subjects, the settings, the pupils, the points."""
+    """Every pupil's result in every subject (the pupils on roll on `on`; only those meeting a
+    criterion with `flagged_only`), the subjects by name and each pupil id's UPN. Four queries:
+    the subjects, the settings, the pupils, the points."""
     school_id = school if isinstance(school, int) else school.pk
     subjects = {s.name: s for s in Subject.objects.filter(school_id=school_id)}
     if not subjects:
         return [], subjects, {}
     t = thresholds_for(school_id)
-    upns, points = _points(school_id, subjects, on)
+    upns, series = _series(school_id, subjects, on)
     scales = {name: s.scale for name, s in subjects.items()}
-    results = criteria.assess(points, scales, on, t)
+    results = criteria.assess_series(series, scales, on, t, flagged_only=flagged_only)
     if pupil_ids is not None:
         wanted = {str(i) for i in pupil_ids}
         results = [r for r in results if r.pupil in wanted]
     return results, subjects, upns
 
 
-def _points(
+def _day_column() -> Combinable:
+    # On SQLite the date as its ISO text: the sqlite3 module's converter for a date column, run
+    # on every row, costs more than the query (parsed here once per distinct day instead).
+    if connection.vendor == "sqlite":
+        return Cast("assessed_on", output_field=CharField())
+    return F("assessed_on")
+
+
+def _series(
     school_id: int, subjects: dict[str, Subject], on: date
-) -> tuple[dict[str, str], list[criteria.Point]]:
+) -> tuple[dict[str, str], criteria.Series]:
     """The points of the pupils on roll on `on`, from the start of last school year (the span
-    falls back to last year; the previous rate needs the last three windows): two queries, the
-    points read as plain tuples (Django's per-row converters cost more than the criteria)."""
+    falls back to last year; the previous rate needs the last three windows), grouped for the
+    criteria: two queries, the points read as plain tuples straight into their groups (Django's
+    per-row converters, or an object per row, cost more than the criteria)."""
     since = criteria.school_year_start(on).replace(year=criteria.school_year_start(on).year - 1)
     on_roll = Pupil.objects.filter(school_id=school_id).filter(
         Q(leaving_date__isnull=True) | Q(leaving_date__gt=on)
     )
     pupils = {pk: (upn, year) for pk, upn, year in on_roll.values_list("pk", "upn", "nc_year")}
-    query = AssessmentPoint.objects.filter(
-        subject__school_id=school_id, assessed_on__lte=on, assessed_on__gte=since
-    ).values_list("pupil_id", "subject_id", "assessed_on", "score")
+    query = (
+        AssessmentPoint.objects.filter(
+            subject__school_id=school_id, assessed_on__lte=on, assessed_on__gte=since
+        )
+        .order_by()
+        .values_list("pupil_id", "subject_id", _day_column(), "score")
+    )
     sql, params = query.query.sql_with_params()
-    names = {s.pk: s.name for s in subjects.values()}
-    days: dict[object, date] = {}
-    points = []
-    keys = {pk: str(pk) for pk in pupils}
+    days = _Days()
+    # (pupil id, subject id) -> the pupil's (day, score)s: one dict lookup a point.
+    lists: dict[tuple[int, int], list[tuple[date, float]]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(5000):
             for pupil_id, subject_id, day, score in rows:
-                key = keys.get(pupil_id)
-                if key is None:
-                    continue  # left the school
-                when = days.get(day)
-                if when is None:
-                    when = days[day] = day if isinstance(day, date) else date.fromisoformat(day)
-                points.append(
-                    criteria.Point(key, names[subject_id], pupils[pupil_id][1], when, score)
-                )
-    upns = {keys[pk]: upn for pk, (upn, _) in pupils.items()}
-    return upns, points
+                lists[pupil_id, subject_id].append((days[day], score))
+    names = {s.pk: s.name for s in subjects.values()}
+    series: criteria.Series = {}
+    for (pupil_id, subject_id), found in lists.items():
+        pupil = pupils.get(pupil_id)
+        if pupil is not None:  # None: the pupil has left
+            series.setdefault((names[subject_id], pupil[1]), {})[str(pupil_id)] = found
+    upns = {str(pk): upn for pk, (upn, _) in pupils.items()}
+    return upns, series
+
+
+class _Days(dict[object, date]):
+    """A day as the database gives it (a date, or ISO text on SQLite) -> the date, each distinct
+    day parsed once."""
+
+    def __missing__(self, day: object) -> date:
+        when = self[day] = day if isinstance(day, date) else date.fromisoformat(str(day))
+        return when
 
 
 def school_flags(school: School | int, on: date, *, with_dismissed: bool = False) -> list[Flag]:
     """The flags of a school's pupils on `on`, by UPN and subject; a flag dismissed since its
     latest assessment point is left out (unless `with_dismissed`)."""
-    results, subjects, upns = results_for_school(school, on)
+    results, subjects, upns = results_for_school(school, on, flagged_only=True)
     dismissed = {} if with_dismissed else _dismissed(school)
     flags = []
     for r in results:

@@ -15,7 +15,7 @@ Counting, as the issue sets it:
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -753,3 +753,39 @@ def counts(found: Iterable[Finding]) -> dict[str, dict[str, int]]:
 def breaches(found: Sequence[Finding]) -> list[Finding]:
     """The findings counted as breaches: an excepted one (info) is not."""
     return [f for f in found if f.is_breach]
+
+
+@dataclass(frozen=True)
+class ProgressOffer:
+    """What the assessment data offers the specialist-involvement check (issue 18): a pupil on
+    the register whose data shows little or no progress in `subjects` in each of their latest
+    two cycles, with no specialist involvement recorded since the first of them opened (`since`).
+    Not a finding: SPECIALIST_NOT_INVOLVED reads the reviews' own judgement (Code 6.58)."""
+
+    upn: str
+    subjects: tuple[str, ...]
+    since: date
+
+
+def progress_offers(
+    records: SchoolRecords,
+    little: Mapping[str, Sequence[str]],
+    found: Iterable[Finding],
+    on: date,
+) -> list[ProgressOffer]:
+    """The offers for the pupils in `little` (UPN -> subjects, statutory.inputs
+    .little_or_no_progress), leaving out a pupil already found SPECIALIST_NOT_INVOLVED."""
+    already = {f.upn for f in found if f.code == "SPECIALIST_NOT_INVOLVED"}
+    out = []
+    for pupil in records.pupils:
+        subjects = little.get(pupil.upn)
+        if not subjects or pupil.upn in already:
+            continue
+        cycles = sorted((c for c in pupil.cycles if c.opened_on <= on), key=lambda c: c.number)
+        if len(cycles) < 2:
+            continue
+        since = cycles[-2].opened_on
+        if any(since <= s.on <= on for s in pupil.specialists):
+            continue
+        out.append(ProgressOffer(pupil.upn, tuple(subjects), since))
+    return sorted(out, key=lambda o: o.upn)

@@ -99,9 +99,14 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
     wanted = form.cleaned_data if form.is_valid() else {}
     cached = findings_cache.school_compliance(school, on)
     found = cached.findings
-    refs = inputs.pupil_refs(
-        access.visible_pupils(user, school), start_year, upns=[f.upn for f in found if f.upn]
-    )
+    offers = inputs.progress_offers(school, on, found)
+    upns = [f.upn for f in found if f.upn] + [o.upn for o in offers]
+    refs = inputs.pupil_refs(access.visible_pupils(user, school), start_year, upns=upns)
+    offered = [
+        (o, refs[o.upn], reverse("specialist_add", args=[refs[o.upn].pk]))
+        for o in offers
+        if o.upn in refs  # only pupils in the user's reach
+    ]
     shown: list[tuple[compliance.Finding, inputs.PupilRef | None, str]] = []
     anchors: set[str] = set()
     for f in found:
@@ -125,9 +130,8 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     history = [(CODE_LABELS[code], cells) for code, cells in cached.history]
-    reads.log_pupils(
-        request, user, [r.pupil.pk for r in rows if r.pupil is not None], what="compliance findings"
-    )
+    listed = [r.pupil.pk for r in rows if r.pupil is not None] + [p.pk for _, p, _ in offered]
+    reads.log_pupils(request, user, list(dict.fromkeys(listed)), what="compliance findings")
     return render(
         request,
         "statutory/compliance_school.html",
@@ -143,6 +147,7 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
             "pupils_with_findings": len({f.upn for f in found if f.upn}),
             "history": history,
             "history_days": cached.history_days,
+            "offered": offered,
         },
     )
 

@@ -562,3 +562,18 @@ def little_or_no_progress(school: School, on: date) -> dict[str, list[str]]:
     found = school_little_progress(school.pk, dict(periods))
     upns = dict(Pupil.objects.filter(pk__in=list(found)).values_list("pk", "upn"))
     return {upns[pk]: subjects for pk, subjects in found.items()}
+
+
+def progress_offers(
+    school: School, on: date, found: Iterable[compliance.Finding]
+) -> list[compliance.ProgressOffer]:
+    """The assessment data's offers to the specialist-involvement check (issue 18,
+    compliance.progress_offers): the records read only for the few pupils the data points at."""
+    little = little_or_no_progress(school, on)
+    if not little:
+        return []
+    pupils = _pupil_records({"school_id": school.pk, "upn__in": sorted(little)}, None)
+    records = compliance.SchoolRecords(
+        phase=engine_phase(school), pupils=tuple(pupils.get(school.pk, ()))
+    )
+    return compliance.progress_offers(records, little, found, on)

@@ -11,7 +11,7 @@ from attainment import selectors
 from attainment.models import AssessmentPoint
 from statutory import inputs
 from support import services
-from support.models import Cycle
+from support.models import Cycle, Specialist, SpecialistInvolvement
 
 from .conftest import LAST_YEAR, grow_cohort
 
@@ -49,3 +49,35 @@ def test_the_review_form_and_the_compliance_inputs_show_it(world) -> None:
     assert "little or no progress in Maths across the latest two cycles" in page
     assert inputs.little_or_no_progress(world.oak, SECOND[1]) == {world.amy.upn: ["Maths"]}
     assert cohort.maths.points.filter(pupil=world.amy, score=95).count() == 4
+    # Offered to the specialist-involvement check on the compliance page, until one is recorded.
+    page = client.get(reverse("compliance_school")).content.decode()
+    assert 'id="progress-offers"' in page
+    offers = page[page.index('id="progress-offers"') :]
+    assert "Amy Adams" in offers and "Maths" in offers and f"{FIRST[0]:%-d %b %Y}" in offers
+    assert reverse("specialist_add", args=[world.amy.pk]) in offers
+    SpecialistInvolvement.objects.create(pupil=world.amy, specialist=Specialist.choices[0][0],
+                                         asked_on=SECOND[0])  # fmt: skip
+    assert 'id="progress-offers"' not in client.get(reverse("compliance_school")).content.decode()
+
+
+def test_an_offer_leaves_out_a_pupil_with_a_specialist_or_the_finding_already() -> None:
+    from statutory import compliance as c
+
+    cycles = (c.Cycle(1, FIRST[0], FIRST[1]), c.Cycle(2, SECOND[0]))
+    pupils = (
+        c.PupilRecords("A1", cycles=cycles),
+        c.PupilRecords("B2", cycles=cycles, specialists=(c.SpecialistInvolvement(FIRST[0]),)),
+        c.PupilRecords(
+            "C3", cycles=cycles, specialists=(c.SpecialistInvolvement(date(LAST_YEAR - 1, 9, 1)),)
+        ),
+        c.PupilRecords("D4", cycles=cycles[1:]),
+        c.PupilRecords("E5", cycles=cycles),
+    )
+    little = {"A1": ["Maths"], "B2": ["Maths"], "C3": ["Reading"], "D4": ["Maths"],
+              "E5": ["Maths"]}  # fmt: skip
+    found = [c.Finding(SECOND[1], "SPECIALIST_NOT_INVOLVED", "E5", "breach", "", "")]
+    offers = c.progress_offers(c.SchoolRecords("primary", pupils), little, found, SECOND[1])
+    assert [(o.upn, o.subjects, o.since) for o in offers] == [
+        ("A1", ("Maths",), FIRST[0]),
+        ("C3", ("Reading",), FIRST[0]),  # the specialist came before the first cycle
+    ]

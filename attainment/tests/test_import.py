@@ -149,3 +149,25 @@ def test_bands_and_names_with_dates_of_birth(world) -> None:
         failed.value.result.errors[0].message
         == "“Expected” is not a score or one of WTS, EXS, GDS."
     )
+
+
+@pytest.mark.django_db
+def test_an_xlsx_file_with_date_cells_imports(world, tmp_path) -> None:
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    today = timezone.localdate()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["UPN", "Subject", "Date", "Score"])
+    sheet.append([world.amy.upn, "Maths", datetime(today.year, today.month, today.day), 101])  # noqa: DTZ001 (a calendar date as xlsx keeps it)
+    sheet.append([world.ben.upn, "Maths", today.strftime("%d/%m/%Y"), 99.5])
+    path = tmp_path / "points.xlsx"
+    book.save(path)
+    code, result = _run(path, "--school", world.oak.urn, "--scale", "80:120")
+    assert code == 0 and result == {"created": 2, "updated": 0, "unchanged": 0, "errors": []}
+    assert set(AssessmentPoint.objects.values_list("pupil__upn", "assessed_on", "score")) == {
+        (world.amy.upn, today, 101.0),
+        (world.ben.upn, today, 99.5),
+    }

@@ -30,6 +30,53 @@ def test_the_senco_and_the_teacher_see_ben_in_his_class_with_the_reasons(world) 
     assert world.ben.pk in event.data["pupil_ids"]
 
 
+def test_a_teacher_sees_only_their_own_pupils(world) -> None:
+    from attainment.tests.conftest import ON
+
+    cohort = grow_cohort(world)
+    for point in cohort.maths.points.filter(pupil=world.dan):  # Dan (in no class) stalls too
+        point.score = 96
+        point.save()
+    senco = _client(world, "senco").get(reverse("pupils_to_look_at")).content.decode()
+    assert "Ben Brown" in senco and "Dan Dale" in senco and "No class this year" in senco
+    teacher = _client(world, "teacher")
+    page = teacher.get(reverse("pupils_to_look_at")).content.decode()
+    assert "Ben Brown" in page and "Dan Dale" not in page
+    path = f"/api/v1/schools/{world.oak.pk}/flags?on={ON.isoformat()}"
+    upns = [f["upn"] for f in teacher.get(path).json()["flags"]]
+    assert upns == [world.ben.upn]
+    everyone = [f["upn"] for f in _client(world, "senco").get(path).json()["flags"]]
+    assert sorted(everyone) == sorted([world.ben.upn, world.dan.upn])
+    assert teacher.post(reverse("flag_raise_concern", args=[world.dan.pk])).status_code == 404
+
+
+def test_the_context_to_consider_first_is_beside_the_pupil(world) -> None:
+    from datetime import timedelta
+
+    grow_cohort(world)
+    today = timezone.localdate()
+    page = _client(world, "senco").get(reverse("pupils_to_look_at")).content.decode()
+    for said in ("English as an additional language", "Attendance 85%", "Free school meals",
+                 "Looked after", "Arrived ", "Concern raised"):  # fmt: skip
+        assert said not in page
+    arrived = today - timedelta(days=100)
+    world.ben.eal = world.ben.fsm = world.ben.looked_after = True
+    world.ben.attendance_percent = 85
+    world.ben.admission_date = arrived
+    world.ben.save()
+    Concern.objects.create(pupil=world.ben, raised_on=today, source="parent", area="unsure",
+                           what_was_seen="Finds reading hard")  # fmt: skip
+    page = _client(world, "senco").get(reverse("pupils_to_look_at")).content.decode()
+    for said in ("English as an additional language", "Attendance 85%", "Free school meals",
+                 "Looked after", f"Arrived {arrived:%B %Y}", f"Concern raised {today:%d %B %Y}"):  # fmt: skip
+        assert said in page
+    world.ben.attendance_percent = 90  # at 90% it is not low
+    world.ben.admission_date = today - timedelta(days=400)  # not a recent arrival
+    world.ben.save()
+    page = _client(world, "senco").get(reverse("pupils_to_look_at")).content.decode()
+    assert "Attendance 90%" not in page and "Arrived " not in page
+
+
 def test_a_pupil_on_the_register_is_not_listed(world) -> None:
     cohort = grow_cohort(world)
     AssessmentPoint.objects.filter(pupil=world.amy).update(score=95)  # Amy (K) stalls too
