@@ -1,7 +1,7 @@
 """Every finding the API can set up is reproducible from outside (issue 16): the records are
 created through the API alone, with their real past dates, the finding appears on
 GET /schools/{id}/compliance?on=DATE with its code, upn and due, and the record that resolves
-it, added through the API too, makes it go away. Nothing here touches the ORM."""
+it, added through the API too, makes it go away. No record is set up through the ORM."""
 
 from datetime import date, timedelta
 from itertools import count
@@ -276,3 +276,42 @@ def test_a_phase_transfer_not_final_by_15_february(school: School) -> None:
     final = {"named_setting": "Hill High", "final_date": _iso(today)}
     _ok(school.senco.patch(f"/phase-transfers/{transfer}", final), 200)
     assert school.dues(after, "PHASE_TRANSFER_OVERDUE", pupil["upn"]) == []
+
+
+# ---- the school: its SEN information report -----------------------------------------------------
+
+
+def test_a_stale_information_report_from_a_past_publication(school: School) -> None:
+    today = TODAY()
+    url = f"/schools/{school.world.oak.pk}/information-reports"
+    old = today - timedelta(days=400)
+    made = _ok(school.senco.post(url, {"start_year": old.year - 1, "published_on": _iso(old)}))
+    assert made["status"] == "published" and made["published_on"] == _iso(old)
+    year_on = _iso(old.replace(year=old.year + 1))
+    assert school.dues(today, "SEN_INFORMATION_REPORT_STALE", None) == [year_on]
+    recent = today - timedelta(days=30)
+    _ok(school.senco.post(url, {"start_year": recent.year - 1, "published_on": _iso(recent)}))
+    assert school.dues(today, "SEN_INFORMATION_REPORT_STALE", None) == []
+
+
+def test_a_past_publication_is_refused_in_the_future_or_out_of_order(school: School) -> None:
+    from audit.models import AuditAction, AuditEvent
+    from duties.models import InformationReport
+
+    today, w = TODAY(), school.world
+    url = f"/schools/{w.oak.pk}/information-reports"
+    future = school.senco.post(
+        url, {"start_year": 2025, "published_on": _iso(today + timedelta(1))}
+    )
+    assert future.status_code == 422
+    assert [e["loc"] for e in future.json()["detail"]] == [["body", "published_on"]]
+    assert not InformationReport.objects.exists()
+    made = _ok(school.senco.post(url, {"start_year": 2025, "published_on": _iso(today)}))
+    assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_id=str(made["id"])).exists()
+    earlier = school.senco.post(url, {"start_year": 2024, "published_on": "2024-10-01"})
+    assert earlier.status_code == 422 and "later publication" in earlier.json()["detail"][0]["msg"]
+    assert InformationReport.objects.count() == 1
+    body = {"start_year": 2025, "published_on": _iso(today)}
+    assert Caller(w.users["teacher"]).post(url, body).status_code == 403
+    assert Caller(w.users["outsider"]).post(url, body).status_code == 404
+    assert InformationReport.objects.count() == 1
