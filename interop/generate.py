@@ -293,7 +293,7 @@ def realistic_pupils(
         _add_sen(rng, pupil, provision, phase, today)
         _add_family(rng, pupil, provision, today)
         _add_attendance(rng, pupil, provision, start_year, today)
-        _add_results(rng, pupil)
+        add_key_stage_results(rng, pupil)
         yield pupil
 
 
@@ -361,7 +361,8 @@ def _add_attendance(
         )
 
 
-def _add_results(rng: random.Random, pupil: Pupil) -> None:
+def add_key_stage_results(rng: random.Random, pupil: Pupil) -> None:
+    """KS2 results (English, maths and the multiplication tables check) for a pupil past them."""
     if pupil.nc_year.isdigit() and int(pupil.nc_year) >= 7:
         for subject in ("ENG", "MAT"):
             pupil.results.append(

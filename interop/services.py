@@ -118,10 +118,33 @@ def ctf_import(
     """Import a CTF into `school` (or the file's DestSchool, created from the header with
     `create_school`). Returns the counts; raises ImportFailed, having written nothing, when the
     file or any pupil in it has an error. A dry run counts and checks, then rolls back."""
+    with transaction.atomic(durable=True):
+        return ctf_import_within(
+            source=source,
+            school=school,
+            dry_run=dry_run,
+            by=by,
+            create_school=create_school,
+            request=request,
+        )
+
+
+def ctf_import_within(
+    *,
+    source: str | IO[bytes],
+    school: School | None,
+    dry_run: bool,
+    by: User | None,
+    create_school: bool = False,
+    request: HttpRequest | None = None,
+) -> ImportResult:
+    """`ctf_import` inside the caller's transaction, for a caller that builds more around the
+    import in one (the demo and the bench set up a school this way, records/roll.py). Its writes
+    are a savepoint: rolled back on any error and on a dry run, as `ctf_import`'s are."""
     result = ImportResult(dry_run=dry_run)
     actor = by if by is not None else cast(User, AnonymousUser())
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             _import(result, source, school, create_school, actor, request)
             if result.errors or dry_run:
                 raise _Rollback
@@ -548,23 +571,53 @@ def _link_fields(c: ctf.Contact) -> dict[str, Any]:
     }
 
 
+def _same_person(forename: str, surname: str, email: str, phone: str) -> tuple[str, ...] | None:
+    """What makes two contacts in a school's files one person: the same name and email, or
+    without an email the same name and phone. None without either (then never merged)."""
+    name = (forename.strip().casefold(), surname.strip().casefold())
+    if email.strip():
+        return (*name, "email", email.strip().casefold())
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return (*name, "phone", digits) if digits else None
+
+
 def _create_contacts(school: School, rows: list[Pupil], batch: list[ctf.Pupil]) -> None:
-    contacts: list[Contact] = []
-    owners: list[tuple[Pupil, ctf.Contact]] = []
+    """The new pupils' contacts and links. A CTF lists a family's contacts under each child, so a
+    contact already in the school (or earlier in the file) with the same name and email or phone
+    is that person again: siblings share one contact, and a parent invited later sees all their
+    children."""
+    known: dict[tuple[str, ...], Contact] = {}
+    surnames = {c.surname for p in batch for c in p.contacts}
+    for contact in Contact.objects.filter(school=school, surname__in=surnames).order_by("pk"):
+        key = _same_person(contact.forename, contact.surname, contact.email, contact.phone)
+        if key is not None:
+            known.setdefault(key, contact)
+    new: list[Contact] = []
+    owners: list[tuple[Pupil, ctf.Contact, Contact]] = []
     for row, p in zip(rows, batch, strict=True):
         for c in p.contacts:
-            contacts.append(
-                Contact(school=school, forename=c.forename, surname=c.surname, **_contact_fields(c))
-            )
-            owners.append((row, c))
-    _insert_returning(Contact, contacts)
+            key = _same_person(c.forename, c.surname, c.email, c.phone)
+            found = known.get(key) if key is not None else None
+            if found is None:
+                found = Contact(
+                    school=school, forename=c.forename, surname=c.surname, **_contact_fields(c)
+                )
+                new.append(found)
+                if key is not None:
+                    known[key] = found
+            owners.append((row, c, found))
+    _insert_returning(Contact, new)
     columns = ["pupil_id", "contact_id", "lives_with_pupil", *_link_fields(ctf.Contact("", ""))]
+    # One link per pupil and contact: a file naming one person twice for a pupil keeps the first.
+    links: dict[tuple[int, int], tuple[Pupil, ctf.Contact]] = {}
+    for row, c, contact in owners:
+        links.setdefault((row.pk, contact.pk), (row, c))
     insert_rows(
         FamilyLink,
         columns,
         [
-            (row.pk, contact.pk, True, *_link_fields(c).values())
-            for contact, (row, c) in zip(contacts, owners, strict=True)
+            (pupil_id, contact_id, True, *_link_fields(c).values())
+            for (pupil_id, contact_id), (_row, c) in links.items()
         ],
     )
 

@@ -349,6 +349,32 @@ class SeedSchool:
     closed: frozenset[date] = frozenset()  # half-terms, training days, bank holidays
 
 
+@dataclass
+class Roll:
+    """A school's roll as the generator drew it, not yet written: what its MIS would hold (pupils,
+    their families, SEN histories and classes). `families[i]` and `groups_of[i]` are pupil i's
+    contacts (contact, relationship, parental responsibility, lives with the pupil), in priority
+    order, and the index of their class in `groups`. Siblings share Contact objects."""
+
+    school: School
+    senco: User
+    pupils: list[Pupil]
+    families: list[list[tuple[Contact, str, bool, bool]]]
+    languages: list[str]  # each pupil's home language ("English" for none other)
+    entries: list[RegisterEntry]
+    needs: list[Need]
+    groups: list[TeachingGroup]
+    teachers: list[User]  # each group's teacher
+    groups_of: list[int]
+    today: date
+    history_start: date
+
+    @property
+    def contacts(self) -> list[Contact]:
+        """Each contact once, in the order first met."""
+        return list({id(c): c for family in self.families for c, *_ in family}.values())
+
+
 @dataclass(frozen=True)
 class SchoolSpec:
     """One school to make. Blank name or URN: the generator chooses."""
@@ -517,6 +543,12 @@ class Seeder:
         self.result.school_ids.append(school.pk)
         self.school_seeded(seeded)
         return school
+
+    def write_roll(self, roll: Roll) -> None:
+        """Write a school's roll (pupils, families, registers, classes) straight to the tables.
+        The orchestrator (records/seeding.py) can bring it in through the CTF and class-list
+        imports a new school uses instead (records/roll.py)."""
+        write_roll_directly(roll)
 
     def school_seeded(self, school: SeedSchool) -> None:
         """Called once a school's staff, pupils and registers are written. pupils' seeder stops
@@ -1031,37 +1063,28 @@ class _SchoolBuilder:
         result = self.s.result
         User.objects.bulk_create([m.user for m in self.staff], batch_size=BATCH)
         Membership.objects.bulk_create(self.memberships, batch_size=BATCH)
-        TeachingGroup.objects.bulk_create(self.groups, batch_size=BATCH)
-        Teachers = TeachingGroup.teachers.through
-        Teachers.objects.bulk_create(
-            [
-                Teachers(teachinggroup=g, user=t.user)
-                for g, t in zip(self.groups, self.group_teachers, strict=True)
-            ],
-            batch_size=BATCH,
+        roll = Roll(
+            school=self.school,
+            senco=self.senco.user,
+            pupils=[c.pupil for c in self.children],
+            families=[c.family.contacts for c in self.children],
+            languages=[c.family.language for c in self.children],
+            entries=self.entries,
+            needs=self.needs,
+            groups=self.groups,
+            teachers=[t.user for t in self.group_teachers],
+            groups_of=[c.group for c in self.children],
+            today=self.today,
+            history_start=self.s.history_start,
         )
-        contacts = [c for f in self.families for c, *_ in f.contacts]
-        Contact.objects.bulk_create(contacts, batch_size=BATCH)
-        pupils = [c.pupil for c in self.children]
-        for pupil in pupils:
-            pupil.fold_names()  # bulk_create skips save()
-        Pupil.objects.bulk_create(pupils, batch_size=BATCH)
-        Members = TeachingGroup.pupils.through
-        Members.objects.bulk_create(
-            [Members(teachinggroup=self.groups[c.group], pupil=c.pupil) for c in self.children],
-            batch_size=BATCH,
-        )
-        links = self._links()
-        FamilyLink.objects.bulk_create(links, batch_size=BATCH)
-        RegisterEntry.objects.bulk_create(self.entries, batch_size=BATCH)
-        Need.objects.bulk_create(self.needs, batch_size=BATCH)
+        self.s.write_roll(roll)
         PupilAssignment.objects.bulk_create(self.assignments, batch_size=BATCH)
         result.teaching_groups += len(self.groups)
         result.users += len(self.staff)
         result.memberships += len(self.memberships)
-        result.pupils += len(pupils)
-        result.contacts += len(contacts)
-        result.family_links += len(links)
+        result.pupils += len(roll.pupils)
+        result.contacts += len(roll.contacts)
+        result.family_links += sum(len(family) for family in roll.families)
         result.register_entries += len(self.entries)
         result.needs += len(self.needs)
         result.assignments += len(self.assignments)
@@ -1117,18 +1140,46 @@ class _SchoolBuilder:
             parent=parent,
         )
 
-    def _links(self) -> list[FamilyLink]:
-        return [
+
+def write_roll_directly(roll: Roll) -> None:
+    """The roll with bulk_create, in foreign-key order (the quickest way in)."""
+    TeachingGroup.objects.bulk_create(roll.groups, batch_size=BATCH)
+    Teachers = TeachingGroup.teachers.through
+    Teachers.objects.bulk_create(
+        [
+            Teachers(teachinggroup=g, user=t)
+            for g, t in zip(roll.groups, roll.teachers, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    Contact.objects.bulk_create(roll.contacts, batch_size=BATCH)
+    for pupil in roll.pupils:
+        pupil.fold_names()  # bulk_create skips save()
+    Pupil.objects.bulk_create(roll.pupils, batch_size=BATCH)
+    Members = TeachingGroup.pupils.through
+    Members.objects.bulk_create(
+        [
+            Members(teachinggroup=roll.groups[g], pupil=p)
+            for p, g in zip(roll.pupils, roll.groups_of, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    FamilyLink.objects.bulk_create(
+        [
             FamilyLink(
-                pupil=child.pupil,
+                pupil=pupil,
                 contact=contact,
                 relationship=Relationship(relationship),
                 parental_responsibility=responsible,
                 lives_with_pupil=lives_with,
                 contact_priority=priority,
             )
-            for child in self.children
+            for pupil, family in zip(roll.pupils, roll.families, strict=True)
             for priority, (contact, relationship, responsible, lives_with) in enumerate(
-                child.family.contacts, start=1
+                family, start=1
             )
-        ]
+        ],
+        batch_size=BATCH,
+    )
+    RegisterEntry.objects.bulk_create(roll.entries, batch_size=BATCH)
+    Need.objects.bulk_create(roll.needs, batch_size=BATCH)

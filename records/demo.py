@@ -25,6 +25,7 @@ from pupils.models import (
 )
 from pupils.seeding import SchoolSpec, local_authority
 from records.seeding import Seeder
+from support.models import Cycle
 
 # Published on purpose: it signs in to synthetic data on a developer's own machine.
 DEMO_PASSWORD = "sendpath-demo"  # noqa: S105
@@ -102,7 +103,7 @@ def _build(today: date) -> None:
     trust = Trust.objects.create(
         name=f"{la.name} Learning Partnership", companies_house_number="09876543"
     )
-    seeder = Seeder(seed=DEMO_SEED, today=today, la=la, years_of_history=3)
+    seeder = Seeder(seed=DEMO_SEED, today=today, la=la, years_of_history=3, through_imports=True)
     primary = seeder.seed_school(
         SchoolSpec(Phase.PRIMARY, 300, "Brookfield Primary School", PRIMARY_URN, trust)
     )
@@ -193,7 +194,7 @@ def _teacher_class_and_child(school: School, today: date) -> tuple[TeachingGroup
             "pupil_id", flat=True
         )
     )
-    candidates = _only_children_with_a_parent(school) & with_need
+    candidates = _only_children_with_a_parent(school) & with_need & _with_a_support_history(school)
     best: tuple[int, int, int] | None = None
     for group_id, pupils in _class_lists(school, today).items():
         support = [p for p in pupils if provision.get(p) == "K"]
@@ -205,6 +206,16 @@ def _teacher_class_and_child(school: School, today: date) -> tuple[TeachingGroup
     if best is None:
         raise RuntimeError("No class in the demo primary suits the teacher and parent logins.")
     return TeachingGroup.objects.get(pk=best[1]), best[2]
+
+
+def _with_a_support_history(school: School) -> set[int]:
+    """Pupils with a current cycle planned with targets, and an earlier cycle reviewed."""
+    cycles = Cycle.objects.filter(pupil__school=school)
+    planned = cycles.filter(closed_on__isnull=True, plan__targets__isnull=False)
+    reviewed = cycles.filter(closed_on__isnull=False, review__isnull=False)
+    return set(planned.values_list("pupil_id", flat=True)) & set(
+        reviewed.values_list("pupil_id", flat=True)
+    )
 
 
 def _only_children_with_a_parent(school: School) -> set[int]:

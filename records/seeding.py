@@ -7,6 +7,7 @@ worlds all seed through it.
 
 import random
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
@@ -16,18 +17,32 @@ from provision.seeding import seed_provision
 from pupils import seeding as pupil_seeding
 from pupils.seeding import (
     PHASE_CYCLE,
+    Roll,
     SchoolSpec,
     SeedResult,
     SeedSchool,
     local_authority,
     make_trusts,
 )
+from records.roll import write_roll_through_imports
 from statutory.seeding import seed_ehc, seed_specialists
 from support.seeding import seed_support
 
 
 class Seeder(pupil_seeding.Seeder):
-    """pupils' seeder, with each school's support and provision history written after it."""
+    """pupils' seeder, with each school's support and provision history written after it.
+    With `through_imports`, each school's roll comes in as a new school's does: its CTF, then
+    its class list (records/roll.py); the demo and the bench's school scale seed this way."""
+
+    def __init__(self, *, through_imports: bool = False, **options: Any) -> None:
+        super().__init__(**options)
+        self.through_imports = through_imports
+
+    def write_roll(self, roll: Roll) -> None:
+        if not self.through_imports:
+            super().write_roll(roll)
+            return
+        write_roll_through_imports(roll, seed=f"{self.seed}:{roll.school.urn}:ctf")
 
     def school_seeded(self, school: SeedSchool) -> None:
         attainment = seed_attainment(school)
@@ -88,9 +103,11 @@ def seed_specs(
     la: LocalAuthority,
     years_of_history: int = 3,
     staff_password: str | None = None,
+    through_imports: bool = False,
 ) -> SeedResult:
     """Make the schools described by `specs`, with staff, classes, pupils, families and SEN
-    histories, and their cycles and provision (the engine under `seed_schools` and the demo)."""
+    histories, and their cycles and provision (the engine under `seed_schools` and the demo).
+    With `through_imports`, each roll comes in through its CTF and class list."""
     with transaction.atomic():
         seeder = Seeder(
             seed=seed,
@@ -98,6 +115,7 @@ def seed_specs(
             la=la,
             years_of_history=years_of_history,
             staff_password=staff_password,
+            through_imports=through_imports,
         )
         for spec in specs:
             seeder.seed_school(spec)

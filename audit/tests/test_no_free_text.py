@@ -202,21 +202,35 @@ def need_add(w: World) -> Any:
     )
 
 
-def ctf_import(w: World) -> Any:
-    import io
+def _marked_ctf(w: World, seed: int) -> tuple[bytes, str]:
+    """A CTF for Oak from a source school named with the marker, of one pupil named with it."""
     from dataclasses import replace
 
     from interop.ctf import SchoolRef, SENPeriod
     from interop.generate import ctf_bytes, make_header, realistic_pupils
-    from interop.services import ctf_import as import_service
 
     dest = SchoolRef(w.oak.la.code, w.oak.establishment_number, w.oak.urn)
     source = SchoolRef("999", "9999", "999999", MARK)
-    (new,) = realistic_pupils(1, seed=1, today=TODAY, upn_la="998")
+    (new,) = realistic_pupils(1, seed=seed, today=TODAY, upn_la="998")
     new = replace(new, forename=MARK, sen_history=[SENPeriod(TODAY, "K")])
-    data = ctf_bytes(make_header(dest=dest, source=source, when=TODAY), [new])
-    import_service(source=io.BytesIO(data), school=w.oak, dry_run=False, by=w.users["senco"])
-    return Pupil.objects.get(upn=new.upn)
+    return ctf_bytes(make_header(dest=dest, source=source, when=TODAY), [new]), new.upn
+
+
+def ctf_import(w: World) -> Any:
+    from interop.services import ctf_import as import_service
+
+    data, upn = _marked_ctf(w, seed=1)
+    import_service(source=BytesIO(data), school=w.oak, dry_run=False, by=w.users["senco"])
+    return Pupil.objects.get(upn=upn)
+
+
+def ctf_import_within(w: World) -> Any:
+    """The same import inside a caller's transaction (the demo's and the bench's seeding)."""
+    from interop.services import ctf_import_within as import_service
+
+    data, upn = _marked_ctf(w, seed=2)
+    import_service(source=BytesIO(data), school=w.oak, dry_run=False, by=w.users["senco"])
+    return Pupil.objects.get(upn=upn)
 
 
 def concern_raise(w: World) -> Any:
@@ -941,6 +955,7 @@ CASES: dict[str, Callable[[World], Any]] = {
         pupil_create,
         pupil_update,
         ctf_import,
+        ctf_import_within,
         register_change,
         register_change_with_need,
         register_decide,

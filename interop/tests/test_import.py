@@ -301,3 +301,50 @@ def test_imported_pupils_are_found_by_the_accent_blind_search(world: World) -> N
         row.legal_forename, row.legal_surname, row.preferred_forename, row.preferred_surname
     )
     assert "wojcik" in row.search_name and "zoe" in row.search_name
+
+
+def test_siblings_share_their_parents_contacts(world: World) -> None:
+    """A CTF lists a family's contacts under each child: the same name with the same email (or,
+    without one, the same phone) is the same person, so a parent invited sees every child."""
+    older, younger, other, unreachable = _pupils(4, seed=11)
+    mum = replace(older.contacts[0], email="Jo.Parent@example.com", forename="Jo", surname="Lee")
+    dad = replace(mum, forename="Sam", email="", phone="07700 900123", relationship="PAF", order=2)
+    older = replace(older, contacts=[mum, dad])
+    younger = replace(younger, contacts=[replace(mum, email="jo.parent@EXAMPLE.com "), dad])
+    # The same name but another email is another person; with neither email nor phone, unknown.
+    other = replace(other, contacts=[replace(mum, email="jo.lee@example.org")])
+    nobody = replace(mum, email="", phone="")
+    unreachable = replace(unreachable, contacts=[nobody])
+    data = ctf_bytes(make_header(dest=_dest(world.oak), when=TODAY), [older, younger, other])
+    ctf_import(source=io.BytesIO(data), school=None, dry_run=False, by=world.users["senco"])
+    jo = Contact.objects.get(school=world.oak, forename="Jo", email="Jo.Parent@example.com")
+    assert set(jo.family_links.values_list("pupil__upn", flat=True)) == {older.upn, younger.upn}
+    sam = Contact.objects.get(school=world.oak, forename="Sam", surname="Lee")
+    assert sam.family_links.count() == 2
+    assert Contact.objects.filter(school=world.oak, forename="Jo", surname="Lee").count() == 2
+    # A later file knows them again too; a nameless-contact match never merges.
+    later = replace(_pupils(6, seed=11)[5], contacts=[mum, nobody])
+    again = ctf_bytes(make_header(dest=_dest(world.oak), when=TODAY), [later, unreachable])
+    ctf_import(source=io.BytesIO(again), school=None, dry_run=False, by=world.users["senco"])
+    assert jo.family_links.count() == 3
+    assert Contact.objects.filter(school=world.oak, forename="Jo", email="").count() == 2
+
+
+def test_within_a_callers_transaction_a_bad_file_still_writes_nothing(world: World) -> None:
+    from django.db import transaction
+
+    from interop.services import ctf_import_within
+
+    good = ctf_bytes(make_header(dest=_dest(world.oak), when=TODAY), _pupils(3))
+    bad = good.replace(b"<UPN>", b"<UPN>X", 1)
+    before = _counts()
+    with transaction.atomic():
+        with pytest.raises(ImportFailed):
+            ctf_import_within(source=io.BytesIO(bad), school=None, dry_run=False, by=None)
+        assert _counts() == before  # its savepoint rolled back; the caller's work goes on
+        result = ctf_import_within(source=io.BytesIO(good), school=None, dry_run=False, by=None)
+        assert result.created == 3
+        # The users' entry point stays the outermost transaction.
+        with pytest.raises(RuntimeError):
+            ctf_import(source=io.BytesIO(good), school=None, dry_run=True, by=None)
+    assert _counts()[0] == before[0] + 3

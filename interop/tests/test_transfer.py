@@ -417,6 +417,12 @@ def test_retention_erases_only_what_is_due_and_audits_without_personal_data(worl
     _leave(world, world.amy, on=TODAY - timedelta(days=1))  # young: kept
     dry = retention_run(today=TODAY, dry_run=True)
     assert [d.pupil_id for d in dry.due] == [old.pk] and Pupil.objects.filter(pk=old.pk).exists()
+    listed = io.StringIO()
+    call_command("retention", "--dry-run", "--json", stdout=listed)  # lists, erases nothing
+    report = json.loads(listed.getvalue())
+    assert report["dry_run"] and [d["pupil_id"] for d in report["due"]] == [old.pk]
+    assert report["erased"] == 0
+    assert Pupil.objects.filter(pk=old.pk).exists()
     out = io.StringIO()
     call_command("retention", "--json", stdout=out)
     report = json.loads(out.getvalue())
