@@ -1,24 +1,27 @@
 """The draft SEN information report in the family area: a parent asked to comment (by name, or
 through the parent forum) reads the draft and leaves comments, and sees the school's answers to
-their own."""
+their own. The page speaks the parent's language; the school's words stay in English."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 import access
 from duties import services
 from duties.forms import CommentForm
 from duties.views import report_context
+from family.views import in_parent_language
 from ui.forms import add_service_errors
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_parent_language
 def family_report(request: HttpRequest) -> HttpResponse:
     drafts = list(access.visible_shared_reports(request.user).select_related("school"))  # type: ignore[arg-type]
     chosen = drafts[0] if drafts else None
@@ -38,12 +41,18 @@ def family_report(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Thank you: your comment is with the school.")
+            messages.success(request, _("Thank you: your comment is with the school."))
             return redirect(f"{request.path}?report={chosen.pk}")
     context = report_context(chosen, timezone.localdate()) if chosen else {}
     mine = chosen.comments.filter(author_id=request.user.pk) if chosen else []
     return render(
         request,
         "duties/family_report.html",
-        {**context, "drafts": drafts, "form": form, "mine": mine},
+        {
+            **context,
+            "drafts": drafts,
+            "form": form,
+            "mine": mine,
+            "language": translation.get_language(),
+        },
     )

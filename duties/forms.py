@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from duties.models import InformationReport, Layer
 from duties.sections import LANGUAGES, SECTIONS
@@ -72,12 +73,12 @@ class ShareForm(forms.Form):
 
 class CommentForm(forms.Form):
     section = forms.ChoiceField(
-        label="Which part of the report is it about?",
-        choices=[("", "The whole report"), *((s.key, s.title) for s in SECTIONS)],
+        label=_("Which part of the report is it about?"),
+        choices=[("", _("The whole report")), *((s.key, s.title) for s in SECTIONS)],
         required=False,
         widget=Select,
     )
-    text = forms.CharField(label="Your comment", max_length=5000, widget=forms.Textarea)
+    text = forms.CharField(label=_("Your comment"), max_length=5000, widget=forms.Textarea)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

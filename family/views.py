@@ -2,6 +2,8 @@
 family's messages), the pupil's key person, and the signposting for families of the school and
 of the LA (the LA's officers' page, under /overview/)."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -11,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
 
 import access
@@ -29,6 +32,25 @@ from family.forms import (
 from family.models import KeyPerson, LogKind, Signposting
 from pupils.models import Pupil
 from ui.forms import add_service_errors
+
+View = Callable[..., HttpResponse]
+
+
+def in_parent_language(view: View) -> View:
+    """Render the page in the parent's language, and say so in Content-Language."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = selectors.parent_language(request.user)  # type: ignore[arg-type]
+        with translation.override(language):
+            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+    return wrapper
 
 
 def _user(request: HttpRequest) -> User:

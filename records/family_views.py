@@ -4,8 +4,6 @@ Every page speaks the parent's language (family.selectors.parent_language): the 
 for its response. What the school wrote stays as written, marked as the school's own words.
 """
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -37,6 +35,7 @@ from family.forms import (
     PupilVoiceForm,
 )
 from family.models import Acknowledgement, PupilVoice, ViewsDraft
+from family.views import in_parent_language
 from provision.models import Enrolment
 from pupils import selectors
 from pupils.models import Pupil
@@ -44,28 +43,9 @@ from support import selectors as support_selectors
 from support.models import Cycle, Target
 from ui.forms import add_service_errors
 
-View = Callable[..., HttpResponse]
-
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def in_parent_language(view: View) -> View:
-    """Render the page in the parent's language, and say so in Content-Language."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        language = family_selectors.parent_language(request.user)  # type: ignore[arg-type]
-        with translation.override(language):
-            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                response.render()
-        response.headers.setdefault("Content-Language", language)
-        return response
-
-    return wrapper
 
 
 def _family_pupils(request: HttpRequest) -> QuerySet[Pupil]:

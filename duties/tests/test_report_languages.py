@@ -139,3 +139,41 @@ def test_the_senco_chooses_the_languages_on_the_edit_page(world):
     # The next version keeps the choice, as it keeps the school's words.
     services.report_publish(report=report, on=TODAY, by=senco)
     assert services.report_start(school=world.oak, start_year=2026, by=senco).languages == ["ur"]
+
+
+@pytest.mark.django_db
+def test_the_draft_parents_comment_on_speaks_their_language_and_keeps_the_schools_words(world):
+    from family.models import FamilyLanguage
+    from pupils.models import Contact
+
+    senco, parent = world.users["senco"], world.users["parent"]
+    draft = services.report_start(school=world.oak, start_year=2025, by=senco)
+    services.report_edit(
+        report=draft, texts={"kinds": "We support every area of need."},
+        languages=[], version=draft.version, by=senco,
+    )  # fmt: skip
+    services.report_share(
+        report=draft, contacts=[Contact.objects.get(user=parent)], forum="",
+        comments_close_on=TODAY + timedelta(days=14), on=TODAY, by=senco,
+    )  # fmt: skip
+    FamilyLanguage.objects.create(user=parent, language="pl")
+    client = Client()
+    client.force_login(parent)
+    url = reverse("family_information_report")
+    response = client.get(url)
+    polish = response.content.decode()
+    assert response["Content-Language"] == "pl" and '<html lang="pl"' in polish
+    assert "Nasz raport o wsparciu SEN: Państwa uwagi" in polish  # the page's own heading
+    assert "Rodzaje specjalnych potrzeb edukacyjnych, na które odpowiadamy" in polish  # a section
+    assert "Uczniowie ze specjalnymi potrzebami edukacyjnymi w roku 2025/26" in polish  # a figure
+    assert "Której części raportu dotyczy uwaga?" in polish and "Wyślij uwagę" in polish  # form
+    assert "Uwagi można przesyłać do 17 grudnia 2026" in polish
+    words = re.search(r'<div class="sp-school-words" lang="en-GB"[^>]*>(.*?)</div>', polish, re.S)
+    assert words and "We support every area of need." in words.group(1)
+    assert 'id="school-words-note"' in polish
+    FamilyLanguage.objects.filter(user=parent).update(language="ur")
+    urdu = client.get(url).content.decode()
+    assert 'lang="ur" dir="rtl"' in urdu and "ہماری SEN معلوماتی رپورٹ: آپ کی رائے" in urdu
+    assert '<div class="sp-school-words" lang="en-GB" dir="ltr">' in urdu
+    posted = client.post(url, {"report": draft.pk, "text": "Więcej spotkań"}, follow=True)
+    assert "شکریہ: آپ کی رائے اسکول کو پہنچ گئی ہے۔" in posted.content.decode()

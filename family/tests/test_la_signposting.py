@@ -2,6 +2,8 @@
 keep it at /overview/signposting/, each school's own fields come first, and the family area and
 the parents' PDFs show the result."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -153,3 +155,36 @@ def test_without_a_link_the_family_is_sent_to_the_report_the_school_published(
     Signposting.objects.create(school=world.oak, information_report_url="https://oak.example/sen")
     home = client_for(world, "parent").get(reverse("family_home")).content.decode()
     assert 'href="https://oak.example/sen"' in home and public not in home
+
+
+def test_the_las_words_are_marked_as_the_las_and_the_schools_as_the_schools(
+    world, amy_plan, pdf_text
+):
+    from family.models import FamilyLanguage
+    from family.signposts import merged
+
+    found = merged({"concerns_how": "LA", "complaints_how": "LA"}, {"concerns_how": "Ours"})
+    assert (found["concerns_how_by"], found["complaints_how_by"]) == ("school", "la")
+    assert merged(None, None)["concerns_how_by"] == ""
+    client_for(world, "la_officer").post(URL, GOOD)
+    client_for(world, "senco").post(
+        reverse("school_signposting"), {"concerns_how": "Speak to Mrs Oak first."}
+    )
+    FamilyLanguage.objects.create(user=world.users["parent"], language="pl")
+    parent = client_for(world, "parent")
+    html = parent.get(reverse("family_pupil", args=[world.amy.pk])).content.decode()
+    rows = re.findall(r"<dd class=\"govuk-summary-list__value\">(.*?)</dd>", html, re.S)
+    concern = next(r for r in rows if "Speak to Mrs Oak first." in r)  # the school's words
+    complaint = next(r for r in rows if "Write to the chair of governors." in r)  # the LA's
+    school_note = "Szkoła napisała tę część po angielsku."
+    la_note = "Władze lokalne (local authority) napisały tę część po angielsku."
+    assert school_note in concern and la_note not in concern
+    assert la_note in complaint and school_note not in complaint
+    assert '<div lang="en-GB" dir="ltr"><p>Write to the chair of governors.' in html
+    cycle = amy_plan(review_in=60, opened_ago=5)
+    pdf = parent.get(reverse("family_cycle_plan_pdf", args=[cycle.pk]))
+    text = " ".join(pdf_text(pdf.content).split())
+    assert "Władze lokalne (local authority) napisały" in text
+    FamilyLanguage.objects.filter(user=world.users["parent"]).update(language="ur")
+    html = parent.get(reverse("family_pupil", args=[world.amy.pk])).content.decode()
+    assert "مقامی اتھارٹی نے یہ حصہ انگریزی میں لکھا ہے۔" in html

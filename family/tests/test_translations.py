@@ -52,6 +52,10 @@ FAMILY_SOURCES = [
     ROOT / "family" / "models.py",
     ROOT / "records" / "family_views.py",
     ROOT / "accounts" / "context_processors.py",
+    # The draft SEN information report a parent comments on (its sections: the report's own).
+    ROOT / "duties" / "templates" / "duties" / "family_report.html",
+    ROOT / "duties" / "family_views.py",
+    ROOT / "duties" / "forms.py",
 ]
 # Pages written only in English for now (not yet translated): none of the above may be here.
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop"}
