@@ -17,7 +17,7 @@ from typing import IO, Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
@@ -26,6 +26,7 @@ from accounts.models import LocalAuthority, Phase, School, User
 from attainment import services as attainment_services
 from audit import log as audit
 from audit.models import AuditAction
+from bulk.rows import insert_returning, insert_rows
 from interop import ctf
 from interop.ctf import CTFError, Problem
 from pupils import services as pupil_services
@@ -40,7 +41,6 @@ from pupils.models import (
     Relationship,
     YearAttendance,
 )
-from support.seeding import insert_rows
 
 IMPORT_REASON = "imported from CTF"
 BATCH = 500
@@ -399,13 +399,13 @@ def _details(p: ctf.Pupil, on: date) -> dict[str, Any]:
 
 
 def _create(school: School, header: ctf.Header, batch: list[ctf.Pupil]) -> None:
-    """New pupils and all they bring: pupils and contacts with bulk_create (their ids are
-    needed), the rest as plain INSERTs (support.seeding.insert_rows: bulk_create spends most of the
-    import's time building model instances)."""
+    """New pupils and all they bring: pupils and contacts with their ids returned, the rest as
+    plain INSERTs (bulk.rows: bulk_create spends most of the import's time building model
+    instances)."""
     rows = [Pupil(school=school, upn=p.upn, **_details(p, header.file_date)) for p in batch]
     for row in rows:
         row.fold_names()  # bulk_create skips save(), which keeps the accent-blind search name
-    _insert_returning(Pupil, rows)
+    insert_returning(Pupil, rows)
     kinds: dict[type[Any], list[dict[str, Any]]] = {
         RegisterEntry: [],
         Need: [],
@@ -428,52 +428,6 @@ def _create(school: School, header: ctf.Header, batch: list[ctf.Pupil]) -> None:
             columns = list(values[0])
             insert_rows(model, columns, [tuple(v[c] for c in columns) for v in values])
     _create_contacts(school, rows, batch)
-
-
-PLAIN_TYPES = frozenset(
-    {"CharField", "TextField", "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
-     "SmallIntegerField", "BooleanField", "ForeignKey", "EmailField", "SlugField"}
-)  # fmt: skip
-
-
-def _insert_returning(model: type[models.Model], objs: list[Any]) -> None:
-    """bulk_create for unsaved `objs` without its per-value compiling (most of the import's
-    time): one INSERT … RETURNING id per BATCH, values converted by each field as bulk_create
-    would (plain text, numbers and keys pass through; the same dates are converted once). The
-    ids are set on the instances, in order, as bulk_create sets them."""
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    plain = [f.get_internal_type() in PLAIN_TYPES for f in fields]
-    cache: dict[tuple[str, Any], Any] = {}
-    quote = connection.ops.quote_name
-    pk = quote(str(meta.pk.column)) if meta.pk else "id"
-    row_sql = "({})".format(", ".join(["%s"] * len(fields)))
-    for start in range(0, len(objs), BATCH):
-        chunk = objs[start : start + BATCH]
-        params: list[Any] = []
-        for obj in chunk:
-            for f, is_plain in zip(fields, plain, strict=True):
-                value = f.pre_save(obj, add=True)
-                if not is_plain and value is not None:
-                    key = (f.attname, value)
-                    if key not in cache:
-                        cache[key] = f.get_db_prep_save(value, connection)
-                    value = cache[key]
-                params.append(value)
-        # Names come from the model and are quoted; every value is a parameter.
-        sql = "INSERT INTO {} ({}) VALUES {} RETURNING {}".format(  # noqa: S608
-            quote(meta.db_table),
-            ", ".join(quote(str(f.column)) for f in fields),
-            ", ".join([row_sql] * len(chunk)),
-            pk,
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            ids = [r[0] for r in cursor.fetchall()]
-        for obj, id_ in zip(chunk, ids, strict=True):
-            obj.pk = id_
-            obj._state.adding = False
-            obj._state.db = connection.alias
 
 
 def _decided_by(header: ctf.Header) -> str:
@@ -606,7 +560,7 @@ def _create_contacts(school: School, rows: list[Pupil], batch: list[ctf.Pupil]) 
                 if key is not None:
                     known[key] = found
             owners.append((row, c, found))
-    _insert_returning(Contact, new)
+    insert_returning(Contact, new)
     columns = ["pupil_id", "contact_id", "lives_with_pupil", *_link_fields(ctf.Contact("", ""))]
     # One link per pupil and contact: a file naming one person twice for a pupil keeps the first.
     links: dict[tuple[int, int], tuple[Pupil, ctf.Contact]] = {}

@@ -25,6 +25,7 @@ from typing import Any
 
 from accounts import schooldates
 from accounts.models import Phase, User
+from bulk.rows import insert_rows
 from provision import costing
 from provision.models import (
     Enrolment,
@@ -47,7 +48,7 @@ from provision.spending_seeding import SUPPORT_STAFF_WEEKS, spending_lines
 from pupils import census
 from pupils.seeding import SeedPupil, SeedSchool
 from support.models import Target
-from support.seeding import SupportHistory, at, insert_rows
+from support.seeding import SupportHistory, at
 
 BATCH = 2000
 DAY = timedelta(days=1)

@@ -21,9 +21,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection, models
-
 from accounts.models import User
+from bulk.rows import insert_rows
 from pupils import census
 from pupils.models import Pupil, RegisterEntry
 from pupils.seeding import SeedPupil, SeedSchool
@@ -404,47 +403,6 @@ def weekday_on_or_before(day: date) -> date:
 
 def full_name(user: User) -> str:
     return f"{user.first_name} {user.last_name}"
-
-
-PREPARED_TYPES = frozenset({"DateField", "DateTimeField", "DecimalField"})
-
-
-def insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> int:
-    """Write rows that nothing points at straight through the cursor, `BATCH` at a time.
-
-    bulk_create spends about 40 µs a row building and compiling model instances: too slow for
-    the million attendance marks of a whole local authority. Here a row is a tuple of values for
-    `columns` (attnames such as "cycle_id"); a saved model instance stands for its primary key,
-    and dates, times and decimals are converted by the field as bulk_create would."""
-    fields: list[models.Field[Any, Any]] = []
-    for name in columns:
-        found = model._meta.get_field(name)
-        assert isinstance(found, models.Field)
-        fields.append(found)
-    prepared = [(i, f) for i, f in enumerate(fields) if f.get_internal_type() in PREPARED_TYPES]
-    quote = connection.ops.quote_name
-    # Names come from the model and are quoted; every value is a parameter.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(str(f.column)) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    done: list[dict[Any, Any]] = [{} for _ in prepared]  # the same days recur: convert once
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            batch = []
-            for row in rows[start : start + BATCH]:
-                values = [v.pk if isinstance(v, models.Model) else v for v in row]
-                for (i, f), cache in zip(prepared, done, strict=True):
-                    value = values[i]
-                    if value not in cache:
-                        cache[value] = f.get_db_prep_save(value, connection)
-                    values[i] = cache[value]
-                batch.append(values)
-            cursor.executemany(sql, batch)
-    return len(rows)
 
 
 def seed_support(school: SeedSchool) -> SupportHistory:

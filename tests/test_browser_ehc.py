@@ -134,3 +134,57 @@ def test_the_annual_review_its_invitations_the_amended_version_and_the_parents_p
     page.wait_for_selector("h1:has-text('EHC needs assessment and plan')")
     assert "deciding whether" in page.locator("main").inner_text()
     axe_check(page)
+
+
+def _every_other_page(world) -> tuple[list[str], list[str]]:
+    """The EHC pages the two journeys above do not reach, as (the SENCo's, the LA officer's):
+    every HTML page of statutory/urls.py but the PDFs and the document download."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from statutory import documents
+
+    senco, today = world.users["senco"], timezone.localdate()
+    ehc = services.ehc_request_create(
+        pupil=world.amy, by=senco, source="1", received_date=today - timedelta(weeks=3)
+    )
+    plan = services.ehc_plan_issue(pupil=world.dan, issue_date=today, by=senco, b_needs="Speech")
+    review = services.annual_review_record(plan=plan, meeting_date=today, by=senco)
+    invitation = services.review_invitation_add(
+        review=review, invitee="parent", invited_date=today, by=senco
+    )
+    documents.plan_document_add(
+        plan=plan, upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan"), by=senco
+    )
+    school = [
+        reverse("ehc_evidence_pack", args=[world.amy.pk]),
+        reverse("ehc_plan_new", args=[world.ben.pk]),
+        reverse("ehc_plan_new_for_request", args=[ehc.pk]),
+        reverse("ehc_review_add", args=[plan.pk]),
+        reverse("ehc_transfer_add", args=[plan.pk]),
+        reverse("ehc_plan_sections", args=[plan.pk]),
+        reverse("ehc_plan_links", args=[plan.pk]),
+        reverse("ehc_f_in_place", args=[plan.pk]),
+        reverse("ehc_plan_document_add", args=[plan.pk]),
+        reverse("ehc_review_report_send", args=[review.pk]),
+        reverse("ehc_invitation_edit", args=[review.pk, invitation.pk]),
+    ]
+    la = [
+        reverse("ehc_la_figures"),
+        reverse("ehc_request_caseworker", args=[ehc.pk]),
+        reverse("ehc_plan_caseworker", args=[plan.pk]),
+        reverse("ehc_exception_add", args=[ehc.pk]),
+    ]
+    return school, la
+
+
+def test_every_other_ehc_page_is_axe_clean(page, live_server, world, login, axe_check):
+    school, la = _every_other_page(world)
+    for user, urls in (("senco", school), ("la_officer", la)):
+        page.context.clear_cookies()
+        login(page, world.users[user])
+        for url in urls:
+            response = page.goto(live_server.url + url)
+            assert response is not None and response.status == 200, (user, url)
+            page.wait_for_selector("main h1")
+            axe_check(page)

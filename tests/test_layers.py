@@ -57,9 +57,21 @@ DOMAIN_APPS = (
     "duties",
 )
 # The layers, lowest first. Within "models" and "apps" the rank is also the app's DOMAIN_APPS place.
-LAYERS = ("pure rules", "ui", "models", "access", "apps", "records", "perf", "api", "sendpath")
+# bulk (raw multi-row INSERTs) imports only Django, so the seeders and the CTF import share it.
+LAYERS = (
+    "pure rules",
+    "ui",
+    "bulk",
+    "models",
+    "access",
+    "apps",
+    "records",
+    "perf",
+    "api",
+    "sendpath",
+)
 # Packages that are one layer each, named after it.
-WHOLE = frozenset({"ui", "access", "records", "perf", "api", "sendpath"})
+WHOLE = frozenset({"ui", "bulk", "access", "records", "perf", "api", "sendpath"})
 
 
 def rank(module: str) -> tuple[int, int, str]:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -203,6 +203,26 @@ def test_command_json_errors_and_exit_code(
     assert set(report) == {"school", "created", "updated", "unchanged", "warnings", "errors"}
     (error,) = report["errors"]
     assert error.startswith(f"Pupil 1 (UPN {bad.upn}), UPN:")
+
+
+def test_command_json_for_a_missing_file_or_an_unknown_school(world: World, tmp_path: Path) -> None:
+    """--json promises the issue's JSON and a non-zero exit on every error, the command line's
+    own mistakes too."""
+    path = _file(tmp_path, ctf_bytes(make_header(dest=_dest(world.oak), when=TODAY), _pupils(1)))
+    for args, error in (
+        ([path, "--school", "999998"], "No school has URN 999998."),
+        ([str(tmp_path / "missing.xml")], f"No such file: {tmp_path / 'missing.xml'}"),
+    ):
+        out = io.StringIO()
+        with pytest.raises(SystemExit) as exit_info:
+            call_command("import-ctf", *args, "--json", stdout=out)
+        assert exit_info.value.code == 1
+        report = json.loads(out.getvalue())
+        assert set(report) == {"school", "created", "updated", "unchanged", "warnings", "errors"}
+        assert report["errors"] == [error]
+    with pytest.raises(CommandError, match="No school has URN 999998"):
+        call_command("import-ctf", path, "--school", "999998")
+    assert not PupilRow.objects.filter(upn=_pupils(1)[0].upn).exists()
 
 
 def test_command_school_option_dry_run_and_plain_summary(world: World, tmp_path: Path) -> None:

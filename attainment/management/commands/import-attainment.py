@@ -1,7 +1,6 @@
 """`sendpath import-attainment FILE --school URN [--columns upn=UPN,subject=Subject,date=Date,
 score=Score] [--scale MIN:MAX] [--lower-is-better] [--dry-run] [--json]`."""
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from attainment.services import (
     import_points,
 )
 from people.tables import TableError, guess_mapping, read_table
+from ui.commands import write_import_result
 
 
 def parse_columns(text: str) -> dict[str, str]:
@@ -89,18 +89,13 @@ class Command(BaseCommand):
         self._report(result, as_json=options["json"])
 
     def _report(self, result: ImportResult, *, as_json: bool) -> None:
-        if as_json:
-            self.stdout.write(json.dumps(result.as_json(), indent=2))
-            return
-        if result.errors:
-            self.stderr.write(f"Nothing was imported: {len(result.errors)} error(s).")
-            for e in result.errors:
-                self.stderr.write(f"  row {e.row}, column {e.column}: {e.message}")
-            return
         verb = "Would import" if result.dry_run else "Imported"
-        self.stdout.write(
-            f"{verb} {result.created} new point(s), {result.updated} updated; "
-            f"{result.unchanged} unchanged."
+        write_import_result(
+            self,
+            result.as_json(),
+            as_json=as_json,
+            errors=(f"row {e.row}, column {e.column}: {e.message}" for e in result.errors),
+            done=f"{verb} {result.created} new point(s), {result.updated} updated; "
+            f"{result.unchanged} unchanged.",
+            notes=(f"new subject: {name}" for name in result.subjects_created),
         )
-        for name in result.subjects_created:
-            self.stdout.write(f"  new subject: {name}")

@@ -1,13 +1,14 @@
 """`sendpath import-ctf FILE [--school URN] [--create-school] [--dry-run] [--json]`."""
 
-import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import School
+from interop.ctf import Problem
 from interop.services import ImportFailed, ImportResult, ctf_import
+from ui.commands import write_import_result
 
 
 class Command(BaseCommand):
@@ -25,12 +26,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            self._refuse(f"No such file: {path}", options)
         school = None
         if options["school"]:
             school = School.objects.filter(urn=options["school"]).first()
             if school is None:
-                raise CommandError(f"No school has URN {options['school']}.")
+                self._refuse(f"No school has URN {options['school']}.", options)
         try:
             result = ctf_import(
                 source=str(path),
@@ -44,17 +45,22 @@ class Command(BaseCommand):
             raise SystemExit(1) from None
         self._report(result, as_json=options["json"])
 
+    def _refuse(self, message: str, options: dict[str, Any]) -> NoReturn:
+        """A wrong file or --school: with --json still the issue's JSON, its one error said."""
+        if not options["json"]:
+            raise CommandError(message)
+        result = ImportResult(school=options["school"] or "", errors=[Problem(message)])
+        self._report(result, as_json=True)
+        raise SystemExit(1)
+
     def _report(self, result: ImportResult, *, as_json: bool) -> None:
-        if as_json:
-            self.stdout.write(json.dumps(result.as_json(), indent=2))
-            return
-        if result.errors:
-            self.stderr.write(f"Nothing was imported: {len(result.errors)} error(s).")
-            for error in result.errors:
-                self.stderr.write(f"  {error}")
-            return
         verb = "Would import" if result.dry_run else "Imported"
         created = " (school created)" if result.school_created else ""
-        self.stdout.write(f"{verb} into URN {result.school}{created}: {result.summary}.")
-        for warning in result.warnings:
-            self.stdout.write(f"  warning: {warning}")
+        write_import_result(
+            self,
+            result.as_json(),
+            as_json=as_json,
+            errors=map(str, result.errors),
+            done=f"{verb} into URN {result.school}{created}: {result.summary}.",
+            notes=(f"warning: {w}" for w in result.warnings),
+        )

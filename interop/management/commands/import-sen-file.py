@@ -1,6 +1,5 @@
 """`sendpath import-sen-file FILE --school URN [--dry-run] [--json]`: a transfer pack, all or nothing."""
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import School
 from interop.senfile_import import SenFileFailed, SenFileResult, sen_file_import
+from ui.commands import write_import_result
 
 
 class Command(BaseCommand):
@@ -36,15 +36,12 @@ class Command(BaseCommand):
         self._report(result, as_json=options["json"])
 
     def _report(self, result: SenFileResult, *, as_json: bool) -> None:
-        if as_json:
-            self.stdout.write(json.dumps(result.as_json(), indent=2))
-            return
-        if result.errors:
-            self.stderr.write(f"Nothing was imported: {len(result.errors)} error(s).")
-            for error in result.errors:
-                self.stderr.write(f"  {error}")
-            return
         verb = "Would import" if result.dry_run else "Imported"
-        self.stdout.write(f"{verb} into URN {result.school}: {result.summary}.")
-        for warning in result.warnings:
-            self.stdout.write(f"  warning: {warning}")
+        write_import_result(
+            self,
+            result.as_json(),
+            as_json=as_json,
+            errors=map(str, result.errors),
+            done=f"{verb} into URN {result.school}: {result.summary}.",
+            notes=(f"warning: {w}" for w in result.warnings),
+        )
