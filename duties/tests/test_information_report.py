@@ -276,4 +276,4 @@ def test_the_public_pdf_is_dated_as_published(world, tmp_path):
         ["pdfinfo", "-isodates", str(path)], capture_output=True, check=True, text=True
     ).stdout
     [created] = [line for line in info.splitlines() if line.startswith("CreationDate:")]
-    assert report.published_on.isoformat() in created
+    assert report.published_on is not None and report.published_on.isoformat() in created
