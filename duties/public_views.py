@@ -68,7 +68,8 @@ def public_report_pdf(request: HttpRequest, urn: str) -> HttpResponse:
     report = _published(urn)
     language = _language(request, report)
     with translation.override(language):
-        pdf = render_pdf("duties/pdf/report.html", _context(report, language))
+        context = _context(report, language) | {"created": report.published_on}
+        pdf = render_pdf("duties/pdf/report.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"sen-information-report-{report.school.urn}-v{report.number}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.models import School, User
 from audit import log as audit
@@ -200,6 +201,34 @@ def report_publish(
         report.save(update_fields=["status", "published_on", "published_by", "figures"])
         audit.log(AuditAction.UPDATE, by, report, {"published_on": on}, request=request)
     return report
+
+
+def report_publication_record(
+    *,
+    school: School,
+    start_year: int,
+    published_on: date,
+    by: User,
+    request: HttpRequest | None = None,
+) -> InformationReport:
+    """A publication the school made before it used sendpath (a school migrating enters its
+    history): a new version for `start_year`, published on that past date. Not in the future,
+    and not before the publication already recorded (that would replace a later one)."""
+    if published_on > timezone.localdate():
+        raise ValidationError({"published_on": "The date of publication cannot be in the future."})
+    with transaction.atomic():
+        latest = (
+            InformationReport.objects.select_for_update()
+            .filter(school=school, published_on__isnull=False)
+            .order_by("-published_on")
+            .first()
+        )
+        if latest is not None and latest.published_on and published_on < latest.published_on:
+            raise ValidationError(
+                {"published_on": "A later publication is already recorded; enter them in order."}
+            )
+        report = report_start(school=school, start_year=start_year, by=by, request=request)
+        return report_publish(report=report, on=published_on, by=by, request=request)
 
 
 def report_sent_to_la(

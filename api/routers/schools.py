@@ -1,5 +1,6 @@
 """Schools: read-only rows for every school the caller reaches (officers included), a school's
-compliance findings for those who act on them, and its progress flags (attainment)."""
+compliance findings for those who act on them, its progress flags (attainment), and a past
+publication of its SEN information report (a school entering its history)."""
 
 from datetime import date
 from typing import Any
@@ -7,8 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 import access
 from access import Action
@@ -19,6 +21,8 @@ from api.schemas import SchoolOut, Text
 from api.selectors import school_rows
 from attainment import selectors as attainment_selectors
 from audit import reads
+from duties import services as duties_services
+from duties.models import InformationReport
 from pupils.models import Pupil
 from statutory import inputs as compliance_inputs
 
@@ -108,3 +112,41 @@ def school_flags(request: HttpRequest, school_id: int, on: date | None = None) -
     flags = [f for f in flags if f.pupil_id in reached]
     reads.log_pupils(request, user, [f.pupil_id for f in flags], what="progress flags")
     return {"school": school.urn, "on": on, "flags": [f.as_json() for f in flags]}
+
+
+class InformationReportIn(Schema):
+    start_year: int = Field(..., ge=2000, le=2100, description="2025 for the year 2025/26")
+    published_on: date = Field(..., description="When it was published; not in the future.")
+
+
+class InformationReportOut(Schema):
+    id: int
+    number: int
+    start_year: int
+    status: str
+    published_on: date | None
+
+
+@router.post(
+    "/{int:school_id}/information-reports",
+    response={201: InformationReportOut},
+    summary="Record a past publication of the SEN information report",
+    description="The SENCo or a senior leader, for a school entering its history: a new "
+    "version published on that date (SEN_INFORMATION_REPORT_STALE counts from it). A date in "
+    "the future, one before the publication already recorded, or a draft already started is "
+    "422 and nothing is written.",
+)
+def record_information_report(
+    request: HttpRequest, school_id: int, payload: InformationReportIn
+) -> Status[InformationReport]:
+    user = api_user(request)
+    schools = school_rows(access.visible_schools(user))
+    school = access.get_for_user(user, schools, school_id, Action.MANAGE_INFORMATION_REPORT)
+    report = duties_services.report_publication_record(
+        school=school,
+        start_year=payload.start_year,
+        published_on=payload.published_on,
+        by=user,
+        request=request,
+    )
+    return Status(201, report)

@@ -36,6 +36,7 @@ EXPECTED: dict[str, str] = {
     "GET /schools/{school_id}/compliance": "200 403 403 200 403 403 403 403 404 403 403 404 401",
     # Identification flags: the SENCo, the senior leader, and a teacher for the pupils they teach.
     "GET /schools/{school_id}/flags": "200 200 403 200 403 403 403 403 404 403 403 404 401",
+    "POST /schools/{school_id}/information-reports": W,
     "GET /pupils": "200 200 200 200 200 200 200 200 200 200 200 200 401",
     "GET /pupils/{pupil_id}": "200 200 200 200 404 404 200 200 404 404 404 404 401",
     "GET /register-entries": "200 200 200 200 200 200 200 200 200 200 200 200 401",

@@ -171,3 +171,20 @@ def test_an_xlsx_file_with_date_cells_imports(world, tmp_path) -> None:
         (world.amy.upn, today, 101.0),
         (world.ben.upn, today, 99.5),
     }
+
+
+@pytest.mark.django_db
+def test_with_json_a_wrong_file_school_or_option_is_still_the_issues_json(world, tmp_path) -> None:
+    good = _csv(tmp_path, f"UPN,Subject,Date,Score\n{world.amy.upn},Maths,{_day()},101\n")
+    for path, args, said in (
+        (tmp_path / "missing.csv", ("--school", world.oak.urn), "No such file"),
+        (good, ("--school", "999999"), "No school has URN 999999"),
+        (good, ("--school", world.oak.urn, "--columns", "colour=Colour"), "--columns"),
+        (good, ("--school", world.oak.urn, "--scale", "120:80"), "--scale"),
+    ):
+        code, result = _run(path, *args)
+        assert code == 1, args
+        assert result["created"] == result["updated"] == result["unchanged"] == 0
+        [error] = result["errors"]
+        assert error["row"] == 0 and error["column"] == "" and said in error["message"], args
+    assert not AssessmentPoint.objects.exists()

@@ -1059,6 +1059,7 @@ NO_FREE_TEXT = {
     # duties/: a year, a date, a layer code and intervention ids only.
     "report_start",
     "report_publish",
+    "report_publication_record",
     "course_requirements",
     "layer_set",
     # family/: a parent confirms a document (a choice) on a date.

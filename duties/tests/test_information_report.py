@@ -2,6 +2,8 @@
 test makes itself, versions, co-production, publication, the public page (nothing but the
 published version) and the compliance engine's SEN_INFORMATION_REPORT_STALE reading its date."""
 
+import shutil
+import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -259,3 +261,19 @@ def test_staff_pages_and_writes(world):
     assert governor.get(reverse("information_report")).status_code == 200
     assert governor.post(reverse("information_report_new")).status_code == 403
     assert schooldates.school_year_start(TODAY) - 1 == YEAR
+
+
+@pytest.mark.skipif(not shutil.which("pdfinfo"), reason="poppler-utils (pdfinfo) is not installed")
+@pytest.mark.django_db
+def test_the_public_pdf_is_dated_as_published(world, tmp_path):
+    """The accessible PDF carries its publication date as its creation date (dcterms.created),
+    so a reader or an archive can tell the versions apart."""
+    report = _published(world)
+    pdf = Client().get(reverse("public_information_report_pdf", args=[world.oak.urn]))
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf.content)
+    info = subprocess.run(
+        ["pdfinfo", "-isodates", str(path)], capture_output=True, check=True, text=True
+    ).stdout
+    [created] = [line for line in info.splitlines() if line.startswith("CreationDate:")]
+    assert report.published_on is not None and report.published_on.isoformat() in created

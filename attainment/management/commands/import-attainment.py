@@ -14,6 +14,7 @@ from attainment.services import (
     ImportFailed,
     ImportResult,
     NewScale,
+    RowError,
     import_points,
 )
 from people.tables import TableError, guess_mapping, read_table
@@ -57,6 +58,17 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._import(options)
+        except CommandError as exc:
+            if not options["json"]:
+                raise
+            # A wrong file, --school, --columns or --scale: still the JSON, its one error
+            # said as of the file as a whole (row 0, no column).
+            self._report(ImportResult(errors=[RowError(0, "", str(exc))]), as_json=True)
+            raise SystemExit(1) from None
+
+    def _import(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
