@@ -45,7 +45,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 WINDOW_GAP_DAYS = 21
 CRITERIA_LABELS = {
@@ -553,9 +553,41 @@ def period_progress(
     """The pupil's progress in each subject over [start, end]. Little or no progress: below the
     peers' `percentile` and at least half of `slower_margin_pct` below their median (with too few
     peers, at or below nought)."""
+    return series_period_progress(group_points(points), scales, pupil, start, end, thresholds)
+
+
+def _peer_bands(cohort: _Cohort, a: int, b: int) -> tuple[list[float], dict[int, list[float]]]:
+    """The starting scores (window a) of the pupils with scores in windows a and b, sorted, and
+    each starting band's progress from a to b, sorted."""
+    both = [(by[a], by[b]) for by in cohort.scores.values() if a in by and b in by]
+    starting = sorted(first for first, _ in both)
+    bands: dict[int, list[float]] = {0: [], 1: [], 2: []}
+    for first, last in both:
+        bands[_band(first, starting)].append(last - first)
+    return starting, {band: sorted(made) for band, made in bands.items()}
+
+
+def series_period_progress(
+    series: Series,
+    scales: dict[str, Scale],
+    pupil: str,
+    start: date,
+    end: date,
+    thresholds: Thresholds | None = None,
+    memo: dict[Any, Any] | None = None,
+) -> list[PeriodProgress]:
+    """period_progress on points already grouped. Many pupils of one year group read the same
+    series: pass one `memo` dict for them all, and each period end's cohorts, and each pair of
+    windows' starting scores and peer bands, are worked out once (they depend only on the
+    series, the end, the scales and the two windows, never on the pupil)."""
     t = thresholds or Thresholds()
+    if memo is None:
+        memo = {}
+    if end not in memo:
+        memo[end] = _cohorts_of(series, end, scales)
     out = []
-    for (subject, _), cohort in _cohorts(points, end, scales).items():
+    for key, cohort in memo[end].items():
+        subject = key[0]
         mine = cohort.scores.get(pupil)
         if not mine:
             continue
@@ -564,13 +596,11 @@ def period_progress(
         if not before or not during:
             continue
         a, b = max(before), max(during)
-        starting = sorted(by[a] for by in cohort.scores.values() if a in by and b in by)
-        band = _band(mine[a], starting)
-        peers = sorted(
-            by[b] - by[a]
-            for by in cohort.scores.values()
-            if a in by and b in by and _band(by[a], starting) == band
-        )
+        pair = (end, key, a, b)
+        if pair not in memo:
+            memo[pair] = _peer_bands(cohort, a, b)
+        starting, bands = memo[pair]
+        peers = bands[_band(mine[a], starting)]
         progress = mine[b] - mine[a]
         low, median = percentile(peers, t.percentile), percentile(peers, 50)
         if len(peers) < t.min_peers:

@@ -266,11 +266,18 @@ def school_little_progress(
         by_year.setdefault(year, []).append(criteria.Point(str(p), subjects[s].name, year, d, v))
     scales = {s.name: s.scale for s in subjects.values()}
     t = thresholds_for(school_id)
+    # Each year group's points grouped once, and its cohorts once for each period end.
+    series = {year: criteria.group_points(points) for year, points in by_year.items()}
+    memo: dict[str, dict] = {year: {} for year in series}
     out = {}
     for pk, (first, second) in wanted.items():
-        points = by_year.get(years.get(pk, ""), [])
+        year = years.get(pk, "")
+        if year not in series:
+            continue
         little = [
-            {p.subject for p in criteria.period_progress(points, scales, str(pk), *period, t)
+            {p.subject
+             for p in criteria.series_period_progress(
+                 series[year], scales, str(pk), *period, t, memo[year])
              if p.little_or_no}
             for period in (first, second)
         ]  # fmt: skip

@@ -99,7 +99,7 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
     wanted = form.cleaned_data if form.is_valid() else {}
     cached = findings_cache.school_compliance(school, on)
     found = cached.findings
-    offers = inputs.progress_offers(school, on, found)
+    offers = findings_cache.school_progress_offers(school, on, found)
     upns = [f.upn for f in found if f.upn] + [o.upn for o in offers]
     refs = inputs.pupil_refs(access.visible_pupils(user, school), start_year, upns=upns)
     offered = [

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from attainment import selectors
 from attainment.models import AssessmentPoint
-from statutory import inputs
+from statutory import findings_cache, inputs
 from support import services
 from support.models import Cycle, Specialist, SpecialistInvolvement
 
@@ -55,6 +55,18 @@ def test_the_review_form_and_the_compliance_inputs_show_it(world) -> None:
     offers = page[page.index('id="progress-offers"') :]
     assert "Amy Adams" in offers and "Maths" in offers and f"{FIRST[0]:%-d %b %Y}" in offers
     assert reverse("specialist_add", args=[world.amy.pk]) in offers
+    # The offers are cached with the findings (statutory/findings_cache.py): a new assessment
+    # point moves the fingerprint, so the next visit works them out again.
+    before = findings_cache.fingerprint(world.oak, SECOND[1])
+    point = cohort.maths.points.filter(pupil=world.amy).first()
+    assert point is not None
+    AssessmentPoint.objects.create(
+        pupil=world.amy,
+        subject=cohort.maths,
+        assessed_on=date(LAST_YEAR + 1, 7, 3),
+        score=point.score,
+    )
+    assert findings_cache.fingerprint(world.oak, SECOND[1]) != before
     SpecialistInvolvement.objects.create(pupil=world.amy, specialist=Specialist.choices[0][0],
                                          asked_on=SECOND[0])  # fmt: skip
     assert 'id="progress-offers"' not in client.get(reverse("compliance_school")).content.decode()
