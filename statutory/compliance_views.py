@@ -97,9 +97,10 @@ def compliance_school(request: HttpRequest) -> HttpResponse:
     groups = TeachingGroup.objects.filter(school=school, school_year__start_year=start_year)
     form = ComplianceFilterForm(request.GET or None, groups=groups.order_by("name"))
     wanted = form.cleaned_data if form.is_valid() else {}
-    cached = findings_cache.school_compliance(school, on)
+    mark = findings_cache.fingerprint(school, on)  # read once for both
+    cached = findings_cache.school_compliance(school, on, mark=mark)
     found = cached.findings
-    offers = findings_cache.school_progress_offers(school, on, found)
+    offers = findings_cache.school_progress_offers(school, on, found, mark=mark)
     upns = [f.upn for f in found if f.upn] + [o.upn for o in offers]
     refs = inputs.pupil_refs(access.visible_pupils(user, school), start_year, upns=upns)
     offered = [

@@ -93,10 +93,10 @@ def _history(
     return days, [(code, cells) for code, cells in rows if any(cells)]
 
 
-def school_compliance(school: School, on: date) -> SchoolCompliance:
+def school_compliance(school: School, on: date, *, mark: str = "") -> SchoolCompliance:
     """The school's findings on `on` and its breaches over the last 12 months, from the cache
-    while no record they depend on has changed."""
-    key = f"statutory:compliance:{school.pk}:{fingerprint(school, on)}"
+    while no record they depend on has changed (`mark`: the fingerprint, if already read)."""
+    key = f"statutory:compliance:{school.pk}:{mark or fingerprint(school, on)}"
     found = cache.get(key)
     if found is None:
         records = inputs.school_records(school)
@@ -108,12 +108,12 @@ def school_compliance(school: School, on: date) -> SchoolCompliance:
 
 
 def school_progress_offers(
-    school: School, on: date, found: list[compliance.Finding]
+    school: School, on: date, found: list[compliance.Finding], *, mark: str = ""
 ) -> list[compliance.ProgressOffer]:
     """inputs.progress_offers for `found` (the school's findings on `on`), from the cache while
     no record or assessment point they depend on has changed: working them out reads the
     school's points of the last years (about 1.5 s at a 2,500-pupil school)."""
-    key = f"statutory:offers:{school.pk}:{fingerprint(school, on)}"
+    key = f"statutory:offers:{school.pk}:{mark or fingerprint(school, on)}"
     offers = cache.get(key)
     if offers is None:
         offers = inputs.progress_offers(school, on, found)
