@@ -202,7 +202,12 @@ def log(
             or _attr_id(obj, "pupil")
             or (obj.pk if obj._meta.model_name == "pupil" else None)
         )
-        school_id = school_id or _attr_id(obj, "school") or _pupil_school_id(obj)
+        school_id = (
+            school_id
+            or _attr_id(obj, "school")
+            or _pupil_school_id(obj)
+            or (obj.pk if obj._meta.model_name == "school" else None)
+        )
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     if request is not None and pupil_id is not None:
         logged: set[int] = getattr(request, LOGGED_PUPILS, set())

@@ -162,3 +162,22 @@ def test_findings_come_a_page_at_a_time_with_the_filters_kept(amy_untold, monkey
     assert "severity=breach&amp;page=2" in first
     codes = {c for c in ("PLAN_MISSING", "PARENTS_NOT_NOTIFIED") if f'data-code="{c}"' in first}
     assert len(codes) == 1 and f'data-code="{codes.pop()}"' not in second
+
+
+def test_a_write_logged_with_only_the_pupil_still_moves_the_fingerprint(amy_untold):
+    """A plan, a target or a review is logged with the pupil but no school (they reach the
+    pupil through their cycle), and an attainment import with the school as its object: both
+    must refresh the cached findings."""
+    from audit import log as audit
+    from audit.models import AuditAction
+    from statutory import findings_cache
+
+    w = amy_untold
+    on = timezone.localdate()
+    before = findings_cache.fingerprint(w.oak, on)
+    audit.log(AuditAction.UPDATE, w.users["senco"], None, {"plan": 1}, pupil_id=w.amy.pk)
+    after = findings_cache.fingerprint(w.oak, on)
+    assert after != before
+    event = audit.log(AuditAction.CREATE, w.users["senco"], w.oak, {"assessment_points": 2})
+    assert event.school_id == w.oak.pk
+    assert findings_cache.fingerprint(w.oak, on) != after
