@@ -1,7 +1,6 @@
 """`sendpath import-plan FILE --school URN --upn UPN [--dry-run] [--json]`: a plan from another
 setting for a pupil on the school's roll, all or nothing (interop.plan_import)."""
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interop.plan_import import PlanImportFailed, PlanImportResult, plan_import
 from pupils.models import Pupil
+from ui.commands import write_import_result
 
 
 class Command(BaseCommand):
@@ -42,17 +42,14 @@ class Command(BaseCommand):
         self._report(result, as_json=options["json"])
 
     def _report(self, result: PlanImportResult, *, as_json: bool) -> None:
-        if as_json:
-            self.stdout.write(json.dumps(result.as_json(), indent=2))
-            return
-        if result.errors:
-            self.stderr.write(f"Nothing was imported: {len(result.errors)} error(s).")
-            for error in result.errors:
-                self.stderr.write(f"  {error}")
-            return
         verb = (
             "Nothing to do:" if result.already else "Would import" if result.dry_run else "Imported"
         )
-        self.stdout.write(f"{verb} {result.summary}.")
-        for warning in result.warnings:
-            self.stdout.write(f"  warning: {warning}")
+        write_import_result(
+            self,
+            result.as_json(),
+            as_json=as_json,
+            errors=map(str, result.errors),
+            done=f"{verb} {result.summary}.",
+            notes=(f"warning: {w}" for w in result.warnings),
+        )
