@@ -144,6 +144,7 @@ NOT_AMY = {
     "family_ben": (),
     "ehc_plan": ("dan",),  # the EHC plan the matrix names is Dan's
     "ehc_review_new": ("dan",),
+    "ehc_transfer_add": ("dan",),  # a phase transfer is added to Dan's plan
     "ehc_plan_sections": ("dan",),
     "ehc_plan_links": ("dan",),
     "ehc_plan_caseworker": ("dan",),
