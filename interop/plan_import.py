@@ -23,7 +23,7 @@ from accounts.models import User
 from audit import log as audit
 from audit.models import AuditAction
 from interop.models import ImportedPlan
-from interop.senfile_import import read_document
+from interop.senfile_import import _day, _Rollback, read_document
 from pupils.models import Need, Pupil
 from support.models import AssessmentView, Cycle, Plan, Target
 
@@ -93,10 +93,6 @@ class PlanImportFailed(Exception):
     def __init__(self, result: PlanImportResult) -> None:
         super().__init__("; ".join(result.errors[:3]))
         self.result = result
-
-
-class _Rollback(Exception):
-    pass
 
 
 def load_plan(source: bytes | str | IO[bytes]) -> tuple[dict[str, Any] | None, list[str]]:
@@ -307,7 +303,3 @@ def _clean(row: Any, path: str, *, exclude: list[str]) -> None:
                 for message in messages
             ]
         ) from exc
-
-
-def _day(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
