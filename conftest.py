@@ -68,6 +68,38 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The live server answers one request at a time.
+
+    On SQLite the tests' database is in memory, so every live-server thread shares the test's
+    one connection. Two requests at once (a page's htmx `load` request still running when the
+    test moves to the next page) then meet on that connection, and SQLite answers "bad
+    parameter or other API misuse": a 500 that is the harness's, not the product's. Holding a
+    lock round each request, body and close included, keeps the threaded server (so keep-alive
+    still works) while the connection is used by one request at a time."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(ThreadedWSGIServer):
+        def set_app(self, application: Any) -> None:
+            lock = threading.Lock()
+
+            def serial(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+                with lock:
+                    result = application(environ, start_response)
+                    try:
+                        return list(result)
+                    finally:
+                        if hasattr(result, "close"):
+                            result.close()
+
+            super().set_app(serial)
+
+    LiveServerThread.server_class = OneRequestAtATime
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {

@@ -42,3 +42,21 @@ def test_database_is_the_one_asked_for() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_requests_at_once_all_answer(page: "Page", live_server: "LiveServer", world, login) -> None:
+    """A page's htmx `load` requests can still be running when the test moves on. On SQLite the
+    live server's threads share the test's one in-memory connection, so the harness answers one
+    request at a time (conftest.py `pytest_configure`); without that, some of these answer 500."""
+    login(page, world.users["senco"])
+    statuses = page.evaluate(
+        """async () => {
+            const pages = ['/staff/register/', '/staff/compliance/', '/staff/compliance/summary/'];
+            const urls = Array.from({length: 60}, (_, i) => pages[i % pages.length]);
+            const answers = await Promise.all(urls.map(u => fetch(u)));
+            return answers.map(a => a.status);
+        }"""
+    )
+    assert statuses == [200] * 60
